@@ -1,0 +1,199 @@
+/**
+ * Policy evaluation by a linear solve, value iteration, and optimal values by policy
+ * iteration with exact (linear-solve) evaluation, all in float64.
+ *
+ * @module
+ */
+import { lusolve } from "mathjs";
+import { type FiniteMdp, MdpInputError } from "./model.ts";
+import { bellmanOptimalV, lookahead, supNorm } from "./bellman.ts";
+import { type Policy, rewardUnderPolicy, transitionUnderPolicy, validatePolicy } from "./policy.ts";
+
+/** V^π and Q^π of a policy. */
+export interface PolicyValues {
+  /** V^π(s); 0 at terminal states. */
+  V: number[];
+  /** Q^π(s, a) = E[r + γ V^π(s') | s, a]; 0 at terminal states. */
+  Q: number[][];
+}
+
+/** Thrown when (I − γP^π) is singular: with γ = 1 the policy never terminates from some state. */
+export class ImproperPolicyError extends Error {
+  override name = "ImproperPolicyError";
+}
+
+/**
+ * Exact policy evaluation: solves (I − γ P^π) V = r^π over the non-terminal states with
+ * mathjs's LU solver, then Q^π = r + γ P V^π.
+ *
+ * @param mdp the MDP
+ * @param pi the policy
+ * @returns V^π and Q^π
+ * @throws ImproperPolicyError if the system is singular (γ = 1 and π does not reach a
+ *   terminal state with probability 1 from every state)
+ * @example
+ * ```ts
+ * import { evaluatePolicy, makeMdp } from "./mod.ts";
+ * // reward 1 forever with γ = 1/2: V = 1 / (1 − 1/2) = 2
+ * const mdp = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+ * if (Math.abs(evaluatePolicy(mdp, [[1]]).V[0]! - 2) > 1e-12) throw new Error();
+ * ```
+ */
+export function evaluatePolicy(mdp: FiniteMdp, pi: Policy): PolicyValues {
+  validatePolicy(mdp, pi);
+  const live = liveStates(mdp);
+  const V = new Array<number>(mdp.nStates).fill(0);
+  if (live.length > 0) {
+    const P = transitionUnderPolicy(mdp, pi);
+    const r = rewardUnderPolicy(mdp, pi);
+    // Bellman equation for π (linear): (I − γ P^π) V = r^π, restricted to live states
+    const A = live.map((s, i) => live.map((t, j) => (i === j ? 1 : 0) - mdp.gamma * P[s]![t]!));
+    const b = live.map((s) => [r[s]!]);
+    let x: number[][];
+    try {
+      x = lusolve(A, b) as number[][];
+    } catch (e) {
+      throw new ImproperPolicyError(
+        `policy evaluation: I − γP^π is singular (γ = ${mdp.gamma}); with γ = 1 this means the ` +
+          `policy does not reach a terminal state from some state (${(e as Error).message})`,
+      );
+    }
+    live.forEach((s, i) => {
+      const value = x[i]![0]!;
+      if (!Number.isFinite(value) || Math.abs(value) > 1e12 * (1 + mdp.rewardBound)) {
+        throw new ImproperPolicyError(
+          `policy evaluation: V(s=${s}) = ${value} is not finite: I − γP^π is (numerically) singular`,
+        );
+      }
+      V[s] = value;
+    });
+  }
+  return { V, Q: lookahead(mdp, V) };
+}
+
+/** Options for {@link valueIteration}. */
+export interface ValueIterationOptions {
+  /** Target sup-norm distance to V* (γ < 1) or residual (γ = 1). Default 1e-10. */
+  tolerance?: number;
+  /** Give up after this many sweeps. Default 1,000,000. */
+  maxIterations?: number;
+  /** Starting point; default 0. */
+  initial?: readonly number[];
+}
+
+/** Result of value iteration. */
+export interface ValueIterationResult {
+  /** The final iterate. */
+  V: number[];
+  /** Number of sweeps. */
+  iterations: number;
+  /** ‖V_k − V_{k−1}‖∞ at the last sweep. */
+  residual: number;
+  /**
+   * A bound on ‖V − V*‖∞: γ/(1−γ)·residual when γ < 1 (from the contraction), `Infinity`
+   * when γ = 1 (no bound without further structure).
+   */
+  errorBound: number;
+}
+
+/**
+ * Value iteration V_{k+1} = B*[V_k]. For γ < 1 it stops once γ/(1−γ)‖V_{k+1} − V_k‖∞ ≤
+ * tolerance, which guarantees ‖V_{k+1} − V*‖∞ ≤ tolerance; for γ = 1 it stops once the
+ * residual is below the tolerance.
+ *
+ * @param mdp the MDP
+ * @param options tolerance, iteration cap, start
+ * @returns the iterate, sweeps, residual and error bound
+ * @throws Error if the cap is reached first
+ * @example
+ * ```ts
+ * import { makeMdp, valueIteration } from "./mod.ts";
+ * const mdp = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+ * if (Math.abs(valueIteration(mdp).V[0]! - 2) > 1e-10) throw new Error();
+ * ```
+ */
+export function valueIteration(
+  mdp: FiniteMdp,
+  options: ValueIterationOptions = {},
+): ValueIterationResult {
+  const tolerance = options.tolerance ?? 1e-10;
+  const maxIterations = options.maxIterations ?? 1_000_000;
+  if (!(tolerance > 0)) throw new MdpInputError(`tolerance must be > 0, got ${tolerance}`);
+  const factor = mdp.gamma < 1 ? mdp.gamma / (1 - mdp.gamma) : Infinity;
+  let V = options.initial ? [...options.initial] : new Array<number>(mdp.nStates).fill(0);
+  for (let k = 1; k <= maxIterations; k++) {
+    const next = bellmanOptimalV(mdp, V);
+    const residual = supNorm(next.map((x, s) => x - V[s]!));
+    V = next;
+    const errorBound = mdp.gamma < 1 ? factor * residual : Infinity;
+    if ((mdp.gamma < 1 && errorBound <= tolerance) || (mdp.gamma === 1 && residual <= tolerance)) {
+      return { V, iterations: k, residual, errorBound };
+    }
+  }
+  throw new Error(
+    `value iteration did not reach tolerance ${tolerance} in ${maxIterations} sweeps`,
+  );
+}
+
+/** An optimal solution of an MDP. */
+export interface OptimalSolution {
+  /** V*. */
+  V: number[];
+  /** Q*. */
+  Q: number[][];
+  /** An optimal deterministic policy, as one action per state. */
+  actions: number[];
+  /** Policy-iteration steps taken. */
+  iterations: number;
+}
+
+/**
+ * V*, Q* and an optimal deterministic policy, by policy iteration with exact evaluation:
+ * evaluate the current policy by a linear solve, switch each state to an action whose
+ * Q^π is larger by more than a relative 1e-12 (so float noise cannot cause cycling), stop
+ * when no state switches. For γ = 1 the start must be a proper policy.
+ *
+ * @param mdp the MDP
+ * @param start the initial deterministic policy (default: action 0 everywhere)
+ * @returns V*, Q*, the policy and the number of improvement steps
+ * @throws ImproperPolicyError if a policy met on the way is improper (γ = 1)
+ * @example
+ * ```ts
+ * import { makeMdp, optimalValues } from "./mod.ts";
+ * const mdp = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }], [{ next: 0, reward: 3, prob: 1 }]]] });
+ * const sol = optimalValues(mdp);
+ * if (sol.actions[0] !== 1 || Math.abs(sol.V[0]! - 6) > 1e-12) throw new Error();
+ * ```
+ */
+export function optimalValues(mdp: FiniteMdp, start?: readonly number[]): OptimalSolution {
+  let actions = start ? [...start] : new Array<number>(mdp.nStates).fill(0);
+  for (let iterations = 1; iterations <= 10_000; iterations++) {
+    const pi = actions.map((a) => {
+      const row = new Array<number>(mdp.nActions).fill(0);
+      row[a] = 1;
+      return row;
+    });
+    const { V, Q } = evaluatePolicy(mdp, pi);
+    let changed = false;
+    const next = actions.map((a, s) => {
+      if (mdp.isTerminal[s]) return a;
+      const row = Q[s]!;
+      let best = a;
+      for (let b = 0; b < row.length; b++) {
+        if (row[b]! > row[best]! + 1e-12 * (1 + Math.abs(row[best]!))) best = b;
+      }
+      if (best !== a) changed = true;
+      return best;
+    });
+    if (!changed) return { V, Q, actions, iterations };
+    actions = next;
+  }
+  throw new Error("policy iteration did not stabilise in 10,000 steps");
+}
+
+/** The non-terminal states, in order. */
+export function liveStates(mdp: FiniteMdp): number[] {
+  const out: number[] = [];
+  for (let s = 0; s < mdp.nStates; s++) if (!mdp.isTerminal[s]) out.push(s);
+  return out;
+}

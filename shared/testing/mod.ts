@@ -1,0 +1,12 @@
+/**
+ * Testing toolkit of the suite: the seed, numeric assertions, seeded fast-check
+ * properties, and the claim registry.
+ *
+ * @module
+ */
+export * from "./seed.ts";
+export * from "./assert_close.ts";
+export * from "./property.ts";
+export * from "./claims.ts";
+export * from "./discover.ts";
+export * from "./report.ts";
