@@ -11,6 +11,11 @@ import "@tensorflow/tfjs-backend-wasm";
 
 export { tf };
 
+// Registering the wasm backend makes it tfjs's highest-priority backend, which must be
+// initialised asynchronously before any op; do it once, here. Without read permission it
+// cannot load its binary and tfjs falls back to `cpu` (see `useBackend` to insist).
+await tf.ready();
+
 /** The CPU backends tfjs offers here: the plain-JS `cpu` and the WebAssembly `wasm`. */
 export type CpuBackend = "cpu" | "wasm";
 
