@@ -58,7 +58,12 @@ export class TensorLeakError extends Error {
  * @example
  * ```ts
  * import { tf, withNoTensorLeak } from "./mod.ts";
- * const s = await withNoTensorLeak("sum", () => tf.tidy(() => tf.sum(tf.ones([3]))).arraySync());
+ * const s = await withNoTensorLeak("sum", () => {
+ *   const t = tf.tidy(() => tf.sum(tf.ones([3])));
+ *   const value = t.arraySync();
+ *   t.dispose(); // the tidy's result is the caller's to dispose
+ *   return value;
+ * });
  * if (s !== 3) throw new Error();
  * ```
  */
