@@ -1,0 +1,91 @@
+/**
+ * Problem 2's claims, each with its negative control.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import {
+  arbActionValues,
+  arbMdp,
+  arbPolicy,
+  type FiniteMdp,
+  makeMdp,
+  type Policy,
+} from "../../shared/mdp/mod.ts";
+import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
+import { euclideanNorm, optimalContractionSlack, policyContractionSlack } from "./mod.ts";
+
+type Case = [FiniteMdp, Policy, number[][], number[][]];
+
+/** Random MDP, policy and two random Q tables (entries in [−50, 50], ties and zeros frequent). */
+const cases: fc.Arbitrary<Case> = arbMdp().chain((mdp) =>
+  fc.tuple(
+    fc.constant(mdp),
+    arbPolicy(mdp.nStates, mdp.nActions),
+    arbActionValues(mdp.nStates, mdp.nActions),
+    arbActionValues(mdp.nStates, mdp.nActions),
+  )
+);
+
+/**
+ * A pinned case where the Euclidean norm expands: three states that all jump to state 0,
+ * and Q₁ − Q₂ concentrated on state 0. Then ‖B[Q₁] − B[Q₂]‖₂ = γ√3 > γ = γ‖Q₁ − Q₂‖₂.
+ */
+const funnel: Case = [
+  makeMdp({
+    gamma: 0.9,
+    outcomes: [0, 1, 2].map(() => [[{ next: 0, reward: 0, prob: 1 }]]),
+  }),
+  [[1], [1], [1]],
+  [[1], [0], [0]],
+  [[0], [0], [0]],
+];
+
+/** Float slack: the two backups of values up to 50 + R agree to a few ulps. */
+const slack = (mdp: FiniteMdp) => 1e-12 * (1 + mdp.rewardBound + 50);
+
+const OVER = "random MDPs (1–8 states, 1–5 actions, all transition and reward kinds, " +
+  "γ ∈ (0, 1) incl. 0.001 and 0.999), policies with zeros, pairs of Q tables in [−50, 50]";
+
+/** The claims of Problem 2. */
+export const claims: Claim[] = defineClaims(2, [
+  {
+    id: "02a",
+    statement: "B^π on Q is a γ-contraction in the sup norm",
+    check: (ctx) =>
+      checkProperty(
+        { seed: ctx.seed, over: OVER, numRuns: 300, examples: [funnel] },
+        cases,
+        ([mdp, pi, q1, q2]) => policyContractionSlack(mdp, pi, q1, q2) + slack(mdp),
+      ),
+    negativeControl: {
+      variant: "the same claim in the Euclidean norm over all (s, a)",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: OVER, numRuns: 300, examples: [funnel] },
+          cases,
+          ([mdp, pi, q1, q2]) =>
+            policyContractionSlack(mdp, pi, q1, q2, euclideanNorm) + slack(mdp),
+        ),
+    },
+  },
+  {
+    id: "02b",
+    statement: "B* on Q is a γ-contraction in the sup norm",
+    check: (ctx) =>
+      checkProperty(
+        { seed: ctx.seed, over: OVER, numRuns: 300, examples: [funnel] },
+        cases,
+        ([mdp, , q1, q2]) => optimalContractionSlack(mdp, q1, q2) + slack(mdp),
+      ),
+    negativeControl: {
+      variant: "the same claim in the Euclidean norm over all (s, a)",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: OVER, numRuns: 300, examples: [funnel] },
+          cases,
+          ([mdp, , q1, q2]) => optimalContractionSlack(mdp, q1, q2, euclideanNorm) + slack(mdp),
+        ),
+    },
+  },
+]);
