@@ -1,0 +1,75 @@
+/**
+ * Problem 3: an optimal policy's action values dominate every other policy's.
+ *
+ * @module
+ */
+import {
+  bellmanOptimalV,
+  evaluatePolicy,
+  type FiniteMdp,
+  type Policy,
+  supNorm,
+  type ValueFunction,
+} from "../../shared/mdp/mod.ts";
+
+/**
+ * The smallest entry of Q^{π*} − Q^π over all (s, a). Claim 03a: never negative when π* is
+ * optimal.
+ *
+ * @param mdp the MDP
+ * @param piStar the policy claimed optimal
+ * @param pi any policy
+ * @returns min_{s,a} (Q^{π*}(s, a) − Q^π(s, a))
+ * @example
+ * ```ts
+ * import { makeMdp } from "../../shared/mdp/mod.ts";
+ * import { dominanceGap } from "./mod.ts";
+ * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]] });
+ * // always taking the reward-1 arm dominates always taking the reward-0 arm by γ·(2 − 0) = 1
+ * if (dominanceGap(m, [[0, 1]], [[1, 0]]) !== 1) throw new Error();
+ * ```
+ */
+export function dominanceGap(mdp: FiniteMdp, piStar: Policy, pi: Policy): number {
+  const qStar = evaluatePolicy(mdp, piStar).Q;
+  const q = evaluatePolicy(mdp, pi).Q;
+  return Math.min(...qStar.flatMap((row, s) => row.map((x, a) => x - q[s]![a]!)));
+}
+
+/**
+ * ‖B*[V] − V‖∞: zero exactly at V = V*, so it certifies that a computed V is optimal.
+ *
+ * @param mdp the MDP
+ * @param v a value function
+ * @returns the Bellman optimality residual
+ * @example
+ * ```ts
+ * import { makeMdp } from "../../shared/mdp/mod.ts";
+ * import { optimalityResidual } from "./mod.ts";
+ * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+ * if (optimalityResidual(m, [2]) !== 0) throw new Error();
+ * ```
+ */
+export function optimalityResidual(mdp: FiniteMdp, v: ValueFunction): number {
+  return supNorm(bellmanOptimalV(mdp, v).map((x, s) => x - v[s]!));
+}
+
+/**
+ * Tolerance for comparing float64 solutions of (I − γP)V = r on the suite's small MDPs:
+ * values are at most R/(1 − γ) and the solve loses about log10 of the condition number
+ * (at most 2/(1 − γ)) digits, so 1e-12 · (1 + R/(1 − γ))² is a safe allowance: it is
+ * relative error 1e-12 · (1 + R/(1 − γ)) on values of size R/(1 − γ).
+ *
+ * @param mdp the MDP
+ * @returns the allowance
+ * @example
+ * ```ts
+ * import { makeMdp } from "../../shared/mdp/mod.ts";
+ * import { solveTolerance } from "./mod.ts";
+ * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+ * if (!(solveTolerance(m) < 1e-7)) throw new Error();
+ * ```
+ */
+export function solveTolerance(mdp: FiniteMdp): number {
+  const scale = 1 + mdp.rewardBound / Math.max(1e-12, 1 - mdp.gamma);
+  return 1e-12 * scale * scale;
+}
