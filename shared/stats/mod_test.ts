@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { Rng } from "../random/mod.ts";
+import { ClaimViolation } from "../testing/mod.ts";
+import {
+  assertMeanEquals,
+  assertVarianceEquals,
+  empiricalBernsteinHalfWidth,
+  hoeffdingHalfWidth,
+  meanBand,
+  medianOfMeansGroups,
+  summarize,
+} from "./mod.ts";
+
+Deno.test("stats summarize agrees with the definitions on a small sample", () => {
+  const s = summarize([2, 4, 4, 4, 5, 5, 7, 9]);
+  assert.equal(s.n, 8);
+  assert.equal(s.mean, 5);
+  assert.equal(s.variance, 32 / 7);
+  assert.equal(s.min, 2);
+  assert.equal(s.max, 9);
+});
+
+Deno.test("stats summarize is stable under a large offset (two-pass variance)", () => {
+  const s = summarize([1e9 + 1, 1e9 + 2, 1e9 + 3]);
+  assert.equal(s.variance, 1);
+});
+
+Deno.test("stats bad input gets a clear error", () => {
+  assert.throws(() => summarize([]), /empty/);
+  assert.throws(() => summarize([1, NaN]), /sample value 1 is NaN/);
+  assert.throws(() => hoeffdingHalfWidth(10, { lo: 0, hi: 1 }, 0), /false-alarm/);
+  assert.throws(() => hoeffdingHalfWidth(10, { lo: 1, hi: 0 }, 1e-6), /lo ≤ hi/);
+  assert.throws(
+    () => meanBand([0, 2], { kind: "hoeffding", lo: 0, hi: 1 }),
+    /sample 1 = 2 lies outside the stated range \[0, 1\]/,
+  );
+  assert.throws(
+    () => meanBand([0, 1], { kind: "hoeffding", lo: 0, hi: 1 }, 1e-3),
+    /exceeds the suite's limit/,
+  );
+  assert.throws(
+    () => meanBand([0, 1], { kind: "median-of-means", sigma: 1 }),
+    /needs at least 111 samples/,
+  );
+});
+
+Deno.test("stats Hoeffding half-width is the closed form (hi − lo)√(ln(2/δ)/(2N))", () => {
+  const t = hoeffdingHalfWidth(1000, { lo: -2, hi: 2 }, 1e-6);
+  assert.ok(Math.abs(t - 4 * Math.sqrt(Math.log(2e6) / 2000)) < 1e-15);
+});
+
+Deno.test("stats empirical Bernstein shrinks to its range term for a constant sample", () => {
+  const t = empiricalBernsteinHalfWidth(101, 0, { lo: 0, hi: 3 }, 1e-6);
+  assert.ok(Math.abs(t - (7 * 3 * Math.log(4e6)) / 300) < 1e-15);
+});
+
+Deno.test("stats median of means uses ⌈8 ln(1/δ)⌉ groups and estimates a heavy-tailed mean", () => {
+  assert.equal(medianOfMeansGroups(1e-6), 111);
+  // exponential(1) samples: mean 1, σ = 1, unbounded
+  const rng = new Rng(7);
+  const xs = Array.from({ length: 50_000 }, () => -Math.log(1 - rng.uniform()));
+  const ok = assertMeanEquals(xs, 1, {
+    method: { kind: "median-of-means", sigma: 1 },
+    seed: 7,
+    label: "Exp(1)",
+  });
+  assert.ok(ok.halfWidth < 0.1, ok.report);
+});
+
+Deno.test("stats the agreement check accepts the true mean and rejects a wrong one, printing N and seed", () => {
+  const rng = new Rng(11);
+  const xs = Array.from({ length: 50_000 }, () => (rng.uniform() < 0.3 ? 1 : 0));
+  for (const kind of ["hoeffding", "empirical-bernstein"] as const) {
+    assertMeanEquals(xs, 0.3, { method: { kind, lo: 0, hi: 1 }, seed: 11, label: "Bernoulli" });
+    assert.throws(
+      () =>
+        assertMeanEquals(xs, 0.35, {
+          method: { kind, lo: 0, hi: 1 },
+          seed: 11,
+          label: "Bernoulli",
+        }),
+      (e: unknown) =>
+        e instanceof ClaimViolation && /N = 50000, seed 11/.test(e.message) &&
+        /outside the band/.test(e.message),
+    );
+  }
+});
+
+Deno.test("stats the variance check accepts the true variance and rejects a wrong one", () => {
+  const rng = new Rng(5);
+  const xs = Array.from({ length: 50_000 }, () => 2 * rng.uniform() - 1); // variance 1/3
+  assertVarianceEquals(xs, 1 / 3, { mean: 0, lo: -1, hi: 1, seed: 5, label: "U(−1, 1)" });
+  assert.throws(
+    () => assertVarianceEquals(xs, 0.4, { mean: 0, lo: -1, hi: 1, seed: 5, label: "U(−1, 1)" }),
+    ClaimViolation,
+  );
+});
