@@ -1,0 +1,324 @@
+import assert from "node:assert/strict";
+import { deterministicPolicy, evaluatePolicy, uniformPolicy } from "../mdp/mod.ts";
+import { Rng } from "../random/mod.ts";
+import { assertClose, seedFor, verifySeed } from "../testing/mod.ts";
+import {
+  CliffEnv,
+  CliffInputError,
+  type CliffWalk,
+  cliffWalk,
+  edgePathActions,
+  edgePolicyActions,
+  greedyEpisode,
+  renderPath,
+  renderPolicy,
+  renderValues,
+  rollout,
+  sampleAction,
+  sampleTransition,
+  tableRows,
+} from "./mod.ts";
+
+/**
+ * An independent transcription of Gymnasium's CliffWalkingEnv transition table
+ * (`_calculate_transition_prob`): P[s][a] = [(prob, next, reward, terminated)], with the
+ * cliff sending the agent back to the start (−100, not terminated), the goal entered with
+ * −1 and terminated, walls clamping the position, and slippery moves
+ * [(a − 1) mod 4, a, (a + 1) mod 4] with 1/3 each, listed separately even when equal.
+ */
+function gymnasiumTable(slippery: boolean): [number, number, number, boolean][][][] {
+  const shape = [4, 12] as const;
+  const mapping = [[-1, 0], [0, 1], [1, 0], [0, -1]] as const;
+  const startIndex = 3 * 12 + 0;
+  const cliff = (r: number, c: number) => r === 3 && c >= 1 && c <= 10;
+  const P: [number, number, number, boolean][][][] = [];
+  for (let s = 0; s < 48; s++) {
+    const current = [Math.floor(s / 12), s % 12];
+    P.push([0, 1, 2, 3].map((move) => {
+      const deltas = slippery ? [(move - 1 + 4) % 4, move, (move + 1) % 4] : [move];
+      return deltas.map((m) => {
+        const r = Math.max(0, Math.min(shape[0] - 1, current[0]! + mapping[m]![0]));
+        const c = Math.max(0, Math.min(shape[1] - 1, current[1]! + mapping[m]![1]));
+        const newState = r * shape[1] + c;
+        if (cliff(r, c)) return [1 / deltas.length, startIndex, -100, false];
+        const terminated = r === shape[0] - 1 && c === shape[1] - 1;
+        return [1 / deltas.length, newState, -1, terminated];
+      });
+    }));
+  }
+  return P;
+}
+
+function assertMatchesGymnasium(walk: CliffWalk, slippery: boolean): void {
+  const P = gymnasiumTable(slippery);
+  for (let s = 0; s < 47; s++) { // 47 is the goal: terminal, never stepped from
+    for (let a = 0; a < 4; a++) {
+      const ours = walk.outcomes[s]![a]!.map((
+        o,
+      ) => [o.prob, o.next, o.reward, walk.isTerminal[o.next]]);
+      assert.deepEqual(ours, P[s]![a]!, `P[${s}][${a}] (slippery = ${slippery})`);
+    }
+  }
+  assert.equal(walk.isTerminal[47], true);
+  assert.deepEqual(walk.isTerminal.filter(Boolean).length, 1, "only the goal is terminal");
+}
+
+Deno.test("cliff geometry: 4 × 12, start 36, goal 47, cliff 37–46, actions up/right/down/left", () => {
+  const walk = cliffWalk();
+  assert.equal(walk.nStates, 48);
+  assert.equal(walk.nActions, 4);
+  assert.equal(walk.start, 36);
+  assert.equal(walk.goal, 47);
+  assert.deepEqual(walk.cliff, [37, 38, 39, 40, 41, 42, 43, 44, 45, 46]);
+  assert.deepEqual(walk.initial?.[36], 1);
+  // from state 13 (row 1, col 1): up 1, right 14, down 25, left 12
+  assert.deepEqual(walk.outcomes[13]!.map((l) => l[0]!.next), [1, 14, 25, 12]);
+  // walls: up from row 0 and left from col 0 stay put, with the step reward
+  assert.deepEqual(walk.outcomes[0]![0], [{ next: 0, reward: -1, prob: 1 }]);
+  assert.deepEqual(walk.events[0]![3], ["wall"]);
+  assert.deepEqual(walk.outcomes[11]![1], [{ next: 11, reward: -1, prob: 1 }]);
+});
+
+Deno.test("cliff handout variant: −1 per move, cliff −100 and terminal, goal +100 and terminal", () => {
+  const walk = cliffWalk();
+  assert.deepEqual(walk.outcomes[36]![1], [{ next: 37, reward: -100, prob: 1 }]);
+  assert.deepEqual(walk.outcomes[35]![2], [{ next: 47, reward: 100, prob: 1 }]);
+  assert.deepEqual(walk.outcomes[25]![2], [{ next: 37, reward: -100, prob: 1 }]);
+  assert.deepEqual(walk.outcomes[36]![0], [{ next: 24, reward: -1, prob: 1 }]);
+  for (const c of walk.cliff) assert.equal(walk.isTerminal[c], true, `cliff ${c} is terminal`);
+  // the edge path is worth 12 · (−1) + 100 = 88
+  const { V } = evaluatePolicy(walk, deterministicPolicy(walk, edgePolicyActions(walk)));
+  assert.equal(V[36], 88);
+});
+
+Deno.test("cliff classic variant: transition table equals Gymnasium's CliffWalking, outcome for outcome", () => {
+  assertMatchesGymnasium(cliffWalk({ variant: "classic" }), false);
+  // a few entries pinned by hand: right from the start falls and returns to it
+  const walk = cliffWalk({ variant: "classic" });
+  assert.deepEqual(walk.outcomes[36]![1], [{ next: 36, reward: -100, prob: 1 }]);
+  assert.deepEqual(walk.outcomes[35]![2], [{ next: 47, reward: -1, prob: 1 }]);
+});
+
+Deno.test("cliff classic slippery variant: table equals Gymnasium's is_slippery table", () => {
+  const walk = cliffWalk({ variant: "classic", slippery: true });
+  assertMatchesGymnasium(walk, true);
+  // up from the start: left (wall, stays), up (24), right (cliff, back to start)
+  assert.deepEqual(walk.outcomes[36]![0], [
+    { next: 36, reward: -1, prob: 1 / 3 },
+    { next: 24, reward: -1, prob: 1 / 3 },
+    { next: 36, reward: -100, prob: 1 / 3 },
+  ]);
+  assert.deepEqual(walk.events[36]![0], ["wall", "move", "cliff"]);
+});
+
+Deno.test("cliff negative control: the Gymnasium comparison rejects the handout table", () => {
+  assert.throws(() => assertMatchesGymnasium(cliffWalk(), false), assert.AssertionError);
+  assert.throws(
+    () => assertMatchesGymnasium(cliffWalk({ variant: "classic", slippery: true }), false),
+    assert.AssertionError,
+  );
+});
+
+Deno.test("cliff terminal-only variant: ±100 at the terminals, 0 otherwise", () => {
+  const walk = cliffWalk({ variant: "terminal-only" });
+  assert.equal(walk.outcomes[36]![1]![0]!.reward, -100);
+  assert.equal(walk.outcomes[35]![2]![0]!.reward, 100);
+  assert.equal(walk.outcomes[36]![0]![0]!.reward, 0);
+  assert.equal(walk.outcomes[0]![0]![0]!.reward, 0);
+  assert.equal(greedyEpisode(walk, edgePolicyActions(walk)).return, 100);
+});
+
+Deno.test("cliff options: grid size, rewards and γ are honoured", () => {
+  const walk = cliffWalk({
+    rows: 3,
+    cols: 5,
+    stepReward: -2,
+    cliffReward: -50,
+    goalReward: 7,
+    gamma: 0.9,
+  });
+  assert.equal(walk.nStates, 15);
+  assert.equal(walk.start, 10);
+  assert.equal(walk.goal, 14);
+  assert.deepEqual(walk.cliff, [11, 12, 13]);
+  assert.equal(walk.gamma, 0.9);
+  assert.deepEqual(walk.outcomes[10]![1], [{ next: 11, reward: -50, prob: 1 }]);
+  assert.deepEqual(walk.outcomes[9]![2], [{ next: 14, reward: 7, prob: 1 }]);
+  assert.equal(greedyEpisode(walk, edgePolicyActions(walk)).return, 5 * -2 + 7); // 6 moves: 5 steps, then the goal
+  // 2 columns: no cliff cells at all
+  assert.deepEqual(cliffWalk({ rows: 2, cols: 2 }).cliff, []);
+});
+
+Deno.test("cliff invalid options get errors naming the option and the value", () => {
+  const bad: [unknown, RegExp][] = [
+    [{ rows: 1 }, /rows must be an integer in \[2, 1000\], got 1/],
+    [{ cols: 2.5 }, /cols must be an integer .* got 2\.5/],
+    [{ variant: "windy" }, /variant must be one of handout, classic, terminal-only, got "windy"/],
+    [{ gamma: 1.5 }, /gamma must be in \[0, 1\], got 1\.5/],
+    [{ maxSteps: 0 }, /maxSteps must be a positive integer or Infinity, got 0/],
+    [{ stepReward: Number.NaN }, /stepReward must be a finite number, got NaN/],
+    [{ goalReward: Infinity }, /goalReward must be a finite number, got Infinity/],
+    [{ slippery: "yes" }, /slippery must be a boolean, got yes/],
+    [{ row: 4 }, /unknown option "row"/],
+    [null, /options must be an object/],
+  ];
+  for (const [options, message] of bad) {
+    assert.throws(
+      () => cliffWalk(options as never),
+      (e: unknown) => e instanceof CliffInputError && message.test(e.message),
+      JSON.stringify(options),
+    );
+  }
+});
+
+Deno.test("cliff edge policy is proper in every variant (γ = 1 evaluation is finite)", () => {
+  for (const variant of ["handout", "classic", "terminal-only"] as const) {
+    const walk = cliffWalk({ variant });
+    const { V } = evaluatePolicy(walk, deterministicPolicy(walk, edgePolicyActions(walk)));
+    assert.ok(V.every(Number.isFinite), variant);
+  }
+  assert.deepEqual(edgePathActions(cliffWalk()), [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]);
+});
+
+Deno.test("cliff env: termination and truncation are reported separately", () => {
+  const walk = cliffWalk({ maxSteps: 3 });
+  const env = new CliffEnv(walk, new Rng(1));
+  assert.equal(env.reset(), 36);
+  const a = env.step(0);
+  assert.deepEqual(a, {
+    state: 24,
+    reward: -1,
+    terminated: false,
+    truncated: false,
+    event: "move",
+  });
+  env.step(2);
+  const c = env.step(1); // into the cliff at the third move: terminated wins over truncation
+  assert.deepEqual(c, {
+    state: 37,
+    reward: -100,
+    terminated: true,
+    truncated: false,
+    event: "cliff",
+  });
+  assert.throws(() => env.step(0), /after the episode ended/);
+  env.reset();
+  env.step(3);
+  env.step(3);
+  const t = env.step(3);
+  assert.equal(t.truncated, true);
+  assert.equal(t.terminated, false);
+  assert.throws(() => env.reset(47), /start state 47 is terminal/);
+  assert.throws(() => env.reset(48), /start state 48 is not a state/);
+  assert.throws(() => sampleTransition(walk, 0, 4, new Rng(1)), /action 4 is not in \[0, 4\)/);
+});
+
+Deno.test("cliff rollout: truncated episodes are not terminal and carry a partial return", () => {
+  const walk = cliffWalk({ maxSteps: 5 });
+  const left = Array.from({ length: 48 }, () => [0, 0, 0, 1]);
+  const ep = rollout(walk, left, new Rng(3));
+  assert.equal(ep.length, 5);
+  assert.equal(ep.truncated, true);
+  assert.equal(ep.terminated, false);
+  assert.equal(ep.end, "truncated");
+  assert.equal(ep.return, -5);
+  const forced = rollout(walk, left, new Rng(3), { start: 35, firstAction: 2 });
+  assert.equal(forced.end, "goal");
+  assert.equal(forced.return, 100);
+  assert.throws(() => rollout(walk, left.slice(1), new Rng(3)), /47 rows, expected 48/);
+  assert.throws(() => rollout(walk, left, new Rng(3), { start: 40 }), /start state 40 is terminal/);
+});
+
+Deno.test("cliff classic rollout: a fall resets to the start and is counted, not terminal", () => {
+  const walk = cliffWalk({ variant: "classic", maxSteps: 4 });
+  const right = Array.from({ length: 48 }, () => [0, 1, 0, 0]);
+  const ep = rollout(walk, right, new Rng(1));
+  assert.deepEqual(ep.states, [36, 36, 36, 36]);
+  assert.equal(ep.falls, 4);
+  assert.equal(ep.return, -400);
+  assert.equal(ep.end, "truncated");
+});
+
+// Hoeffding: for i.i.d. draws in [a, b], P(|mean − μ| ≥ ε) ≤ 2 exp(−2Nε² / (b − a)²). With a
+// false-alarm probability δ = 1e-6 per check, ε = (b − a) sqrt(ln(2/δ) / (2N)).
+function hoeffding(n: number, range: number, delta = 1e-6): number {
+  return range * Math.sqrt(Math.log(2 / delta) / (2 * n));
+}
+
+Deno.test("cliff sampling agrees with the MDP: mean return of the uniform policy is V^π(start)", () => {
+  // terminal-only rewards and no truncation: every return is ±100, so Hoeffding applies
+  const walk = cliffWalk({ variant: "terminal-only", maxSteps: Infinity });
+  const pi = uniformPolicy(walk);
+  const exact = evaluatePolicy(walk, pi).V[walk.start]!;
+  const n = 20_000;
+  const seed = seedFor("cliff uniform rollouts", verifySeed());
+  const rng = new Rng(seed);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += rollout(walk, pi, rng).return;
+  const band = hoeffding(n, 200);
+  assertClose(total / n, exact, { abs: band, rel: 0 }, `mean return over N = ${n} (seed ${seed})`);
+  // the band excludes the plausible wrong answer "the cliff is never entered" and an off-by-sign
+  assert.ok(Math.abs(exact) > 2 * band && band < 5, `band ${band} vs V = ${exact}`);
+});
+
+Deno.test("cliff slippery sampling: each of the three moves has frequency 1/3 (Hoeffding, δ = 1e-6)", () => {
+  const walk = cliffWalk({ variant: "classic", slippery: true });
+  const seed = seedFor("cliff slippery", verifySeed());
+  const rng = new Rng(seed);
+  const n = 30_000;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const { next } = sampleTransition(walk, 13, 1, rng); // right from 13: up 1, right 14, down 25
+    counts.set(next, (counts.get(next) ?? 0) + 1);
+  }
+  const band = hoeffding(n, 1, 1e-6 / 3);
+  for (const next of [1, 14, 25]) {
+    assertClose(
+      (counts.get(next) ?? 0) / n,
+      1 / 3,
+      { abs: band, rel: 0 },
+      `P(${next} | 13, right)`,
+    );
+  }
+  assert.equal(counts.size, 3);
+});
+
+Deno.test("cliff sampleAction tolerates float32 rows and rejects bad ones", () => {
+  const rng = new Rng(5);
+  const row = new Float32Array([0.1, 0.2, 0.3, 0.4]); // sums to 1 only within float32 rounding
+  for (let i = 0; i < 100; i++) assert.ok(sampleAction(row, rng) < 4);
+  assert.throws(() => sampleAction([0.5, -0.1, 0.6, 0], rng), /-0\.1 at index 1 is not ≥ 0/);
+  assert.throws(() => sampleAction([0.5, 0.1, 0, 0], rng), /sum to 0\.6, not 1/);
+  assert.throws(() => sampleAction([Number.NaN, 1, 0, 0], rng), /NaN at index 0/);
+  const rows = tableRows(new Float32Array(8).fill(0.25), 4);
+  assert.equal(rows.length, 2);
+  assert.throws(() => tableRows([1, 2, 3], 2), /does not split into rows of 2/);
+});
+
+Deno.test("cliff rendering: policy arrows, a walked path and a value grid", () => {
+  const walk = cliffWalk();
+  const text = renderPolicy(walk, edgePolicyActions(walk));
+  assert.deepEqual(text.split("\n"), [
+    "→ → → → → → → → → → → ↓",
+    "→ → → → → → → → → → → ↓",
+    "→ → → → → → → → → → → ↓",
+    "↑ x x x x x x x x x x G",
+  ]);
+  const ep = greedyEpisode(walk, edgePolicyActions(walk));
+  assert.deepEqual(renderPath(walk, ep.states, ep.actions).split("\n"), [
+    "· · · · · · · · · · · ·",
+    "· · · · · · · · · · · ·",
+    "→ → → → → → → → → → → ↓",
+    "↑ x x x x x x x x x x G",
+  ]);
+  const { V } = evaluatePolicy(walk, deterministicPolicy(walk, edgePolicyActions(walk)));
+  const lines = renderValues(walk, V, 0).split("\n");
+  assert.equal(lines[3]!.trim().split(/\s+/)[0], "88");
+  assert.equal(lines[3]!.trim().split(/\s+/)[1], "cliff");
+  assert.throws(() => renderPolicy(walk, [1, 2]), /policy has 2 states, expected 48/);
+  assert.throws(() => renderValues(walk, new Array(48).fill(Number.NaN)), /V\(s=0\) = NaN/);
+  assert.throws(
+    () => greedyEpisode(cliffWalk({ slippery: true }), edgePolicyActions(walk)),
+    /slippery/,
+  );
+});
