@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { tf, withNoTensorLeak } from "../tf/mod.ts";
+import { checkProperty, NumericAssertionError, seedFor } from "../testing/mod.ts";
+import {
+  assertGradientsClose,
+  autodiffGradient,
+  autodiffJacobian,
+  centralDifference,
+  centralDifferenceJacobian,
+  FINITE_DIFFERENCE_TOLERANCE,
+  FLOAT32_AUTODIFF_TOLERANCE,
+  GradientInputError,
+  gradientMargin,
+} from "./mod.ts";
+
+/** Points with coordinates in [−2, 2] (multiples of 1/100), 1 to 5 coordinates. */
+const point = fc.array(fc.integer({ min: -200, max: 200 }).map((k) => k / 100), {
+  minLength: 1,
+  maxLength: 5,
+});
+
+// f(x) = log Σ exp(x_i) + Σ sin(x_i) x_i: smooth, with a known gradient softmax(x) + sin x + x cos x
+const f64 = (x: number[]) =>
+  Math.log(x.reduce((a, v) => a + Math.exp(v), 0)) +
+  x.reduce((a, v) => a + Math.sin(v) * v, 0);
+const f32 = (x: tf.Tensor1D) => tf.add(tf.logSumExp(x), tf.sum(tf.mul(tf.sin(x), x))) as tf.Scalar;
+const exactGrad = (x: number[]) => {
+  const z = x.reduce((a, v) => a + Math.exp(v), 0);
+  return x.map((v) => Math.exp(v) / z + Math.sin(v) + v * Math.cos(v));
+};
+
+Deno.test("gradients: float64 central differences match a closed-form gradient within the stated tolerance", () => {
+  checkProperty(
+    { seed: seedFor("gradients/fd"), over: "points in [−2, 2]^n, n ≤ 5" },
+    point,
+    (x) => gradientMargin(centralDifference(f64, x), exactGrad(x), FINITE_DIFFERENCE_TOLERANCE),
+  );
+});
+
+Deno.test("gradients: float32 autodiff matches the closed form and finite differences, leaking nothing", async () => {
+  await withNoTensorLeak("autodiff property", () =>
+    checkProperty(
+      { seed: seedFor("gradients/ad"), over: "points in [−2, 2]^n, n ≤ 5", numRuns: 50 },
+      point,
+      (x) => {
+        const ad = autodiffGradient(f32, x);
+        return Math.min(
+          gradientMargin(ad, exactGrad(x), FLOAT32_AUTODIFF_TOLERANCE),
+          gradientMargin(ad, centralDifference(f64, x), FLOAT32_AUTODIFF_TOLERANCE),
+        );
+      },
+    ));
+});
+
+Deno.test("gradients: a wrong closed form (missing the x cos x term) is rejected by both methods", () => {
+  const wrong = (x: number[]) => exactGrad(x).map((g, i) => g - x[i]! * Math.cos(x[i]!));
+  assert.throws(
+    () =>
+      assertGradientsClose(
+        centralDifference(f64, [1, 0.5]),
+        wrong([1, 0.5]),
+        FINITE_DIFFERENCE_TOLERANCE,
+      ),
+    NumericAssertionError,
+  );
+  assert.ok(
+    gradientMargin(autodiffGradient(f32, [1, 0.5]), wrong([1, 0.5]), FLOAT32_AUTODIFF_TOLERANCE) <
+      0,
+  );
+});
+
+Deno.test("gradients: Jacobians by autodiff and by central differences agree (tanh, elementwise)", async () => {
+  await withNoTensorLeak("jacobian", () => {
+    const x = [0.3, -1.2, 2];
+    const ad = autodiffJacobian((t) => tf.tanh(t), x);
+    const fd = centralDifferenceJacobian((v) => v.map(Math.tanh), x);
+    // d tanh / dz = 1 − tanh², on the diagonal only
+    const exact = x.map((v, i) => x.map((_, j) => (i === j ? 1 - Math.tanh(v) ** 2 : 0)));
+    assertGradientsClose(fd, exact, FINITE_DIFFERENCE_TOLERANCE, "fd jacobian");
+    assertGradientsClose(ad, exact, FLOAT32_AUTODIFF_TOLERANCE, "autodiff jacobian");
+  });
+});
+
+Deno.test("gradients: bad input gets a clear error naming what and where", () => {
+  assert.throws(
+    () => centralDifference(f64, [1, NaN]),
+    (e: unknown) => e instanceof GradientInputError && /x\[1\] = NaN/.test(e.message),
+  );
+  assert.throws(
+    () => centralDifference(f64, [1], 0),
+    (e: unknown) =>
+      e instanceof GradientInputError && /step h must be finite and > 0, got 0/.test(e.message),
+  );
+  assert.throws(() => centralDifference(f64, []), /non-empty array/);
+  assert.throws(() => centralDifference(() => Infinity, [1]), /not finite at x ± h e_0/);
+  assert.throws(() => gradientMargin([1, 2], [1], FINITE_DIFFERENCE_TOLERANCE), /shapes differ/);
+  assert.throws(
+    () => autodiffJacobian((t) => tf.sum(t) as unknown as tf.Tensor1D, [1, 2]),
+    /must return a vector, got rank 0/,
+  );
+});
+
+Deno.test("gradients: NaN never counts as close", () => {
+  assert.equal(gradientMargin([NaN], [NaN], { abs: 1, rel: 1 }), -Infinity);
+});
