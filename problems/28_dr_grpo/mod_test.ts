@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { makeMdp, MdpInputError, withGamma } from "../../shared/mdp/mod.ts";
+import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
+import { claims } from "./claims.ts";
+import {
+  enumerateTrajectories,
+  exactObjective,
+  expectedGroupGradient,
+  gradObjectiveFiniteDifference,
+  groupAdvantages,
+  horizon,
+  objectiveAndGradAutodiff,
+  softmaxPolicy,
+  validateLogits,
+  validateTerminalRewardMdp,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+/** Two steps: state 0 chooses a branch, state 1 a coin; three terminals pay 0, 1 or 3. */
+const twoStep = makeMdp({
+  gamma: 1,
+  initial: [0.75, 0.25, 0, 0, 0],
+  terminal: [2, 3, 4],
+  outcomes: [
+    [[{ next: 1, reward: 0, prob: 1 }], [{ next: 2, reward: 0, prob: 0.5 }, {
+      next: 4,
+      reward: 3,
+      prob: 0.5,
+    }]],
+    [[{ next: 3, reward: 1, prob: 1 }], [{ next: 4, reward: 3, prob: 0.25 }, {
+      next: 2,
+      reward: 0,
+      prob: 0.75,
+    }]],
+    [],
+    [],
+    [],
+  ],
+});
+const theta = [[0.5, -0.25], [1, 0], [0, 0], [0, 0], [0, 0]];
+
+const threeArmed = makeMdp({
+  gamma: 1,
+  initial: [1, 0],
+  terminal: [1],
+  outcomes: [[
+    [{ next: 1, reward: 0, prob: 1 }],
+    [{ next: 1, reward: 1, prob: 1 }],
+    [{ next: 1, reward: 3, prob: 1 }],
+  ], []],
+});
+
+const cosine = (x: number[], y: number[]) => {
+  const dot = x.reduce((acc, v, i) => acc + v * y[i]!, 0);
+  return dot / Math.hypot(...x) / Math.hypot(...y);
+};
+
+Deno.test("28 enumerated trajectories carry probability 1 and their mean reward is J", () => {
+  const pi = softmaxPolicy(twoStep, theta);
+  const trajs = enumerateTrajectories(twoStep, pi);
+  const mass = trajs.reduce((a, t) => a + t.prob, 0);
+  const mean = trajs.reduce((a, t) => a + t.prob * t.reward, 0);
+  // float64 sums of a handful of products: 1e-14
+  assertAllClose([mass, mean], [1, exactObjective(twoStep, theta)], { abs: 1e-14, rel: 0 });
+  assert.equal(horizon(twoStep), 2);
+});
+
+Deno.test("28 tfjs J agrees with the linear-solve J, and autodiff ∇J with finite differences", async () => {
+  const { value, grad } = await withNoTensorLeak(
+    "28 autodiff",
+    () => objectiveAndGradAutodiff(twoStep, theta),
+  );
+  // float32 against float64 with rewards ≤ 3: 1e-5 absolute
+  assertAllClose(value, exactObjective(twoStep, theta), { abs: 1e-5, rel: 0 }, "J");
+  assertAllClose(grad, gradObjectiveFiniteDifference(twoStep, theta), { abs: 1e-5, rel: 0 }, "∇J");
+});
+
+Deno.test("28b GRPO's expected gradient is not parallel to ∇J: the std normalisation breaks proportionality", () => {
+  const zero = [[0, 0, 0], [0, 0, 0]];
+  const gradJ = gradObjectiveFiniteDifference(threeArmed, zero).flat();
+  for (const n of [2, 3]) {
+    const grpo = expectedGroupGradient(threeArmed, zero, n, "grpo").flat();
+    const dr = expectedGroupGradient(threeArmed, zero, n, "dr-grpo").flat();
+    // Dr. GRPO is exactly parallel (cosine 1 up to rounding), GRPO visibly is not
+    assert.ok(Math.abs(cosine(dr, gradJ) - 1) < 1e-9, `Dr. GRPO cosine, N = ${n}`);
+    const c = cosine(grpo, gradJ);
+    assert.ok(c < 0.995, `GRPO cosine with ∇J is ${c} for N = ${n}; expected < 0.995`);
+  }
+});
+
+Deno.test("28b Dr. GRPO with N = 1 has expectation 0 = (1 − 1)/1 · ∇J (its only advantage is 0)", () => {
+  const g = expectedGroupGradient(twoStep, theta, 1, "dr-grpo");
+  assert.ok(g.flat().every((x) => x === 0));
+});
+
+Deno.test("28c on every group the Dr. GRPO advantage is (N−1)/N times the RLOO advantage", () => {
+  for (const r of [[1, 0], [3, 1, 0], [2, 2, 2, -1], [0.5, 0.5]]) {
+    const n = r.length;
+    assertAllClose(
+      groupAdvantages(r, "dr-grpo"),
+      groupAdvantages(r, "rloo").map((x) => ((n - 1) / n) * x),
+      { abs: 1e-15, rel: 0 },
+      `group ${r}`,
+    );
+  }
+});
+
+Deno.test("28 GRPO advantages are 0 when the whole group has the same reward", () => {
+  assert.deepEqual(groupAdvantages([2, 2, 2], "grpo"), [0, 0, 0]);
+});
+
+Deno.test("28 bad input gets a clear error naming what and where", () => {
+  const rewardedMidway = makeMdp({
+    gamma: 1,
+    initial: [1, 0, 0],
+    terminal: [2],
+    outcomes: [[[{ next: 1, reward: 5, prob: 1 }]], [[{ next: 2, reward: 1, prob: 1 }]], []],
+  });
+  assert.throws(
+    () => validateTerminalRewardMdp(rewardedMidway),
+    (e: unknown) =>
+      e instanceof MdpInputError && /s=0, a=0.*reward 5.*non-terminal state 1/.test(e.message),
+  );
+  const discounted = withGamma(twoStep, 0.9);
+  assert.throws(() => validateTerminalRewardMdp(discounted), /γ must be 1, got 0.9/);
+  const loop = makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [[[{ next: 0, reward: 0, prob: 0.5 }, { next: 1, reward: 1, prob: 0.5 }]], []],
+  });
+  assert.throws(() => horizon(loop), /state 0 lies on a cycle/);
+  assert.throws(() => validateLogits(twoStep, [[0, 0]]), /θ must have 5 rows/);
+  assert.throws(
+    () => validateLogits(twoStep, theta.map((r, s) => s === 1 ? [0, NaN] : r)),
+    /θ\[1\]\[1\] = NaN/,
+  );
+  assert.throws(
+    () => expectedGroupGradient(twoStep, theta, 0, "dr-grpo"),
+    /group size N must be a positive integer, got 0/,
+  );
+  assert.throws(() => groupAdvantages([1], "rloo"), /RLOO needs a group of at least 2/);
+  assert.throws(() => groupAdvantages([], "dr-grpo"), /at least one trajectory/);
+  const startsTerminal = makeMdp({
+    gamma: 1,
+    initial: [0.5, 0.5],
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward: 1, prob: 1 }]], []],
+  });
+  assert.throws(
+    () => validateTerminalRewardMdp(startsTerminal),
+    /p0 puts mass 0.5 on the terminal state 1/,
+  );
+});
