@@ -9,6 +9,7 @@ import {
   arbPolicy,
   deterministicPolicy,
   type FiniteMdp,
+  linearSolveTolerance,
   makeMdp,
   optimalValues,
   type Policy,
@@ -20,7 +21,7 @@ import {
   ClaimViolation,
   defineClaims,
 } from "../../shared/testing/mod.ts";
-import { dominanceGap, optimalityResidual, solveTolerance } from "./mod.ts";
+import { dominanceGap, optimalityResidual } from "./mod.ts";
 
 type Case = [FiniteMdp, Policy];
 const cases: fc.Arbitrary<Case> = arbMdp().chain((mdp) =>
@@ -38,7 +39,7 @@ const twoArms: Case = [
 
 /** Q^{π*} − Q^π ≥ −tol, where π* is certified optimal by its Bellman optimality residual. */
 function dominanceMargin(mdp: FiniteMdp, piStar: Policy, pi: Policy, certify: boolean): number {
-  const tol = solveTolerance(mdp);
+  const tol = linearSolveTolerance(mdp);
   if (certify) {
     const { V } = optimalValues(mdp);
     const residual = optimalityResidual(mdp, V);

@@ -52,24 +52,3 @@ export function dominanceGap(mdp: FiniteMdp, piStar: Policy, pi: Policy): number
 export function optimalityResidual(mdp: FiniteMdp, v: ValueFunction): number {
   return supNorm(bellmanOptimalV(mdp, v).map((x, s) => x - v[s]!));
 }
-
-/**
- * Tolerance for comparing float64 solutions of (I − γP)V = r on the suite's small MDPs:
- * values are at most R/(1 − γ) and the solve loses about log10 of the condition number
- * (at most 2/(1 − γ)) digits, so 1e-12 · (1 + R/(1 − γ))² is a safe allowance: it is
- * relative error 1e-12 · (1 + R/(1 − γ)) on values of size R/(1 − γ).
- *
- * @param mdp the MDP
- * @returns the allowance
- * @example
- * ```ts
- * import { makeMdp } from "../../shared/mdp/mod.ts";
- * import { solveTolerance } from "./mod.ts";
- * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
- * if (!(solveTolerance(m) < 1e-7)) throw new Error();
- * ```
- */
-export function solveTolerance(mdp: FiniteMdp): number {
-  const scale = 1 + mdp.rewardBound / Math.max(1e-12, 1 - mdp.gamma);
-  return 1e-12 * scale * scale;
-}

@@ -191,7 +191,38 @@ export function optimalValues(mdp: FiniteMdp, start?: readonly number[]): Optima
   throw new Error("policy iteration did not stabilise in 10,000 steps");
 }
 
-/** The non-terminal states, in order. */
+/**
+ * Tolerance for comparing float64 solutions of (I − γP)V = r on the suite's small MDPs:
+ * values are at most R/(1 − γ) and a solve loses at most about log10 of the condition
+ * number (≤ 2/(1 − γ)) digits, so 1e-12 · (1 + R/(1 − γ))² is a safe allowance: relative
+ * error 1e-12 · (1 + R/(1 − γ)) on values of size R/(1 − γ). (For γ = 1 it uses 1 − γ = 1e-3.)
+ *
+ * @param mdp the MDP
+ * @returns the allowance
+ * @example
+ * ```ts
+ * import { linearSolveTolerance, makeMdp } from "./mod.ts";
+ * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+ * if (!(linearSolveTolerance(m) < 1e-10)) throw new Error();
+ * ```
+ */
+export function linearSolveTolerance(mdp: FiniteMdp): number {
+  const scale = 1 + mdp.rewardBound / Math.max(1e-3, 1 - mdp.gamma);
+  return 1e-12 * scale * scale;
+}
+
+/**
+ * The non-terminal states, in order.
+ *
+ * @param mdp the MDP
+ * @returns the states that are not terminal
+ * @example
+ * ```ts
+ * import { liveStates, makeMdp } from "./mod.ts";
+ * const m = makeMdp({ gamma: 1, terminal: [1], outcomes: [[[{ next: 1, reward: 0, prob: 1 }]], []] });
+ * if (liveStates(m).join() !== "0") throw new Error();
+ * ```
+ */
 export function liveStates(mdp: FiniteMdp): number[] {
   const out: number[] = [];
   for (let s = 0; s < mdp.nStates; s++) if (!mdp.isTerminal[s]) out.push(s);

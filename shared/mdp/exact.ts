@@ -14,6 +14,9 @@ import { type FiniteMdp, MdpInputError } from "./model.ts";
 import { liveStates } from "./evaluation.ts";
 import { type Policy, validatePolicy } from "./policy.ts";
 
+/** A policy given exactly: policy[s][a] = π(a | s) as fractions. */
+export type ExactPolicy = readonly (readonly Fraction[])[];
+
 /** Exact V^π and Q^π as fractions. */
 export interface ExactPolicyValues {
   /** V^π(s). */
@@ -52,7 +55,7 @@ const ONE = fraction(1);
  * entries, then Q^π(s, a) = Σ p (r + γ V^π(s')).
  *
  * @param mdp a small MDP
- * @param pi the policy
+ * @param pi the policy, as doubles (read as rationals) or as fractions
  * @returns exact V^π and Q^π
  * @throws MdpInputError if the system is singular (γ = 1 and π improper)
  * @example
@@ -62,10 +65,20 @@ const ONE = fraction(1);
  * if (evaluatePolicyExact(mdp, [[1]]).V[0]!.toFraction() !== "3") throw new Error();
  * ```
  */
-export function evaluatePolicyExact(mdp: FiniteMdp, pi: Policy): ExactPolicyValues {
-  validatePolicy(mdp, pi);
+export function evaluatePolicyExact(mdp: FiniteMdp, pi: Policy | ExactPolicy): ExactPolicyValues {
+  validatePolicy(mdp, pi.map((row) => row.map((x) => Number(x.valueOf()))));
   const gamma = toFraction(mdp.gamma, "γ");
-  const piF = pi.map((row, s) => row.map((x, a) => toFraction(x, `π(a=${a} | s=${s})`)));
+  const piF = pi.map((row, s) =>
+    row.map((x, a) => typeof x === "number" ? toFraction(x, `π(a=${a} | s=${s})`) : x)
+  );
+  piF.forEach((row, s) => {
+    const total = row.reduce((acc, x) => acc.add(x), ZERO);
+    if (!total.equals(ONE)) {
+      throw new MdpInputError(
+        `π(· | s=${s}): exact probabilities sum to ${total.toFraction()}, not 1`,
+      );
+    }
+  });
   const live = liveStates(mdp);
   const index = new Map(live.map((s, i) => [s, i]));
   const V: Fraction[] = new Array(mdp.nStates).fill(ZERO);
@@ -94,7 +107,11 @@ export function evaluatePolicyExact(mdp: FiniteMdp, pi: Policy): ExactPolicyValu
         `exact evaluation: I − γP^π is singular (γ = ${mdp.gamma}): ${(e as Error).message}`,
       );
     }
-    live.forEach((s, i) => (V[s] = x[i]![0]!));
+    live.forEach((s, i) => {
+      // mathjs's solver returns plain 0s where the solution is zero; make them fractions
+      const v = x[i]![0]! as Fraction | number;
+      V[s] = typeof v === "number" ? toFraction(v, `V(s=${s})`) : v;
+    });
   }
   return { V, Q: lookaheadExact(mdp, V, gamma) };
 }

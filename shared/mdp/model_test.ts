@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { evaluatePolicyExact, makeMdp, MdpInputError, validatePolicy, withGamma } from "./mod.ts";
+
+const ok = [{ next: 0, reward: 1, prob: 1 }];
+
+/** Asserts that `fn` throws an MdpInputError whose message matches `pattern`. */
+function rejects(fn: () => unknown, pattern: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof MdpInputError, `expected MdpInputError, got ${e}`);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+Deno.test("makeMdp rejects a negative probability, naming state, action, outcome and value", () => {
+  rejects(
+    () =>
+      makeMdp({
+        gamma: 0.5,
+        outcomes: [[ok, [{ next: 0, reward: 0, prob: 1.5 }, { next: 0, reward: 0, prob: -0.5 }]]],
+      }),
+    /p\(·, · \| s=0, a=1\), outcome 1: probability -0.5/,
+  );
+});
+
+Deno.test("makeMdp rejects a NaN probability", () => {
+  rejects(
+    () => makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: NaN }]]] }),
+    /s=0, a=0\), outcome 0: probability is NaN/,
+  );
+});
+
+Deno.test("makeMdp rejects probabilities that do not sum to 1 (beyond 1e-9)", () => {
+  rejects(
+    () => makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 0.9 }]]] }),
+    /s=0, a=0\): probabilities sum to 0.9, not 1/,
+  );
+  // within 1e-9 is accepted (sums of decimals round)
+  makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 1 + 5e-10 }]]] });
+});
+
+Deno.test("makeMdp rejects γ outside [0, 1] and NaN γ", () => {
+  rejects(() => makeMdp({ gamma: 1.5, outcomes: [[ok]] }), /gamma must be in \[0, 1\], got 1.5/);
+  rejects(() => makeMdp({ gamma: -0.1, outcomes: [[ok]] }), /got -0.1/);
+  rejects(() => makeMdp({ gamma: NaN, outcomes: [[ok]] }), /got NaN/);
+  rejects(() => withGamma(makeMdp({ gamma: 0.5, outcomes: [[ok]] }), 2), /got 2/);
+});
+
+Deno.test("makeMdp rejects a reward beyond the stated bound R and a non-finite reward", () => {
+  rejects(
+    () => makeMdp({ gamma: 0.5, rewardBound: 0.5, outcomes: [[ok]] }),
+    /s=0, a=0\), outcome 0: \|reward\| = 1 exceeds the bound R = 0.5/,
+  );
+  rejects(
+    () => makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: Infinity, prob: 1 }]]] }),
+    /reward Infinity is not finite/,
+  );
+});
+
+Deno.test("makeMdp rejects wrong shapes: a missing action list, a next state out of range", () => {
+  rejects(
+    () => makeMdp({ gamma: 0.5, outcomes: [[ok, ok], [ok]] }),
+    /state 1 has 1 action lists, expected 2/,
+  );
+  rejects(
+    () => makeMdp({ gamma: 0.5, outcomes: [[[{ next: 3, reward: 0, prob: 1 }]]] }),
+    /outcome 0: next state 3 is not in \[0, 1\)/,
+  );
+  rejects(() => makeMdp({ gamma: 0.5, outcomes: [] }), /non-empty array/);
+  rejects(() => makeMdp({ gamma: 0.5, outcomes: [[[]]] }), /s=0, a=0\): the outcome list is empty/);
+  rejects(() => makeMdp({ gamma: 0.5, terminal: [4], outcomes: [[ok]] }), /terminal state 4/);
+});
+
+Deno.test("makeMdp rejects an initial distribution that is not one", () => {
+  rejects(
+    () => makeMdp({ gamma: 0.5, outcomes: [[ok]], initial: [0.5] }),
+    /initial p0: entries sum to 0.5/,
+  );
+});
+
+Deno.test("validatePolicy rejects a policy that is not a distribution, naming state and action", () => {
+  const mdp = makeMdp({ gamma: 0.5, outcomes: [[ok, ok], [ok, ok]] });
+  rejects(() => validatePolicy(mdp, [[1, 0]]), /expected one row per state \(2\), got 1/);
+  rejects(() => validatePolicy(mdp, [[1, 0], [0.7, 0.7]]), /π\(· \| s=1\): entries sum to 1.4/);
+  rejects(() => validatePolicy(mdp, [[1, 0], [NaN, 1]]), /π\(· \| s=1\): entry 0 is NaN/);
+  rejects(() => validatePolicy(mdp, [[1, 0], [1]]), /π\(· \| s=1\): expected 2 probabilities/);
+});
+
+Deno.test("evaluatePolicyExact returns fractions even where the solution is 0", () => {
+  const mdp = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 1 }]]] });
+  const { V, Q } = evaluatePolicyExact(mdp, [[1]]);
+  assert.equal(V[0]!.toFraction(), "0");
+  assert.equal(Q[0]![0]!.toFraction(), "0");
+});
+
+Deno.test("derived r(s, a) and P(s' | s, a) add up outcomes with the same next state", () => {
+  const mdp = makeMdp({
+    gamma: 0.5,
+    outcomes: [[[
+      { next: 0, reward: 2, prob: 0.25 },
+      { next: 0, reward: -2, prob: 0.25 },
+      { next: 1, reward: 4, prob: 0.5 },
+    ]], [ok]],
+  });
+  assert.equal(mdp.expectedReward[0]![0], 2);
+  assert.deepEqual(mdp.transition[0]![0], [0.5, 0.5]);
+});
