@@ -1,0 +1,214 @@
+import assert from "node:assert/strict";
+import { Rng } from "../random/mod.ts";
+import { assertAllClose, seedFor } from "../testing/mod.ts";
+import { type CpuBackend, tf, useBackend, withNoTensorLeak } from "../tf/mod.ts";
+import {
+  attentionRef,
+  disposeParams,
+  embed,
+  embedRef,
+  encoder,
+  encoderRef,
+  fromRows,
+  initEncoder,
+  initLayer,
+  initMha1,
+  initMha2,
+  matMul,
+  type Matrix,
+  matrix,
+  matrixFromTensor,
+  mha1,
+  mha1Ref,
+  mha2,
+  mha2Ref,
+  normalMatrix,
+  oneHot,
+  preLnLayer,
+  preLnLayerRef,
+  scaledDotProductAttention,
+  ShapeError,
+  tensorFromMatrix,
+  toTensors,
+} from "./mod.ts";
+
+/**
+ * float32 against float64: each output is a few chained sums of at most a few hundred
+ * products; float32's unit roundoff is 2^-24 ≈ 6e-8, so the accumulated relative error is
+ * ~1e-5 at these sizes. 1e-4 of the output's overall scale leaves a 10× margin and is still
+ * far below any real discrepancy (a wrong mask or scale changes outputs by O(0.1)).
+ */
+function scaledTol(expected: Matrix) {
+  const scale = expected.data.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+  return { abs: 1e-4 * scale, rel: 1e-4 };
+}
+
+/** Runs a tfjs computation on matrices and returns the result as a float64 matrix. */
+async function runTf(label: string, fn: () => tf.Tensor2D): Promise<Matrix> {
+  return await withNoTensorLeak(label, () => {
+    const y = fn();
+    const m = matrixFromTensor(y);
+    y.dispose();
+    return m;
+  });
+}
+
+const BACKENDS: CpuBackend[] = ["wasm", "cpu"];
+const rng = (label: string) => new Rng(seedFor(`attention/${label}`));
+
+for (const backend of BACKENDS) {
+  Deno.test(`attention (${backend}) scaled dot-product attention matches the float64 reference, with and without the causal mask`, async () => {
+    await useBackend(backend);
+    const r = rng("sdpa");
+    for (const [L, dA, dV] of [[1, 1, 1], [5, 3, 4], [17, 8, 6]] as const) {
+      const q = normalMatrix(r, L, dA, 2), k = normalMatrix(r, L, dA, 2);
+      const v = normalMatrix(r, L, dV, 1);
+      for (const causal of [false, true]) {
+        const expected = attentionRef(q, k, v, { causal });
+        const got = await runTf("sdpa", () => {
+          const [qt, kt, vt] = [q, k, v].map(tensorFromMatrix) as [
+            tf.Tensor2D,
+            tf.Tensor2D,
+            tf.Tensor2D,
+          ];
+          const y = scaledDotProductAttention(qt, kt, vt, { causal });
+          tf.dispose([qt, kt, vt]);
+          return y;
+        });
+        assertAllClose(
+          got.data,
+          expected.data,
+          scaledTol(expected),
+          `sdpa L=${L} causal=${causal}`,
+        );
+      }
+    }
+    await useBackend("wasm");
+  });
+
+  Deno.test(`attention (${backend}) MHA1, MHA2, the Pre-LN layer and the encoder match the float64 reference`, async () => {
+    await useBackend(backend);
+    const r = rng("layers");
+    const x = normalMatrix(r, 7, 12, 1);
+    const p1 = initMha1(r, { dIn: 12, dOut: 5, dAttn: 3, dHead: 4, heads: 3 });
+    const p2 = initMha2(r, { dIn: 12, dOut: 5, dAttn: 3, heads: 3 });
+    const layer = initLayer(r, { d: 12, heads: 3, norm: "random" });
+    for (const causal of [false, true]) {
+      const cases: [string, Matrix, () => tf.Tensor2D][] = [
+        [
+          "mha1",
+          mha1Ref(x, p1, { causal }),
+          () => withTensors(x, p1, (xt, p) => mha1(xt, p, { causal })),
+        ],
+        [
+          "mha2",
+          mha2Ref(x, p2, { causal }),
+          () => withTensors(x, p2, (xt, p) => mha2(xt, p, { causal })),
+        ],
+        [
+          "layer",
+          preLnLayerRef(x, layer, { causal }),
+          () => withTensors(x, layer, (xt, p) => preLnLayer(xt, p, { causal })),
+        ],
+      ];
+      for (const [name, expected, run] of cases) {
+        const got = await runTf(name, run);
+        assertAllClose(got.data, expected.data, scaledTol(expected), `${name} causal=${causal}`);
+      }
+    }
+    for (const positional of ["none", "learned", "sinusoidal"] as const) {
+      const enc = initEncoder(r, {
+        vocab: 6,
+        d: 8,
+        heads: 2,
+        depth: 2,
+        positional,
+        norm: "random",
+      });
+      const u = oneHot([0, 5, 2, 2, 1], 6);
+      const expected = encoderRef(u, enc);
+      const got = await runTf("encoder", () => withTensors(u, enc, (ut, p) => encoder(ut, p)));
+      assertAllClose(got.data, expected.data, scaledTol(expected), `encoder ${positional}`);
+    }
+    await useBackend("wasm");
+  });
+}
+
+/** Converts x and the parameters to tensors, runs fn, disposes the inputs. */
+function withTensors<P>(
+  x: Matrix,
+  params: P,
+  fn: (x: tf.Tensor2D, p: ReturnType<typeof toTensors<P>>) => tf.Tensor2D,
+): tf.Tensor2D {
+  const xt = tensorFromMatrix(x), p = toTensors(params);
+  try {
+    return fn(xt, p);
+  } finally {
+    xt.dispose();
+    disposeParams(p);
+  }
+}
+
+Deno.test("attention the causal mask makes row ℓ depend only on keys and values at positions ≤ ℓ", () => {
+  const r = rng("causal");
+  const q = normalMatrix(r, 6, 4, 1), k = normalMatrix(r, 6, 4, 1), v = normalMatrix(r, 6, 3, 1);
+  const k2 = matrix(6, 4, k.data.slice());
+  for (let j = 0; j < 4; j++) k2.data[5 * 4 + j]! += 3; // change the last key only
+  const a = attentionRef(q, k, v, { causal: true }), b = attentionRef(q, k2, v, { causal: true });
+  assertAllClose(a.data.subarray(0, 15), b.data.subarray(0, 15), { abs: 0, rel: 0 }, "rows 0..4");
+  assert.notEqual(a.data[15], b.data[15]);
+});
+
+Deno.test("attention the op counter counts m·k·n multiply–adds per product and 6 operations per attention score", () => {
+  const ops = { macs: 0, elementwise: 0 };
+  const r = rng("ops");
+  matMul(normalMatrix(r, 3, 4, 1), normalMatrix(r, 4, 5, 1), ops);
+  assert.deepEqual(ops, { macs: 60, elementwise: 0 });
+  const q = normalMatrix(r, 7, 2, 1), v = normalMatrix(r, 7, 3, 1);
+  const ops2 = { macs: 0, elementwise: 0 };
+  attentionRef(q, q, v, { ops: ops2 });
+  assert.deepEqual(ops2, { macs: 7 * 7 * 2 + 7 * 7 * 3, elementwise: 6 * 49 });
+});
+
+Deno.test("attention embedding: one-hot rows select embedding rows; the sinusoidal table adds sin/cos of the position", () => {
+  const e = fromRows([[1, 2], [3, 4], [5, 6]]);
+  const x = embedRef(oneHot([2, 0], 3), { embedding: e, positional: { kind: "sinusoidal" } });
+  assert.deepEqual(Array.from(x.data), [5 + 0, 6 + 1, 1 + Math.sin(1), 2 + Math.cos(1)]);
+});
+
+Deno.test("attention bad input gets a clear error naming what and where", async () => {
+  assert.throws(() => oneHot([0, 4], 3), /token 4 at position 1/);
+  assert.throws(
+    () => attentionRef(fromRows([[1, 2]]), fromRows([[1]]), fromRows([[1]])),
+    (e: unknown) => e instanceof ShapeError && /Q \[1, 2\], K \[1, 1\]/.test(e.message),
+  );
+  assert.throws(() => initLayer(new Rng(1), { d: 10, heads: 3 }), /heads H = 3 must divide d = 10/);
+  assert.throws(() => fromRows([[1, 2], [3]]), /row 1 has 1 entries/);
+  const enc = initEncoder(new Rng(1), {
+    vocab: 3,
+    d: 4,
+    heads: 1,
+    depth: 0,
+    positional: "learned",
+    maxLength: 2,
+  });
+  assert.throws(() => embedRef(oneHot([0, 1, 2], 3), enc), /learned table has 2 rows < L = 3/);
+  await withNoTensorLeak("bad embed", () => {
+    const p = toTensors(enc), u = tensorFromMatrix(oneHot([0, 1, 2], 3));
+    try {
+      assert.throws(() => embed(u, p), /learned table has 2 rows < L = 3/);
+    } finally {
+      u.dispose();
+      disposeParams(p);
+    }
+  });
+  await withNoTensorLeak("bad sdpa", () => {
+    const a = tf.ones([2, 3]) as tf.Tensor2D, b = tf.ones([2, 2]) as tf.Tensor2D;
+    assert.throws(() => scaledDotProductAttention(a, b, b), /do not fit/);
+    tf.dispose([a, b]);
+  });
+});
+
+Deno.test("attention the default backend is wasm (the fastest correct one, see bench/attention_bench.ts)", () => {
+  assert.equal(tf.getBackend(), "wasm");
+});
