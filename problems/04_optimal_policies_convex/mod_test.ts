@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { fraction } from "mathjs";
+import { evaluatePolicy, makeMdp, MdpInputError } from "../../shared/mdp/mod.ts";
+import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
+import { claims } from "./claims.ts";
+import { actionValuesBySolve, allDeterministicPolicies, mixPolicies, policyOnSets } from "./mod.ts";
+
+registerClaimTests(claims);
+
+const mdp = makeMdp({
+  gamma: 0.8,
+  outcomes: [
+    [[{ next: 1, reward: 1, prob: 0.5 }, { next: 0, reward: -1, prob: 0.5 }], [{
+      next: 1,
+      reward: 0,
+      prob: 1,
+    }]],
+    [[{ next: 0, reward: 2, prob: 1 }], [{ next: 1, reward: 0.5, prob: 1 }]],
+  ],
+});
+
+Deno.test("04b Q^π by the state–action solve agrees with the state-value route", () => {
+  const pi = [[0.25, 0.75], [1, 0]];
+  assertAllClose(actionValuesBySolve(mdp, pi), evaluatePolicy(mdp, pi).Q, { abs: 1e-12, rel: 0 });
+});
+
+Deno.test("04 enumeration refuses to list more deterministic policies than its limit", () => {
+  assert.throws(
+    () => allDeterministicPolicies(mdp, 3),
+    (e: unknown) =>
+      e instanceof MdpInputError &&
+      /2\^2 = 4 deterministic policies exceed the limit 3/.test(e.message),
+  );
+});
+
+Deno.test("04 policies on sets and mixtures reject bad input, naming state and action", () => {
+  assert.throws(
+    () => policyOnSets([[0], []], [[1, 1], [1, 1]]),
+    (e: unknown) =>
+      e instanceof MdpInputError && /state 1: the allowed action set is empty/.test(e.message),
+  );
+  assert.throws(
+    () => policyOnSets([[0, 1]], [[1, 0]]),
+    (e: unknown) => e instanceof MdpInputError && /state 0, action 1: weight 0/.test(e.message),
+  );
+  assert.throws(
+    () => mixPolicies([[fraction(1)]], [[fraction(1)]], fraction(3, 2)),
+    (e: unknown) => e instanceof MdpInputError && /θ = 3\/2 is not in \[0, 1\]/.test(e.message),
+  );
+});
