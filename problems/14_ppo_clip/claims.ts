@@ -1,0 +1,206 @@
+/**
+ * Problem 14's claims, each with its negative control.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import { centralDifference } from "../../shared/gradients/mod.ts";
+import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import {
+  checkProperty,
+  type Claim,
+  ClaimViolation,
+  defineClaims,
+} from "../../shared/testing/mod.ts";
+import {
+  clipActiveOnImprovingSide,
+  clippedObjective,
+  clippedObjectiveAutodiff,
+  clippedObjectiveClosedForm,
+} from "./mod.ts";
+
+/** ε = k/100 for k in 1..99, with the edges 0.01 and 0.99 and the usual 0.2 pinned. */
+const arbEps = fc.oneof(
+  fc.integer({ min: 1, max: 99 }).map((k) => k / 100),
+  fc.constantFrom(0.01, 0.2, 0.99),
+);
+
+/** ℓ ∈ [0, 3] on a 1/100 grid, or exactly at the clip boundaries 1 ± ε, or 0. */
+const arbRatio = (eps: number) =>
+  fc.oneof(
+    fc.integer({ min: 0, max: 300 }).map((k) => k / 100),
+    fc.constantFrom(1 - eps, 1 + eps, 0, 1),
+  );
+
+/** A ≥ 0 (0 pinned) or A < 0, on a 1/8 grid up to |A| = 20. */
+const arbAdvantage = (sign: "nonnegative" | "negative") =>
+  sign === "nonnegative"
+    ? fc.oneof(fc.integer({ min: 0, max: 160 }).map((k) => k / 8), fc.constant(0))
+    : fc.integer({ min: 1, max: 160 }).map((k) => -k / 8);
+
+type Case = { ratio: number; advantage: number; eps: number };
+
+const cases = (sign: "nonnegative" | "negative"): fc.Arbitrary<Case> =>
+  arbEps.chain((eps) =>
+    fc.record({ ratio: arbRatio(eps), advantage: arbAdvantage(sign), eps: fc.constant(eps) })
+  );
+
+/**
+ * Ratios that stay at least 0.005 away from the kinks 1 ± ε (ε is a multiple of 1/100, ℓ is
+ * a multiple of 1/100 plus 0.005), so the derivative exists and float32 cannot misplace ℓ.
+ */
+const smoothCases: fc.Arbitrary<Case> = arbEps.chain((eps) =>
+  fc.record({
+    ratio: fc.integer({ min: 0, max: 299 }).map((k) => k / 100 + 0.005),
+    advantage: fc.oneof(fc.integer({ min: -160, max: 160 }).map((k) => k / 8), fc.constant(0)),
+    eps: fc.constant(eps),
+  })
+);
+
+/**
+ * Margin for an exact identity in float64: 0 when the two sides are identical, else a
+ * violation. Exact equality is the right test: multiplying by a fixed A is monotone in
+ * floating point and min, max, clip are exact, so the proof goes through bit for bit.
+ */
+function identical(lhs: number, rhs: number, c: Case): number {
+  if (lhs !== rhs) {
+    throw new ClaimViolation(
+      `ℓ = ${c.ratio}, A = ${c.advantage}, ε = ${c.eps}: definition ${lhs} ≠ closed form ${rhs}`,
+    );
+  }
+  return 0;
+}
+
+const OVER_A =
+  "ε ∈ (0, 1) on a 1/100 grid, ℓ ∈ [0, 3] incl. ℓ = 1 ± ε exactly, A ∈ [0, 20] incl. A = 0";
+const OVER_B = "ε ∈ (0, 1) on a 1/100 grid, ℓ ∈ [0, 3] incl. ℓ = 1 ± ε exactly, A ∈ [−20, 0)";
+const OVER_C = "ε ∈ (0, 1), ℓ ∈ [0.005, 2.995] at least 0.005 from 1 ± ε, A ∈ [−20, 20] incl. 0";
+
+/** The claims of Problem 14. */
+export const claims: Claim[] = defineClaims(14, [
+  {
+    id: "14a",
+    statement: "for A ≥ 0, min(ℓA, clip(ℓ, 1−ε, 1+ε)A) = min(ℓ, 1+ε)A",
+    check: (ctx) =>
+      checkProperty(
+        { seed: ctx.seed, over: OVER_A, numRuns: 1000 },
+        cases("nonnegative"),
+        (c) =>
+          identical(
+            clippedObjective(c.ratio, c.advantage, c.eps),
+            clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
+            c,
+          ),
+      ),
+    negativeControl: {
+      variant: "max instead of min in the surrogate (pessimism dropped)",
+      check: (ctx) =>
+        checkProperty(
+          {
+            seed: ctx.seed,
+            over: OVER_A,
+            numRuns: 1000,
+            examples: [{ ratio: 0.5, advantage: 1, eps: 0.2 }],
+          },
+          cases("nonnegative"),
+          (c) =>
+            identical(
+              clippedObjective(c.ratio, c.advantage, c.eps, Math.max),
+              clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
+              c,
+            ),
+        ),
+    },
+  },
+  {
+    id: "14b",
+    statement: "for A < 0, min(ℓA, clip(ℓ, 1−ε, 1+ε)A) = max(ℓ, 1−ε)A",
+    check: (ctx) =>
+      checkProperty(
+        { seed: ctx.seed, over: OVER_B, numRuns: 1000 },
+        cases("negative"),
+        (c) =>
+          identical(
+            clippedObjective(c.ratio, c.advantage, c.eps),
+            clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
+            c,
+          ),
+      ),
+    negativeControl: {
+      variant: "max instead of min in the surrogate (pessimism dropped)",
+      check: (ctx) =>
+        checkProperty(
+          {
+            seed: ctx.seed,
+            over: OVER_B,
+            numRuns: 1000,
+            examples: [{ ratio: 1.5, advantage: -1, eps: 0.2 }],
+          },
+          cases("negative"),
+          (c) =>
+            identical(
+              clippedObjective(c.ratio, c.advantage, c.eps, Math.max),
+              clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
+              c,
+            ),
+        ),
+    },
+  },
+  {
+    id: "14c",
+    statement:
+      "∂C_ε/∂ℓ (tfjs autodiff) is exactly 0 where the clip is active on the improving side and A elsewhere",
+    check: (ctx) => withNoTensorLeak("14c", () => gradientProperty(ctx.seed, false)),
+    negativeControl: {
+      variant: "the gradient also vanishes where the clip is active on the worsening side",
+      check: (ctx) => withNoTensorLeak("14c control", () => gradientProperty(ctx.seed, true)),
+    },
+  },
+]);
+
+/**
+ * Autodiff derivative vs the derivative predicted by the proof (and vs float64 central
+ * differences with h = 1e-4 < 0.005, the distance to the nearest kink, so the difference
+ * quotient of a piecewise-linear function is exact up to rounding). Zeros must be exact;
+ * non-zero values equal A up to float32 rounding of A (relative 6e-8; we allow 1e-6).
+ * With `wrongBelief`, the prediction is 0 wherever ℓ is outside [1 − ε, 1 + ε].
+ */
+function gradientProperty(seed: number, wrongBelief: boolean) {
+  return checkProperty(
+    {
+      seed,
+      over: OVER_C,
+      numRuns: 300,
+      examples: [{ ratio: 0.505, advantage: 1, eps: 0.2 }, {
+        ratio: 1.505,
+        advantage: -1,
+        eps: 0.2,
+      }],
+    },
+    smoothCases,
+    (c) => {
+      const outside = c.ratio < 1 - c.eps || c.ratio > 1 + c.eps;
+      const predicted =
+        (wrongBelief ? outside : clipActiveOnImprovingSide(c.ratio, c.advantage, c.eps))
+          ? 0
+          : c.advantage;
+      const ad = clippedObjectiveAutodiff(c.ratio, c.advantage, c.eps);
+      const fd = centralDifference(
+        ([l]) => clippedObjective(Math.max(0, l!), c.advantage, c.eps),
+        [c.ratio],
+        1e-4,
+      )[0]!;
+      const where = `ℓ = ${c.ratio}, A = ${c.advantage}, ε = ${c.eps}`;
+      if (predicted === 0 && ad !== 0) {
+        throw new ClaimViolation(`${where}: autodiff gives ${ad}, predicted exactly 0`);
+      }
+      const tol = 1e-6 * (1 + Math.abs(c.advantage));
+      if (Math.abs(ad - predicted) > tol || Math.abs(fd - predicted) > tol) {
+        throw new ClaimViolation(
+          `${where}: autodiff ${ad}, central difference ${fd}, predicted ${predicted}`,
+        );
+      }
+      return tol - Math.max(Math.abs(ad - predicted), Math.abs(fd - predicted));
+    },
+  );
+}
