@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { claims } from "./claims.ts";
+import {
+  estimatorK1,
+  estimatorK2,
+  estimatorSpread,
+  estimatorSpreadTable,
+  exactExpectation,
+  exactRatioPartExpectation,
+  k2Term,
+  klDivergence,
+  KlInputError,
+  logRatios,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+Deno.test("23 bad input is refused with a message naming what and where", () => {
+  const refuses = (f: () => unknown, re: RegExp) =>
+    assert.throws(f, (e: unknown) => e instanceof KlInputError && re.test(e.message));
+  refuses(() => klDivergence([0.5, 0.6], [0.5, 0.5]), /p sums to 1\.1/);
+  refuses(() => klDivergence([0.5, 0.5], [1]), /p has 2 outcomes but q has 1/);
+  refuses(() => logRatios([1, 0], [0.5, 0.5], [1]), /sample 0 = 1 has p\(x\) = 0/);
+  refuses(() => logRatios([0.5, 0.5], [1, 0], [0, 1]), /sample 1 = 1 has q\(x\) = 0/);
+  refuses(() => logRatios([0.5, 0.5], [0.5, 0.5], [2]), /sample 0 is 2/);
+  refuses(() => estimatorK2([]), /sample is empty/);
+  refuses(() => estimatorK1([0, NaN]), /log-ratio 1 is NaN/);
+  refuses(() => k2Term(710), /too large/);
+  refuses(() => exactRatioPartExpectation([1, 0.5], [1, 1], 1), /p weight 1 is 0\.5/);
+});
+
+Deno.test("23c D̂(2) is biased when q has mass where p has none: the bias is −q(outside supp p)", () => {
+  // p = (1/2, 1/2, 0), q = (1/4, 1/4, 1/2): E_p[q/p − 1] = 1/2 − 1 = −1/2 exactly.
+  assert.equal(exactRatioPartExpectation([1, 1, 0], [1, 1, 2], 2).toFraction(), "-1/2");
+});
+
+Deno.test("23a D̂(1) ignores outcomes p never produces: zeros of p leave it unbiased", () => {
+  const p = [0.5, 0.5, 0];
+  const q = [0.25, 0.25, 0.5];
+  const e = exactExpectation(p, q, 2, estimatorK1);
+  assert.ok(Math.abs(e - Math.log(2)) < 1e-15, `E D̂(1) = ${e}, KL = log 2`);
+});
+
+Deno.test("23d the stable term agrees with λ²/2 + λ³/6 for tiny λ and is exact at λ = 0", () => {
+  for (const l of [1e-12, -1e-12, 3e-8, -3e-8]) {
+    const series = l * l / 2 + l ** 3 / 6;
+    assert.ok(Math.abs(k2Term(l) - series) <= 1e-15 * series, `λ = ${l}`);
+  }
+  assert.equal(k2Term(0), 0);
+});
+
+Deno.test("23 standard deviations: exact formula matches the empirical spread of all N = 2 tuples", () => {
+  const p = [0.2, 0.3, 0.5];
+  const q = [0.5, 0.3, 0.2];
+  const row = estimatorSpread(p, q, 2);
+  for (const [est, sd] of [[estimatorK1, row.sd1], [estimatorK2, row.sd2]] as const) {
+    const m = exactExpectation(p, q, 2, est);
+    const second = exactExpectation(p, q, 2, (l) => est(l) ** 2);
+    assert.ok(Math.abs(Math.sqrt(second - m * m) - sd) < 1e-12, `sd ${sd}`);
+  }
+});
+
+Deno.test("23 standard-deviation table: D̂(2) is less spread than D̂(1) on every listed pair", () => {
+  const rows = estimatorSpreadTable();
+  assert.equal(rows.length, 5);
+  for (const r of rows) assert.ok(r.sd2 < r.sd1, `${r.label}: sd2 ${r.sd2} vs sd1 ${r.sd1}`);
+});
