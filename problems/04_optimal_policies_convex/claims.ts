@@ -21,6 +21,7 @@ import {
   optimalValues,
   optimalValuesExact,
   type Policy,
+  policyOnSets,
   uniformPolicy,
 } from "../../shared/mdp/mod.ts";
 import {
@@ -36,7 +37,6 @@ import {
   firstSuboptimalState,
   mixPolicies,
   optimalValuesByEnumeration,
-  policyOnSets,
 } from "./mod.ts";
 
 /** An MDP with its exact solution (argmax sets decided exactly). */

@@ -3,7 +3,8 @@ import { fraction } from "mathjs";
 import { evaluatePolicy, makeMdp, MdpInputError } from "../../shared/mdp/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
-import { actionValuesBySolve, allDeterministicPolicies, mixPolicies, policyOnSets } from "./mod.ts";
+import { actionValuesBySolve, allDeterministicPolicies, mixPolicies } from "./mod.ts";
+import { policyOnSets } from "../../shared/mdp/mod.ts";
 
 registerClaimTests(claims);
 

@@ -206,3 +206,37 @@ export function optimalValuesExact(
   }
   throw new Error("exact policy iteration did not stabilise in 10,000 steps");
 }
+
+/**
+ * A policy spread over given action sets: in state s, action a gets weight w[s][a] if a is
+ * in sets[s] and 0 otherwise, normalised exactly (as fractions).
+ *
+ * @param sets allowed actions per state (non-empty)
+ * @param weights positive integer weights per state and action
+ * @returns the exact policy
+ * @throws MdpInputError if a set is empty or a weight is not a positive integer
+ * @example
+ * ```ts
+ * import { policyOnSets } from "./mod.ts";
+ * const pi = policyOnSets([[0, 2]], [[1, 5, 3]]);
+ * if (pi[0]!.map((f) => f.toFraction()).join() !== "1/4,0,3/4") throw new Error();
+ * ```
+ */
+export function policyOnSets(
+  sets: readonly (readonly number[])[],
+  weights: readonly (readonly number[])[],
+): Fraction[][] {
+  return sets.map((set, s) => {
+    const w = weights[s]!;
+    if (set.length === 0) throw new MdpInputError(`state ${s}: the allowed action set is empty`);
+    let total = 0;
+    for (const a of set) {
+      const x = w[a]!;
+      if (!Number.isInteger(x) || x <= 0) {
+        throw new MdpInputError(`state ${s}, action ${a}: weight ${x} is not a positive integer`);
+      }
+      total += x;
+    }
+    return w.map((x, a) => (set.includes(a) ? fraction(x, total) : fraction(0)));
+  });
+}
