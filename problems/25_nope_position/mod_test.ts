@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { Rng } from "../../shared/random/mod.ts";
+import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { claims } from "./claims.ts";
+import { firstCoordinates, nopeLayer, nopeOutputs, nopeOutputsTf } from "./mod.ts";
+
+registerClaimTests(claims);
+
+Deno.test("25 without the mask every position reads 1/L: the layer cannot tell positions apart", () => {
+  const layer = nopeLayer(new Rng(3), { vocab: 6, d: 5, dK: 2 });
+  const y = firstCoordinates(nopeOutputs(layer, [0, 1, 2, 3, 4], { causal: false }));
+  for (const v of y) assert.ok(Math.abs(v - 1 / 5) < 1e-15, `${v}`);
+});
+
+Deno.test("25 the assumption matters: a second ⟨im_start⟩ at position 3 counts twice (y_ℓ,1 = 2/ℓ from ℓ = 3)", () => {
+  const layer = nopeLayer(new Rng(4), { vocab: 4, d: 3, dK: 2 });
+  const y = firstCoordinates(nopeOutputs(layer, [0, 1, 0, 2]));
+  assert.ok(Math.abs(y[2]! - 2 / 3) < 1e-15 && Math.abs(y[3]! - 2 / 4) < 1e-15);
+});
+
+Deno.test("25 the tfjs path leaks no tensors and agrees with the float64 reference on all coordinates", async () => {
+  const layer = nopeLayer(new Rng(5), { vocab: 7, d: 6, dK: 3 });
+  const tokens = [0, 3, 6, 1, 1, 2];
+  const tfY = await withNoTensorLeak("25 tfjs", () => nopeOutputsTf(layer, tokens));
+  const refY = nopeOutputs(layer, tokens);
+  tfY.data.forEach((v, i) =>
+    assert.ok(Math.abs(v - refY.data[i]!) < 1e-4 * (1 + Math.abs(refY.data[i]!)))
+  );
+});
+
+Deno.test("25 bad sizes get a clear error", () => {
+  assert.throws(
+    () => nopeLayer(new Rng(1), { vocab: 1, d: 4, dK: 2 }),
+    /vocab N must be an integer ≥ 2, got 1/,
+  );
+  assert.throws(
+    () => nopeLayer(new Rng(1), { vocab: 4, d: 1, dK: 2 }),
+    /width d must be an integer ≥ 2, got 1/,
+  );
+  assert.throws(
+    () => nopeOutputs(nopeLayer(new Rng(1), { vocab: 3, d: 2, dK: 1 }), [0, 3]),
+    /token 3 at position 1/,
+  );
+});
