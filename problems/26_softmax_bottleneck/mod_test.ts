@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { claims } from "./claims.ts";
+import {
+  BottleneckInputError,
+  circleRows,
+  descend,
+  distribution,
+  HALF_HALF,
+  HALF_ZERO_HALF,
+  halfHalfVector,
+  l1Distance,
+  oneHotVector,
+  separation,
+  softmax,
+  supDistance,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+Deno.test("26 bad input is refused with a message naming what and where", () => {
+  const refuses = (f: () => unknown, re: RegExp) =>
+    assert.throws(f, (e: unknown) => e instanceof BottleneckInputError && re.test(e.message));
+  refuses(() => separation([[1, 0], [0, 2]], 0), /row 1 has norm 2, not 1/);
+  refuses(() => separation([[1, 0], [0, 1], [1, 0]], 0), /rows 0 and 2 are equal/);
+  refuses(() => separation([[1, 0], [0, 1, 0]], 0), /row 1 has length 3, expected 2/);
+  refuses(() => separation([[1, 0], [0, 1]], 2), /token index 2 is not in 0\.\.1/);
+  refuses(() => oneHotVector([[1, 0], [0, 1]], 0, 0), /ε = 0 is not in \(0, 2\)/);
+  refuses(() => softmax([0, NaN]), /logit 1 is NaN/);
+  refuses(() => l1Distance([1], [0.5, 0.5]), /lengths differ: 1 vs 2/);
+});
+
+Deno.test("26a the unit-norm assumption is needed: a longer aligned row takes the mass", () => {
+  // b_1 = (1, 0) but b_2 = (2, 0.1) is longer and nearly aligned: μ(t·B b_1) → e_2.
+  const rows = [[1, 0], [2, 0.1], [0, 1], [-1, 0]];
+  const mu = distribution(rows, [50, 0]);
+  assert.ok(mu[1]! > 0.999, `μ = ${mu}`);
+});
+
+Deno.test("26a the construction's accuracy improves with ε as the proof's bound says", () => {
+  const rows = circleRows();
+  for (const eps of [1e-2, 1e-4, 1e-8]) {
+    const d = l1Distance(distribution(rows, oneHotVector(rows, 4, eps)), [0, 0, 0, 0, 1, 0, 0, 0]);
+    // Two neighbours at cos(π/4) dominate: d ≈ 2·2e^{−tg}/(1+…) ≈ (2/7)·ε, well inside ε.
+    assert.ok(d <= eps && d >= eps / 10, `ε = ${eps}: d = ${d}`);
+  }
+});
+
+Deno.test("26b gradient descent from 0 also finds (1/2, 1/2, 0, …), cross-checking the construction", () => {
+  const r = descend(circleRows(), HALF_HALF, [0, 0], { steps: 3000, learningRate: 1 });
+  assert.ok(r.bestSupDistance < 0.01, `best ${r.bestSupDistance}`);
+  const angle = Math.atan2(r.v[1]!, r.v[0]!);
+  const explicit = halfHalfVector(0.1);
+  assert.ok(Math.abs(angle - Math.atan2(explicit[1]!, explicit[0]!)) < 1e-6, `angle ${angle}`);
+});
+
+Deno.test("26c v = 0 gives the uniform distribution, at sup-distance 3/8 from the target", () => {
+  // v = 0 gives the uniform distribution: sup-distance 1/2 − 1/8 = 3/8.
+  assert.equal(supDistance(distribution(circleRows(), [0, 0]), HALF_ZERO_HALF), 0.375);
+});
