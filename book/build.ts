@@ -1,0 +1,264 @@
+/**
+ * `deno task book`: builds the book, a static site under `out/book/`, from the repository:
+ * one page per problem (README with server-side KaTeX, highlighted sources, figures, and the
+ * claims table of a fresh verify run) and an index. Offline: KaTeX's CSS and fonts and the
+ * highlighting theme are copied from `node_modules`.
+ *
+ * Usage: `deno task book [--only 01..05]` (`--only` limits the verify run; every page is
+ * still built). Writes nothing outside `out/book/`. Exits 1 when a formula does not render.
+ *
+ * @module
+ */
+import { parseOnly, verifySeed } from "../shared/testing/mod.ts";
+import { type CatalogEntry, mergeCatalog, parseCatalog } from "./catalog.ts";
+import { figuresFor } from "./figures/mod.ts";
+import type { FigureContext } from "./figures/types.ts";
+import { exportedNames, renderCodeBlock } from "./highlight.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { MathRenderError } from "./math.ts";
+import { indexPage, type NavEntry, problemPage, type ProblemPageData } from "./page.ts";
+import { claimSources, findClaimLines } from "./source_index.ts";
+import { type ProblemRun, runProblem } from "./verify_run.ts";
+
+const ROOT = new URL("../", import.meta.url);
+const PROBLEMS = new URL("problems/", ROOT);
+const OUT = new URL("out/book/", ROOT);
+
+async function readText(url: URL): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(url);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+async function exists(url: URL): Promise<boolean> {
+  try {
+    await Deno.stat(url);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+async function listDir(url: URL): Promise<Deno.DirEntry[]> {
+  const out: Deno.DirEntry[] = [];
+  try {
+    for await (const e of Deno.readDir(url)) out.push(e);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The source files a page shows, in reading order: implementation, claims, tests. */
+function codeFileOrder(names: string[]): string[] {
+  const ts = names.filter((n) => n.endsWith(".ts"));
+  const isTest = (n: string) => n.endsWith("_test.ts") || n.endsWith("_bench.ts");
+  const impl = ts.filter((n) => !isTest(n) && n !== "claims.ts")
+    .sort((a, b) => (a === "mod.ts" ? -1 : b === "mod.ts" ? 1 : a.localeCompare(b)));
+  const tests = ts.filter(isTest)
+    .sort((a, b) => (a === "mod_test.ts" ? -1 : b === "mod_test.ts" ? 1 : a.localeCompare(b)));
+  return [...impl, ...(ts.includes("claims.ts") ? ["claims.ts"] : []), ...tests];
+}
+
+/** Where a link in a problem's README points in the book (null: not a book page). */
+function linkResolver(folder: string, codeFiles: string[]) {
+  return (href: string): string | null => {
+    const [path = "", hash] = href.split("#");
+    const clean = path.replace(/^\.\//, "");
+    if (clean === "" && hash) return `#${hash}`;
+    if (codeFiles.includes(clean)) return `#${clean}`;
+    const other =
+      /(?:^|\/)problems\/(\d\d_[a-z0-9_]+)\/?(?:README\.md)?$|^\.\.\/(\d\d_[a-z0-9_]+)\/?(?:README\.md)?$/
+        .exec(clean);
+    const target = other?.[1] ?? other?.[2];
+    if (target) return `${target}.html`;
+    if (/^(\.\.\/)+README\.md$/.test(clean) || clean === "../..") return "index.html";
+    if (clean === "README.md" || clean === "") return `${folder}.html`;
+    return null;
+  };
+}
+
+/** The figure context: dynamic imports from the repository, JSON from `out/`. */
+function figureContext(): FigureContext {
+  const importIf = async (url: URL) =>
+    (await exists(url)) ? (await import(url.href)) as Record<string, unknown> : null;
+  return {
+    root: ROOT,
+    importProblem: (folder, file = "mod.ts") => importIf(new URL(`${folder}/${file}`, PROBLEMS)),
+    importShared: (path) => importIf(new URL(`shared/${path}`, ROOT)),
+    readOutJson: async (path) => {
+      const text = await readText(new URL(`out/${path}`, ROOT));
+      return text === null ? null : JSON.parse(text);
+    },
+  };
+}
+
+async function copyDir(from: URL, to: URL, keep: (name: string) => boolean): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for (const e of await listDir(from)) {
+    if (e.isFile && keep(e.name)) await Deno.copyFile(new URL(e.name, from), new URL(e.name, to));
+  }
+}
+
+/** Builds the book; returns the number of pages written. */
+async function build(onlyText: string | undefined): Promise<number> {
+  const t0 = performance.now();
+  const log = (line: string) => console.error(line);
+  const only = onlyText === undefined ? undefined : parseOnly(onlyText);
+  const folders = (await listDir(PROBLEMS)).filter((e) => e.isDirectory).map((e) => e.name);
+  const catalog: CatalogEntry[] = mergeCatalog(
+    parseCatalog((await readText(new URL("README.md", ROOT))) ?? ""),
+    folders,
+  );
+
+  // 1. read every problem folder that exists, render its README (all formulas checked)
+  const mathErrors: MathRenderError[] = [];
+  const pages: (ProblemPageData & { codeText: Map<string, string> })[] = [];
+  for (const c of catalog) {
+    const dir = new URL(`${c.folder}/`, PROBLEMS);
+    const names = folders.includes(c.folder)
+      ? (await listDir(dir)).filter((e) => e.isFile).map((e) => e.name)
+      : [];
+    const readme = names.includes("README.md") ? await readText(new URL("README.md", dir)) : null;
+    const codeFiles = codeFileOrder(names);
+    const codeText = new Map<string, string>();
+    for (const f of codeFiles) codeText.set(f, (await readText(new URL(f, dir))) ?? "");
+    let readmeHtml: string | undefined;
+    let title = c.topic;
+    if (readme !== null) {
+      try {
+        const r = renderMarkdown(
+          readme,
+          `problems/${c.folder}/README.md`,
+          linkResolver(c.folder, codeFiles),
+        );
+        readmeHtml = r.html;
+        title = r.title ?? title;
+      } catch (e) {
+        if (e instanceof MathRenderError) mathErrors.push(e);
+        else throw e;
+      }
+    }
+    const entry: NavEntry = {
+      ...c,
+      href: `${c.folder}.html`,
+      status: readme === null ? "not-built" : "no-claims",
+      title,
+    };
+    pages.push({ entry, readmeHtml, sources: new Map(), code: [], figures: [], codeText });
+  }
+  if (mathErrors.length > 0) {
+    for (const e of mathErrors) console.error(`error: ${e.message}`);
+    throw new Error(`${mathErrors.length} formula(s) KaTeX cannot render; the book was not built`);
+  }
+
+  // 2. a fresh verify run, problem by problem
+  const runs = new Map<number, ProblemRun>();
+  const verifyStart = performance.now();
+  for (const p of pages) {
+    if (p.entry.status === "not-built" || !p.codeText.has("claims.ts")) continue;
+    if (only && !only.has(p.entry.number)) {
+      runs.set(p.entry.number, { number: p.entry.number, state: "skipped", results: [], ms: 0 });
+      continue;
+    }
+    const run = await runProblem(PROBLEMS, p.entry.number, log);
+    runs.set(p.entry.number, run);
+  }
+  const suiteMs = performance.now() - verifyStart;
+
+  // 3. sources, anchors and figures per page
+  const ctx = figureContext();
+  for (const p of pages) {
+    const run = runs.get(p.entry.number);
+    p.run = run;
+    if (run) p.entry.status = run.state;
+    if (p.entry.status === "not-built") continue;
+    const text = (f: string) => p.codeText.get(f) ?? "";
+    const implFiles = [...p.codeText.keys()].filter((f) =>
+      f !== "claims.ts" && !f.endsWith("_test.ts") && !f.endsWith("_bench.ts")
+    );
+    const defs = new Map<string, { file: string; line: number }>();
+    for (const f of implFiles) {
+      for (const e of exportedNames(text(f))) {
+        if (!defs.has(e.name)) defs.set(e.name, { file: f, line: e.docLine });
+      }
+    }
+    const ids = run?.results.map((r) => r.id) ?? [...findClaimLines(text("claims.ts")).keys()];
+    p.sources = claimSources(ids, {
+      claims: text("claims.ts"),
+      test: text("mod_test.ts"),
+      mod: implFiles.map(text).join("\n"),
+    });
+    // the "uses" lines must point into the right file: re-anchor by name
+    const claimLines = findClaimLines(text("claims.ts"));
+    p.code = [...p.codeText.keys()].map((file) => {
+      const lineIds = new Map<number, string[]>();
+      const add = (line: number, id: string) =>
+        lineIds.set(line, [...(lineIds.get(line) ?? []), id]);
+      for (const [name, d] of defs) if (d.file === file) add(d.line, `def-${name}`);
+      if (file === "claims.ts") { for (const [id, line] of claimLines) add(line, `claim-${id}`); }
+      return { file, html: renderCodeBlock(text(file), { anchorPrefix: file, lineIds }) };
+    });
+    p.figures = await figuresFor(p.entry.number, ctx);
+  }
+
+  // 4. write the site
+  await Deno.remove(OUT, { recursive: true }).catch((e) => {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  });
+  await Deno.mkdir(OUT, { recursive: true });
+  const nav = pages.map((p) => p.entry);
+  const write = (name: string, html: string) => Deno.writeTextFile(new URL(name, OUT), html);
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i]!;
+    await write(p.entry.href, problemPage(p, nav, { prev: nav[i - 1], next: nav[i + 1] }));
+  }
+  const seed = verifySeed();
+  const builtAt = new Date().toISOString().replace(/\.\d+Z$/, " UTC").replace("T", " ");
+  await write("index.html", indexPage(nav, runs, { seed, suiteMs, builtAt, only: onlyText }));
+  const katexDist = new URL("node_modules/katex/dist/", ROOT);
+  await copyDir(katexDist, new URL("katex/", OUT), (n) => n === "katex.min.css");
+  await copyDir(new URL("fonts/", katexDist), new URL("katex/fonts/", OUT), () => true);
+  await Deno.copyFile(
+    new URL("node_modules/highlight.js/styles/github.css", ROOT),
+    new URL("highlight.css", OUT),
+  );
+  await Deno.copyFile(new URL("style.css", import.meta.url), new URL("style.css", OUT));
+  await write(
+    "verify.json",
+    JSON.stringify({ seed, suiteMs, builtAt, problems: [...runs.values()] }, null, 2),
+  );
+  const results = [...runs.values()].flatMap((r) => r.results);
+  const ok = results.filter((r) => r.verdict === "pass" && r.negativeControl === "rejected");
+  console.error(
+    `book: ${pages.length + 1} pages in out/book/ (${
+      nav.filter((e) => e.status !== "not-built").length
+    } of ${nav.length} problems built; ${ok.length} of ${results.length} claims verified; ` +
+      `VERIFY_SEED=${seed}; verify ${(suiteMs / 1000).toFixed(1)} s; build ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s)`,
+  );
+  return pages.length + 1;
+}
+
+if (import.meta.main) {
+  const args = [...Deno.args];
+  const at = args.indexOf("--only");
+  const only = at >= 0 ? args[at + 1] : undefined;
+  const unknown = args.filter((a, i) => a !== "--only" && !(at >= 0 && i === at + 1));
+  if (unknown.length > 0 || (at >= 0 && only === undefined)) {
+    console.error(`usage: deno task book [--only 01..05]`);
+    Deno.exit(2);
+  }
+  try {
+    await build(only);
+  } catch (e) {
+    console.error(`book: ${e instanceof Error ? e.message : String(e)}`);
+    Deno.exit(1);
+  }
+  Deno.exit(0);
+}
