@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { claims } from "./claims.ts";
+import {
+  explicitStep,
+  logPolicyByFormula,
+  policy,
+  policyGradientDirection,
+  probabilityChange,
+  scoreAutodiff,
+  softmax,
+  SoftmaxInputError,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+Deno.test("08 softmax and the log-probability formula stay finite for huge logits", () => {
+  const p = softmax([1000, 0]);
+  assert.ok(
+    Number.isFinite(p[0]!) && Number.isFinite(p[1]!) && Math.abs(p[0]! + p[1]! - 1) < 1e-15,
+  );
+  assert.ok(
+    Math.abs(logPolicyByFormula([[1000], [999]], 1, 0) - Math.log(1 / (1 + Math.E))) < 1e-12,
+  );
+});
+
+Deno.test("08 with k = 1 the only action has probability 1 and its score is 0 (why 08d–08f need k ≥ 2)", async () => {
+  assert.deepEqual(policy([[3, -2]], 1), [1]);
+  await withNoTensorLeak(
+    "08 k = 1",
+    () => assert.deepEqual(scoreAutodiff([[3, -2]], 0, 1), [[0, 0]]),
+  );
+  assert.equal(explicitStep([0.7], [1], 0).derivative, 0);
+});
+
+Deno.test("08d the rise holds for every α > 0, not only small ones, when g_1 dominates", () => {
+  for (const alpha of [1e-3, 0.1, 1, 10]) {
+    assert.ok(probabilityChange([0.5, -1, 2], [1, 0.5, -3], 0, alpha) > 0, `α = ${alpha}`);
+  }
+});
+
+Deno.test("08h in the example π(a=2) rises for small α but falls for large α (so 'small' matters)", () => {
+  const g = [7 / 9, 1 / 9, -8 / 9];
+  assert.ok(probabilityChange([0, 0, 0], g, 1, 4 / 75) > 0);
+  assert.ok(probabilityChange([0, 0, 0], g, 1, 20) < 0);
+  const fromTable = policyGradientDirection([[0], [0], [0]], 0, [1, -1, -4]).map((r) => r[0]!);
+  fromTable.forEach((x, j) => assert.ok(Math.abs(x - g[j]!) < 1e-15));
+});
+
+Deno.test("08 bad input gets a clear error naming what and where", () => {
+  assert.throws(
+    () => policy([[0, 1], [2]], 0),
+    (e: unknown) =>
+      e instanceof SoftmaxInputError && /row a=1 has 1 entries, expected 2/.test(e.message),
+  );
+  assert.throws(() => policy([[0, NaN]], 1), /Θ\[a=0\]\[s=1\] = NaN is not finite/);
+  assert.throws(() => policy([[0]], 1), /state 1 is not in \[0, 1\)/);
+  assert.throws(() => logPolicyByFormula([[0], [0]], 2, 0), /action 2 is not in \[0, 2\)/);
+  assert.throws(
+    () => policyGradientDirection([[0], [0]], 0, [1]),
+    /C has 1 entries, expected k = 2/,
+  );
+  assert.throws(() => explicitStep([0, 0], [1], 0), /direction has 1 entries, logits have 2/);
+});
