@@ -1,0 +1,167 @@
+/**
+ * Problem 24's claims, each with its negative control.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import { initEncoder, initLayer, normalMatrix } from "../../shared/attention/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import {
+  checkProperty,
+  type Claim,
+  ClaimViolation,
+  defineClaims,
+  isViolation,
+} from "../../shared/testing/mod.ts";
+import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import {
+  encoderEquivarianceGap,
+  type Implementation,
+  layerEquivarianceGap,
+  randomPermutation,
+} from "./mod.ts";
+
+/** Widths with the heads that divide them: (d, H). */
+const WIDTHS: [number, number][] = [[4, 1], [4, 2], [6, 3], [8, 2], [8, 4], [12, 3], [16, 4]];
+
+/** Sizes and a seed; everything random is drawn from the seed. */
+const arbSizes = fc.record({
+  width: fc.constantFrom(...WIDTHS),
+  depth: fc.integer({ min: 1, max: 3 }),
+  vocab: fc.integer({ min: 2, max: 10 }),
+  length: fc.integer({ min: 1, max: 10 }),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+/** One case: sizes and the seed of everything random in it. */
+interface Case {
+  width: [number, number];
+  depth: number;
+  vocab: number;
+  length: number;
+  seed: number;
+}
+
+/**
+ * A pinned case where every control must fail whatever the seed: distinct tokens 0..5 and
+ * σ = reversal, L = 6. It is marked by a seed the arbitrary never draws.
+ */
+const PINNED: Case = { width: [8, 2], depth: 2, vocab: 8, length: 6, seed: -1 };
+const isPinned = (c: Case) => c.seed === PINNED.seed;
+
+/**
+ * Tolerances relative to the output scale max(1, max|y|). float64: both sides are the same
+ * arithmetic on the same numbers, only the order of sums over positions changes, so they agree
+ * to a few ulps per layer (≤ 1e-15 · L · depth); 1e-10 is safe. float32: the same with ulp
+ * 2^-24 ≈ 6e-8 gives ≤ 1e-6 at L ≤ 10 and depth ≤ 3; 1e-4 leaves a 100× margin, while breaking
+ * equivariance (a mask, a position signal) moves outputs by O(0.1) of the scale.
+ */
+const TOL: Record<Implementation, number> = { float64: 1e-10, tfjs: 1e-4 };
+
+const OVER_A =
+  "Pre-LN layers with (d, H) ∈ {(4,1),(4,2),(6,3),(8,2),(8,4),(12,3),(16,4)}, random " +
+  "LayerNorm gains and biases, X ∈ R^{L×d} N(0,1), L ∈ 1..10, σ uniform; float64 and tfjs";
+const OVER_B = "encoders of depth 1–3 with the widths of 24a, N ∈ 2..10, random tokens (repeats " +
+  "allowed), L ∈ 1..10, σ uniform; float64 and tfjs";
+
+/** Margin of one layer case: the worst of float64 and tfjs, relative to the tolerance. */
+function layerMargin(c: Case, causal: boolean): number {
+  const rng = new Rng(c.seed);
+  const [d, heads] = c.width;
+  const layer = initLayer(rng, { d, heads, norm: "random" });
+  const x = normalMatrix(rng, c.length, d, 1);
+  const sigma = isPinned(c)
+    ? [...Array(c.length).keys()].reverse()
+    : randomPermutation(rng, c.length);
+  return Math.min(
+    ...(["float64", "tfjs"] as const).map((implementation) => {
+      const g = layerEquivarianceGap(layer, x, sigma, { implementation, causal });
+      return TOL[implementation] - g.maxError / g.scale;
+    }),
+  );
+}
+
+/** Margin of one encoder case. */
+function encoderMargin(c: Case, positional: "none" | "learned" | "sinusoidal"): number {
+  const rng = new Rng(c.seed);
+  const [d, heads] = c.width;
+  const enc = initEncoder(rng, {
+    d,
+    heads,
+    vocab: c.vocab,
+    depth: c.depth,
+    positional,
+    maxLength: 10,
+    norm: "random",
+  });
+  const tokens = isPinned(c)
+    ? [...Array(c.length).keys()]
+    : Array.from({ length: c.length }, () => rng.int(c.vocab));
+  const sigma = isPinned(c)
+    ? [...Array(c.length).keys()].reverse()
+    : randomPermutation(rng, c.length);
+  return Math.min(
+    ...(["float64", "tfjs"] as const).map((implementation) => {
+      const g = encoderEquivarianceGap(enc, tokens, sigma, { implementation });
+      return TOL[implementation] - g.maxError / g.scale;
+    }),
+  );
+}
+
+/** The claims of Problem 24. */
+export const claims: Claim[] = defineClaims(24, [
+  {
+    id: "24a",
+    statement: "a Pre-LN layer without a mask is permutation equivariant: layer(P X) = P layer(X)",
+    check: (ctx) =>
+      withNoTensorLeak(
+        "24a",
+        () =>
+          checkProperty(
+            { seed: ctx.seed, over: OVER_A, numRuns: 40, examples: [PINNED] },
+            arbSizes,
+            (c) => layerMargin(c, false),
+          ),
+      ),
+    negativeControl: {
+      variant: "the same layer with the causal mask",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: OVER_A, numRuns: 40, examples: [PINNED] },
+          arbSizes,
+          (c) => layerMargin(c, true),
+        ),
+    },
+  },
+  {
+    id: "24b",
+    statement:
+      "the encoder without positional embeddings or mask is permutation equivariant: f(u_σ(1..L)) = (y_σ(1..L))",
+    check: (ctx) =>
+      withNoTensorLeak(
+        "24b",
+        () =>
+          checkProperty(
+            { seed: ctx.seed, over: OVER_B, numRuns: 40, examples: [PINNED] },
+            arbSizes,
+            (c) => encoderMargin(c, "none"),
+          ),
+      ),
+    negativeControl: {
+      variant: "the same encoders with learned, then sinusoidal, positional embeddings",
+      check: (ctx) => {
+        const opts = { seed: ctx.seed, over: OVER_B, numRuns: 40, examples: [PINNED] };
+        const rejections: string[] = [];
+        for (const kind of ["learned", "sinusoidal"] as const) {
+          try {
+            checkProperty(opts, arbSizes, (c) => encoderMargin(c, kind));
+            return `${kind} positional embeddings kept equivariance`; // accepted: the control failed
+          } catch (e) {
+            if (!isViolation(e)) throw e; // a crash decides nothing
+            rejections.push(`${kind}: ${(e as Error).message.split("\n")[0]}`);
+          }
+        }
+        throw new ClaimViolation(`both variants break equivariance; ${rejections.join("; ")}`);
+      },
+    },
+  },
+]);
