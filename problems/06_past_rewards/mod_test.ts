@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { makeMdp, MdpInputError } from "../../shared/mdp/mod.ts";
+import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
+import { claims, pinnedCase } from "./claims.ts";
+import {
+  finiteDifferenceGradients,
+  maxAbs,
+  perturbedExpectation,
+  rewardSum,
+  scoreWeightedExpectation,
+  softmaxPolicy,
+  softmaxScore,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+Deno.test("06 the softmax score has π-mean zero in every state (E_a ∇ log π(a|s) = 0)", () => {
+  const theta = [[0.5, -1, 2], [0, 0, 0]];
+  const pi = softmaxPolicy(theta);
+  for (let s = 0; s < 2; s++) {
+    const mean = [0, 1, 2].reduce(
+      (acc, a) =>
+        acc.map((row, u) => row.map((x, b) => x + pi[s]![a]! * softmaxScore(theta, s, a)[u]![b]!)),
+      [[0, 0, 0], [0, 0, 0]],
+    );
+    assertAllClose(mean, [[0, 0, 0], [0, 0, 0]], { abs: 1e-15, rel: 0 }, `E score at s=${s}`);
+  }
+});
+
+Deno.test("06 the softmax score equals central differences of log π_θ", () => {
+  const theta = [[0.3, -0.7], [1.5, 0.25]];
+  const h = 1e-5;
+  for (const [s, a] of [[0, 0], [1, 1]] as const) {
+    const fd = theta.map((row, u) =>
+      row.map((_, b) => {
+        const bump = (e: number) =>
+          theta.map((r, v) => r.map((x, c) => (v === u && c === b ? x + e : x)));
+        return (Math.log(softmaxPolicy(bump(h))[s]![a]!) -
+          Math.log(softmaxPolicy(bump(-h))[s]![a]!)) / (2 * h);
+      })
+    );
+    // step 1e-5: truncation ~1e-10, rounding ~1e-11
+    assertAllClose(softmaxScore(theta, s, a), fd, { abs: 1e-9, rel: 0 }, `score(${s}, ${a})`);
+  }
+});
+
+Deno.test("06 one-state check in closed form: d/dδ E[r_k] = π(1)(1 − π(1)) for reward = action", () => {
+  const mdp = makeMdp({
+    gamma: 1,
+    initial: [1],
+    outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]],
+  });
+  const setting = { mdp, theta: [[0, Math.log(3)]], k: 2, horizon: 3 };
+  const [g] = finiteDifferenceGradients(setting, [(p) => p.rewards[2]!]);
+  const exact = scoreWeightedExpectation(setting, (p) => p.rewards[2]!);
+  assertAllClose(exact, [[-3 / 16, 3 / 16]], { abs: 1e-15, rel: 0 }, "score side");
+  assertAllClose(g!, [[-3 / 16, 3 / 16]], { abs: 1e-8, rel: 0 }, "central differences");
+  // rewards before k do not move: E[r_0 + r_1] = 2 · 3/4 for every δ
+  assert.equal(perturbedExpectation(setting, [[0, 5]], (p) => rewardSum(p, 0, 2)), 1.5);
+});
+
+Deno.test("06 the pinned counterexample: r_k is correlated with the score at time k", () => {
+  const g = scoreWeightedExpectation(pinnedCase.setting, (p) => rewardSum(p, 0, 2));
+  assert.ok(maxAbs(g) > 0.1, `E[(r_0 + r_1) score] = ${JSON.stringify(g)}`);
+  const before = scoreWeightedExpectation(pinnedCase.setting, (p) => rewardSum(p, 0, 1));
+  assert.equal(maxAbs(before), 0);
+});
+
+Deno.test("06 bad input gets a clear error naming the problem", () => {
+  const mdp = pinnedCase.setting.mdp;
+  const theta = [[0, 0], [0, 0]];
+  const zero = [[0, 0], [0, 0]];
+  const h = () => 1;
+  assert.throws(
+    () => perturbedExpectation({ mdp, theta, k: 0, horizon: 2 }, zero, h),
+    /k must be a positive integer, got 0/,
+  );
+  assert.throws(
+    () => perturbedExpectation({ mdp, theta, k: 2, horizon: 2 }, zero, h),
+    (e: unknown) => e instanceof MdpInputError && /horizon must be ≥ k \+ 1 = 3/.test(e.message),
+  );
+  assert.throws(
+    () => perturbedExpectation({ mdp, theta: [[0, 0]], k: 1, horizon: 2 }, zero, h),
+    /θ must be 2 × 2/,
+  );
+  assert.throws(
+    () => perturbedExpectation({ mdp, theta, k: 1, horizon: 2 }, [[0]], h),
+    /δ must have the shape of θ/,
+  );
+  assert.throws(() => softmaxPolicy([[0, NaN]]), /logit θ\[0\]\[1\] = NaN/);
+});
