@@ -1,0 +1,359 @@
+/**
+ * Problem 15's claims, each with its negative control.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import {
+  type CliffOptions,
+  type CliffWalk,
+  cliffWalk,
+  edgePathActions,
+  greedyEpisode,
+} from "../../shared/cliff/mod.ts";
+import {
+  checkProperty,
+  type Claim,
+  ClaimViolation,
+  defineClaims,
+} from "../../shared/testing/mod.ts";
+import {
+  evaluateActions,
+  improperStates,
+  optimalityResidual,
+  policyIteration,
+  type PolicyIterationResult,
+  valueIterationBounds,
+} from "./mod.ts";
+
+/** A walk and the discount used with it. */
+export interface WalkCase {
+  /** The walk's options. */
+  options: CliffOptions;
+  /** γ. */
+  gamma: number;
+}
+
+/** The handout's walk, pinned first in every property. */
+export const HANDOUT: WalkCase = { options: {}, gamma: 1 };
+
+const gammaArb = fc.oneof(fc.constant(1), fc.integer({ min: 50, max: 99 }).map((k) => k / 100));
+
+/**
+ * Random Cliff Walks on which value iteration and policy iteration share the fixed point
+ * V*: the handout and classic variants (every non-terminal move costs −1, so an improper
+ * policy is worth −∞ somewhere), slippery or not, γ ∈ {1} ∪ [0.5, 0.99]; the terminal-only
+ * variant for γ < 1, and for γ = 1 without slipping (V* = +100 wherever the goal is reachable).
+ */
+export const arbWalkCase: fc.Arbitrary<WalkCase> = fc.record({
+  rows: fc.integer({ min: 2, max: 6 }),
+  cols: fc.integer({ min: 3, max: 10 }),
+  variant: fc.constantFrom("handout", "classic", "terminal-only") as fc.Arbitrary<
+    CliffOptions["variant"]
+  >,
+  slippery: fc.boolean(),
+  gamma: gammaArb,
+}).map(({ rows, cols, variant, slippery, gamma }) => ({
+  options: {
+    rows,
+    cols,
+    variant,
+    slippery: variant === "terminal-only" && gamma === 1 ? false : slippery,
+  },
+  gamma,
+}));
+
+/** The same check run on both policy iteration and a variant: the result to check. */
+type Solve = (walk: CliffWalk, c: WalkCase) => { V: number[]; actions: number[] };
+
+const solved: Solve = (walk, c) => {
+  const r = policyIteration(walk, c.gamma);
+  return { V: r.V, actions: r.policy };
+};
+
+/** Float64 noise of a solve over ≤ 60 states with values ≤ 100 in size stays below 1e-12. */
+const OPTIMALITY_TOLERANCE = 1e-10;
+
+function optimalityMargin(c: WalkCase, solve: Solve): number {
+  const walk = cliffWalk(c.options);
+  const { V } = solve(walk, c);
+  const { residual, state } = optimalityResidual(walk, V, c.gamma);
+  if (!(residual <= OPTIMALITY_TOLERANCE)) {
+    throw new ClaimViolation(
+      `‖B*V − V‖∞ = ${residual} at state ${state} exceeds ${OPTIMALITY_TOLERANCE} ` +
+        `(${JSON.stringify(c)})`,
+    );
+  }
+  return OPTIMALITY_TOLERANCE - residual;
+}
+
+/** The solution with the state above the first cliff cell switched to "down" (into the cliff). */
+const oneStepIntoCliff: Solve = (walk, c) => {
+  const { actions } = solved(walk, c);
+  const above = walk.start + 1 - walk.cols;
+  actions[above] = 2;
+  return { V: evaluateActions(walk, actions, c.gamma), actions };
+};
+
+/** Sandwich slack: band width 1e-9 plus float noise of the solve (≤ 1e-12). */
+const AGREEMENT_TOLERANCE = 2e-9;
+
+function agreementMargin(c: WalkCase, pick: (r: PolicyIterationResult) => number[]): number {
+  const walk = cliffWalk(c.options);
+  const result = policyIteration(walk, c.gamma);
+  const V = pick(result);
+  // value iteration from below (the start policy's value) and from above (B*[U] ≤ U)
+  const bounds = valueIterationBounds(walk, c.gamma, result.valueHistory[0]!, 1e-9);
+  let margin = Infinity;
+  for (let s = 0; s < walk.nStates; s++) {
+    const m = Math.min(V[s]! - bounds.lower[s]!, bounds.upper[s]! - V[s]!) + AGREEMENT_TOLERANCE;
+    if (!(m >= 0)) {
+      throw new ClaimViolation(
+        `V(s=${s}) = ${V[s]} lies outside value iteration's band [${bounds.lower[s]}, ${
+          bounds.upper[s]
+        }] after ${bounds.sweeps} sweeps (${JSON.stringify(c)})`,
+      );
+    }
+    margin = Math.min(margin, m);
+  }
+  return margin;
+}
+
+/** Random non-slippery walks for the greedy path: handout or classic, cols ≥ 3, any γ. */
+const arbPathCase: fc.Arbitrary<WalkCase> = fc.record({
+  rows: fc.integer({ min: 2, max: 6 }),
+  cols: fc.integer({ min: 3, max: 12 }),
+  variant: fc.constantFrom("handout", "classic") as fc.Arbitrary<CliffOptions["variant"]>,
+  gamma: gammaArb,
+}).map(({ rows, cols, variant, gamma }) => ({ options: { rows, cols, variant }, gamma }));
+
+/** The top-row detour: up to the top row, along it, down the last column. */
+const topRowActions = (walk: CliffWalk): number[] =>
+  Array.from({ length: walk.nStates }, (_, s) => {
+    const row = Math.floor(s / walk.cols);
+    const col = s % walk.cols;
+    if (col === walk.cols - 1) return 2;
+    return row === 0 ? 1 : 0;
+  });
+
+function pathMargin(c: WalkCase, policyOf: (walk: CliffWalk) => number[]): number {
+  const walk = cliffWalk(c.options);
+  const { V } = policyIteration(walk, c.gamma);
+  const ep = greedyEpisode(walk, policyOf(walk));
+  const edge = edgePathActions(walk);
+  if (ep.end !== "goal" || ep.actions.join() !== edge.join()) {
+    throw new ClaimViolation(
+      `greedy path ${
+        ep.actions.join("")
+      } (${ep.length} moves, ${ep.end}) is not the ${edge.length}-move ` +
+        `edge path ${edge.join("")} (${JSON.stringify(c)})`,
+    );
+  }
+  // its discounted return is V*(start)
+  const discounted = ep.rewards.reduce((acc, r, t) => acc + c.gamma ** t * r, 0);
+  const gap = Math.abs(discounted - V[walk.start]!);
+  if (!(gap <= 1e-9)) {
+    throw new ClaimViolation(`path return ${discounted} ≠ V*(start) = ${V[walk.start]}`);
+  }
+  return 1e-9 - gap;
+}
+
+/** A walk and the choices that pick a random proper start policy. */
+interface ProperStartCase {
+  options: CliffOptions;
+  choice: number[];
+}
+
+const PINNED_PROPER: ProperStartCase = {
+  options: { variant: "terminal-only" },
+  choice: new Array<number>(60).fill(0),
+};
+
+/** Random γ = 1 walks of every variant (slippery allowed) with a random proper start policy. */
+const arbProperStart = fc.record({
+  rows: fc.integer({ min: 2, max: 6 }),
+  cols: fc.integer({ min: 3, max: 10 }),
+  variant: fc.constantFrom("handout", "classic", "terminal-only") as fc.Arbitrary<
+    CliffOptions["variant"]
+  >,
+  slippery: fc.boolean(),
+  choice: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 60, maxLength: 60 }),
+}).map(({ choice, ...options }): ProperStartCase => ({ options, choice }));
+
+/**
+ * A random proper policy: in each state a random action among those that move, with
+ * positive probability, one step closer (breadth-first) to a terminal state.
+ */
+function randomProperPolicy(walk: CliffWalk, choice: readonly number[]): number[] {
+  const dist = new Array<number>(walk.nStates).fill(Infinity);
+  const queue: number[] = [];
+  walk.isTerminal.forEach((t, s) => {
+    if (t) {
+      dist[s] = 0;
+      queue.push(s);
+    }
+  });
+  for (let head = 0; head < queue.length; head++) {
+    const t = queue[head]!;
+    for (let s = 0; s < walk.nStates; s++) {
+      if (dist[s] !== Infinity) continue;
+      if (walk.transition[s]!.some((p) => p[t]! > 0)) {
+        dist[s] = dist[t]! + 1;
+        queue.push(s);
+      }
+    }
+  }
+  return Array.from({ length: walk.nStates }, (_, s) => {
+    if (walk.isTerminal[s]) return 0;
+    const good = [0, 1, 2, 3].filter((a) =>
+      walk.outcomes[s]![a]!.some((o) => o.prob > 0 && dist[o.next] === dist[s]! - 1)
+    );
+    return good[choice[s % choice.length]! % good.length]!;
+  });
+}
+
+function propernessMargin(
+  c: { options: CliffOptions; choice: number[] },
+  tieBreak: "keep" | "first",
+): number {
+  const walk = cliffWalk(c.options);
+  const start = randomProperPolicy(walk, c.choice);
+  let previous: number[] | undefined;
+  let worst = Infinity;
+  const result = policyIteration(walk, 1, {
+    start,
+    tieBreak,
+    onPolicy: (actions, k) => {
+      const stuck = improperStates(walk, actions);
+      if (stuck.length > 0) {
+        throw new ClaimViolation(
+          `policy ${k} never terminates from state ${stuck[0]} (${JSON.stringify(c.options)})`,
+        );
+      }
+    },
+  });
+  // and each improvement step does not lower the value anywhere: V_{k+1} ≥ V_k
+  for (const V of result.valueHistory) {
+    if (previous) {
+      for (let s = 0; s < walk.nStates; s++) {
+        const m = V[s]! - previous[s]! + 1e-9;
+        if (!(m >= 0)) {
+          throw new ClaimViolation(`V decreased at state ${s}: ${previous[s]} → ${V[s]}`);
+        }
+        worst = Math.min(worst, m);
+      }
+    }
+    previous = V;
+  }
+  return worst;
+}
+
+const OVER_WALKS =
+  "the 4 × 12 handout walk and random walks (2–6 rows, 3–10 cols; handout/classic, slippery or " +
+  "not, γ ∈ {1} ∪ [0.5, 0.99]; terminal-only with γ < 1, or γ = 1 without slipping)";
+
+/** The claims of Problem 15. */
+export const claims: Claim[] = defineClaims(15, [
+  {
+    id: "15a",
+    statement:
+      "policy iteration with exact evaluation stops at a policy whose V satisfies the Bellman optimality equation to 1e-10",
+    check: (ctx) =>
+      checkProperty(
+        { seed: ctx.seed, over: OVER_WALKS, numRuns: 40, examples: [HANDOUT] },
+        arbWalkCase,
+        (c) => optimalityMargin(c, solved),
+      ),
+    negativeControl: {
+      variant:
+        "the same policy with one step into the cliff (state above the first cliff cell moves down)",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: OVER_WALKS, numRuns: 40, examples: [HANDOUT] },
+          arbWalkCase,
+          (c) => optimalityMargin(c, oneStepIntoCliff),
+        ),
+    },
+  },
+  {
+    id: "15b",
+    statement:
+      "policy iteration agrees with value iteration: V lies in the band [B*^k L, B*^k U] of width ≤ 1e-9",
+    check: (ctx) =>
+      checkProperty(
+        { seed: ctx.seed, over: OVER_WALKS, numRuns: 40, examples: [HANDOUT] },
+        arbWalkCase,
+        (c) => agreementMargin(c, (r) => r.V),
+      ),
+    negativeControl: {
+      variant: "policy iteration stopped before its first improvement (the start policy's value)",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: OVER_WALKS, numRuns: 40, examples: [HANDOUT] },
+          arbWalkCase,
+          (c) => agreementMargin(c, (r) => r.valueHistory[0]!),
+        ),
+    },
+  },
+  {
+    id: "15c",
+    statement:
+      "the greedy path of the result from the start is the edge path (13 moves, return 88 in the 4 × 12 walk)",
+    check: (ctx) =>
+      checkProperty(
+        {
+          seed: ctx.seed,
+          over:
+            "the 4 × 12 walk and random non-slippery handout/classic walks, 2–6 × 3–12, γ ∈ {1} ∪ [0.5, 0.99]",
+          numRuns: 40,
+          examples: [HANDOUT],
+        },
+        arbPathCase,
+        (c) => pathMargin(c, (walk) => policyIteration(walk, c.gamma).policy),
+      ),
+    negativeControl: {
+      variant: "the top-row detour policy (17 moves in the 4 × 12 walk)",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: "as for 15c", numRuns: 40, examples: [HANDOUT] },
+          arbPathCase,
+          (c) => pathMargin(c, topRowActions),
+        ),
+    },
+  },
+  {
+    id: "15d",
+    statement:
+      "with γ = 1, improvement from a proper policy visits only proper policies, with V_{k+1} ≥ V_k",
+    check: (ctx) =>
+      checkProperty(
+        {
+          seed: ctx.seed,
+          over:
+            "random walks 2–6 × 3–10, all variants, slippery or not, γ = 1, random proper starts",
+          numRuns: 40,
+          examples: [PINNED_PROPER],
+        },
+        arbProperStart,
+        (c) => propernessMargin(c, "keep"),
+      ),
+    negativeControl: {
+      variant:
+        "ties broken to the lowest action in the terminal-only walk (rewards 0 on moves): a wall bump ties and loops",
+      check: (ctx) =>
+        checkProperty(
+          {
+            seed: ctx.seed,
+            over: "terminal-only walks as above",
+            numRuns: 40,
+            examples: [PINNED_PROPER],
+          },
+          arbProperStart.map((c) => ({
+            ...c,
+            options: { ...c.options, variant: "terminal-only" as const },
+          })),
+          (c) => propernessMargin(c, "first"),
+        ),
+    },
+  },
+]);

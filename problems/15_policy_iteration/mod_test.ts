@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import {
+  cliffSpec,
+  cliffWalk,
+  edgePolicyActions,
+  greedyEpisode,
+  renderPolicy,
+} from "../../shared/cliff/mod.ts";
+import {
+  deterministicPolicy,
+  evaluatePolicy,
+  ImproperPolicyError,
+  optimalValuesExact,
+  valueIteration,
+} from "../../shared/mdp/mod.ts";
+import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { claims } from "./claims.ts";
+import {
+  evaluateActions,
+  improperStates,
+  optimalityResidual,
+  policyIteration,
+  properPolicy,
+  sparseMdp,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+Deno.test("15 the 4 × 12 walk: V*(start) = 88, the edge path, drawn as arrows", () => {
+  const walk = cliffWalk();
+  const { V, policy, iterations } = policyIteration(walk, 1);
+  assert.equal(V[36], 88);
+  assert.ok(iterations >= 2, "the start policy is not optimal");
+  const ep = greedyEpisode(walk, policy);
+  assert.equal(ep.length, 13);
+  assert.equal(ep.return, 88);
+  const bottom = renderPolicy(walk, policy).split("\n")[3]!;
+  assert.equal(bottom, "↑ x x x x x x x x x x G");
+});
+
+Deno.test("15 cross-check: exact evaluation agrees with the core's evaluatePolicy and its exact rationals", () => {
+  const walk = cliffWalk({ variant: "classic" });
+  const { V, policy } = policyIteration(walk, 1);
+  const core = evaluatePolicy(walk, deterministicPolicy(walk, policy)).V;
+  // two float64 LU solves of the same 47-state system: agreement to 1e-9 (values ≤ 100)
+  for (let s = 0; s < 48; s++) assert.ok(Math.abs(V[s]! - core[s]!) <= 1e-9, `state ${s}`);
+  assert.equal(V[36], -13); // 13 moves at −1, the last one into the goal
+  // exact rationals (mathjs Fraction) on a small walk, started from the proper edge policy
+  const smallWalk = cliffWalk({ rows: 3, cols: 5, slippery: true, variant: "classic" });
+  const exact = optimalValuesExact(smallWalk, properPolicy(smallWalk));
+  const small = policyIteration(smallWalk, 1).V;
+  // float64 solve against the exact rational: agreement to 1e-9 (values ≤ 100 in size)
+  exact.V.forEach((v, s) =>
+    assert.ok(Math.abs(Number(v.valueOf()) - small[s]!) <= 1e-9, `exact V*(${s})`)
+  );
+});
+
+Deno.test("15 cross-check: the core's value iteration (γ = 0.9) agrees with policy iteration", () => {
+  const walk = cliffWalk({ gamma: 0.9, slippery: true });
+  const vi = valueIteration(walk, { tolerance: 1e-11 });
+  const { V } = policyIteration(walk, 0.9);
+  // VI's contraction bound guarantees ‖V_VI − V*‖∞ ≤ 1e-11; the solve adds ≤ 1e-12
+  for (let s = 0; s < 48; s++) assert.ok(Math.abs(V[s]! - vi.V[s]!) <= 1e-10, `state ${s}`);
+});
+
+Deno.test("15 dense and sparse solvers give the same values", () => {
+  const walk = cliffWalk({ variant: "classic", slippery: true });
+  const actions = properPolicy(walk);
+  const dense = evaluateActions(walk, actions, 1, "dense");
+  const sparse = evaluateActions(walk, actions, 1, "sparse");
+  // both are float64 LU solves of one well-conditioned system: agreement to 1e-9
+  for (let s = 0; s < 48; s++) assert.ok(Math.abs(dense[s]! - sparse[s]!) <= 1e-9, `state ${s}`);
+});
+
+Deno.test("15 an improper start with γ = 1 gets a clear error naming a state that never terminates", () => {
+  const walk = cliffWalk();
+  const up = new Array<number>(48).fill(0);
+  assert.throws(
+    () => policyIteration(walk, 1, { start: up }),
+    (e: unknown) =>
+      e instanceof ImproperPolicyError &&
+      /improper: from state 0 .* never reaches a terminal/.test(e.message),
+  );
+  // the same policy is fine with γ < 1: the bump costs −1 per step, V(0) = −1 / (1 − γ)
+  const V = evaluateActions(walk, up, 0.5);
+  assert.ok(Math.abs(V[0]! - -2) <= 1e-12);
+  assert.deepEqual(improperStates(walk, edgePolicyActions(walk)), []);
+});
+
+Deno.test("15 bad input: γ, policy length and actions are named", () => {
+  const walk = cliffWalk();
+  assert.throws(() => policyIteration(walk, 1.5), /gamma must be in \[0, 1\], got 1\.5/);
+  assert.throws(
+    () => policyIteration(walk, 1, { start: [0, 1] }),
+    /start policy: expected 48 actions, got 2/,
+  );
+  assert.throws(
+    () => evaluateActions(walk, new Array(48).fill(4), 1),
+    /policy: action 4 in state 0 is not in \[0, 4\)/,
+  );
+});
+
+Deno.test("15 residual helper: a non-optimal V has a positive residual at a named state", () => {
+  const walk = cliffWalk();
+  const { residual, state } = optimalityResidual(walk, new Array<number>(48).fill(0), 1);
+  assert.equal(residual, 100); // at a state next to the goal, B*[0] = 100
+  assert.ok([35, 46].includes(state) || walk.outcomes[state]!.some((l) => l[0]!.next === 47));
+});
+
+Deno.test("15 large grid: a 30 × 30 walk from its sparse specification, V*(start) = 100 − 30", () => {
+  const mdp = sparseMdp(cliffSpec({ rows: 30, cols: 30 }).mdp);
+  const { V, iterations } = policyIteration(mdp, 1);
+  assert.equal(V[29 * 30], 70);
+  assert.ok(iterations >= 2);
+});
