@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { evaluatePolicy, makeMdp, MdpInputError } from "../../shared/mdp/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import { assertMeanEquals } from "../../shared/stats/mod.ts";
+import { discountedSum, sampleTrajectories } from "../../shared/trajectories/mod.ts";
+import {
+  assertAllClose,
+  ClaimViolation,
+  registerClaimTests,
+  seedFor,
+} from "../../shared/testing/mod.ts";
+import { claims, pinnedCase } from "./claims.ts";
+import {
+  conditionalMeans,
+  historyText,
+  oneStepTarget,
+  sarsaTarget,
+  truncatedValue,
+  twoStepTarget,
+  valuesFor,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+Deno.test("09 the truncated series W agrees with the linear-solve V^π within its stated bound", () => {
+  for (const gamma of [0.001, 0.5, 0.999]) {
+    const mdp = makeMdp({ ...pinnedCase.mdp, outcomes: pinnedCase.mdp.outcomes, gamma });
+    const w = truncatedValue(mdp, pinnedCase.pi);
+    const { V } = evaluatePolicy(mdp, pinnedCase.pi);
+    // the series bound plus float64 solve error (1e-9 of the value scale)
+    assertAllClose(
+      w.W,
+      V,
+      { abs: w.remainderBound + 1e-9 * (1 + 3 / (1 - gamma)), rel: 0 },
+      `W at γ = ${gamma}`,
+    );
+  }
+});
+
+Deno.test("09 the history groups of the pinned case partition the probability and key on (τ^(t), a_t)", () => {
+  const means = conditionalMeans(pinnedCase, () => [1]);
+  const total = means.reduce((acc, m) => acc + m.prob, 0);
+  assert.ok(Math.abs(total - 1) < 1e-12);
+  // t = 1: (s_0 = 0, a_0, r_0, s_1) has 3 outcomes, times 2 actions a_1: 6 histories
+  assert.equal(means.length, 6);
+  assert.equal(
+    historyText({ states: [0, 1, 0], actions: [1, 0], rewards: [2, 0], terminated: false }, 1),
+    "s0 a1 r2 | s1 a0",
+  );
+});
+
+Deno.test("09 bad input gets a clear error", () => {
+  assert.throws(
+    () => conditionalMeans({ ...pinnedCase, t: 0 }, () => [0]),
+    /t must be a positive integer, got 0/,
+  );
+  const loop = makeMdp({ gamma: 1, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+  assert.throws(
+    () => truncatedValue(loop, [[1]]),
+    (e: unknown) =>
+      e instanceof MdpInputError &&
+      /need not converge: γ · max P\(no termination\) = 1/.test(e.message),
+  );
+  assert.throws(
+    () => conditionalMeans({ ...pinnedCase, behaviour: [[1, 0]] }, () => [0]),
+    /one row per state/,
+  );
+});
+
+Deno.test("09 Monte Carlo: within one history, sampled targets average to Q^π(s_t, a_t) (bands at δ = 1e-6)", () => {
+  const { mdp, pi, t } = pinnedCase;
+  const seed = seedFor("09/monte-carlo");
+  const { values } = valuesFor(mdp, pi);
+  const { Q } = evaluatePolicy(mdp, pi);
+  const H = 70; // γ^{H−t} R / (1 − γ) = 0.5^69 · 6 ≈ 1e-20: truncation is negligible
+  const samples = sampleTrajectories(mdp, new Rng(seed), { horizon: H, policy: pi }, 40_000);
+  // condition on the most frequent history
+  const counts = new Map<string, number>();
+  for (const p of samples) counts.set(historyText(p, t), (counts.get(historyText(p, t)) ?? 0) + 1);
+  const [history] = [...counts.entries()].sort((x, y) => y[1] - x[1])[0]!;
+  const inGroup = samples.filter((p) => historyText(p, t) === history);
+  const s = inGroup[0]!.states[t]!;
+  const a = inGroup[0]!.actions[t]!;
+  const B = mdp.rewardBound / (1 - mdp.gamma); // every target lies in [−B, B]
+  const method = { kind: "empirical-bernstein" as const, lo: -B, hi: B };
+  const targets = {
+    "9a": inGroup.map((p) => discountedSum(p, mdp.gamma, t)),
+    "9b": inGroup.map((p) => sarsaTarget(p, t, values)),
+    "9c": inGroup.map((p) => oneStepTarget(p, t, values)),
+    "9d": inGroup.map((p) => twoStepTarget(p, t, values)),
+  };
+  for (const [name, xs] of Object.entries(targets)) {
+    assertMeanEquals(xs, Q[s]![a]!, {
+      method,
+      seed,
+      label: `${name} given ${history} (${xs.length} samples)`,
+    });
+  }
+  // the biased target r_t + γ V(s_t) is rejected on the same samples
+  const biased = inGroup.map((p) => p.rewards[t]! + mdp.gamma * values.V[p.states[t]!]!);
+  assert.throws(
+    () => assertMeanEquals(biased, Q[s]![a]!, { method, seed, label: "biased" }),
+    ClaimViolation,
+  );
+});
