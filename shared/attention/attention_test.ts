@@ -212,3 +212,12 @@ Deno.test("attention bad input gets a clear error naming what and where", async 
 Deno.test("attention the default backend is wasm (the fastest correct one, see bench/attention_bench.ts)", () => {
   assert.equal(tf.getBackend(), "wasm");
 });
+
+Deno.test("attention initialisers name a bad dimension and ignore unrelated fields", () => {
+  assert.throws(
+    () => initMha1(new Rng(1), { dIn: 2, dOut: 2, dAttn: 0, dHead: 1, heads: 1 }),
+    /initMha1: dAttn must be a positive integer, got 0/,
+  );
+  const extra = { dIn: 2, dOut: 2, dAttn: 1, heads: 1, seed: 0 };
+  assert.equal(initMha2(new Rng(1), extra).wv.cols, 2);
+});

@@ -342,9 +342,11 @@ function layerNormParams(rng: Rng, d: number, kind: "identity" | "random"): Laye
   return { gain, bias: normalMatrix(rng, 1, d, 0.1) };
 }
 
-function checkDims(where: string, s: object): void {
-  for (const [k, v] of Object.entries(s)) {
-    if (!Number.isInteger(v) || v < 1) {
+function checkDims(where: string, s: Mha2Shape & Partial<Mha1Shape>): void {
+  const dims = { dIn: s.dIn, dOut: s.dOut, dAttn: s.dAttn, heads: s.heads, dHead: s.dHead };
+  for (const [k, v] of Object.entries(dims)) {
+    if (k === "dHead" && v === undefined) continue; // MHA2 has no d_head
+    if (!Number.isInteger(v) || (v as number) < 1) {
       throw new Error(`${where}: ${k} must be a positive integer, got ${v}`);
     }
   }
