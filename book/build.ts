@@ -12,7 +12,7 @@
 import { parseOnly, verifySeed } from "../shared/testing/mod.ts";
 import { type CatalogEntry, mergeCatalog, parseCatalog } from "./catalog.ts";
 import { figuresFor } from "./figures/mod.ts";
-import type { FigureContext } from "./figures/types.ts";
+import { figureContext } from "./figures/context.ts";
 import { exportedNames, renderCodeBlock } from "./highlight.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { MathRenderError } from "./math.ts";
@@ -79,21 +79,6 @@ function linkResolver(folder: string, codeFiles: string[]) {
     if (/^(\.\.\/)+README\.md$/.test(clean) || clean === "../..") return "index.html";
     if (clean === "README.md" || clean === "") return `${folder}.html`;
     return null;
-  };
-}
-
-/** The figure context: dynamic imports from the repository, JSON from `out/`. */
-function figureContext(): FigureContext {
-  const importIf = async (url: URL) =>
-    (await exists(url)) ? (await import(url.href)) as Record<string, unknown> : null;
-  return {
-    root: ROOT,
-    importProblem: (folder, file = "mod.ts") => importIf(new URL(`${folder}/${file}`, PROBLEMS)),
-    importShared: (path) => importIf(new URL(`shared/${path}`, ROOT)),
-    readOutJson: async (path) => {
-      const text = await readText(new URL(`out/${path}`, ROOT));
-      return text === null ? null : JSON.parse(text);
-    },
   };
 }
 
@@ -171,7 +156,7 @@ async function build(onlyText: string | undefined): Promise<number> {
   const suiteMs = performance.now() - verifyStart;
 
   // 3. sources, anchors and figures per page
-  const ctx = figureContext();
+  const ctx = figureContext(ROOT);
   for (const p of pages) {
     const run = runs.get(p.entry.number);
     p.run = run;
