@@ -1,0 +1,421 @@
+/**
+ * Problem 17: fitted k-step TD evaluation of Q^π on the Cliff Walk.
+ *
+ * The same data as fitted Monte Carlo (Problem 16): exploring-start episodes of the fixed
+ * ε-greedy edge policy π. The regression target of a visited pair (s_t, a_t) is the k-step
+ * return bootstrapped on a frozen target network Q̄:
+ *
+ *   y_t = r_t + γ r_{t+1} + … + γ^{k−1} r_{t+k−1} + γ^k Q̄(s_{t+k}, a_{t+k})
+ *
+ * (the sum stops at the end of the episode, and the bootstrap term is absent when the
+ * episode ends within k steps). Q̄ is a copy of Q_φ refreshed every `targetEvery` Adam
+ * steps; no gradient flows through it.
+ *
+ * @module
+ */
+import type { Episode, TrainOptions, TrainReport } from "../../shared/cliff/mod.ts";
+import {
+  type ErrorPoint,
+  evaluationSetting,
+  type FittedResult,
+  QNet,
+  QNetInputError,
+  qRmse,
+  sampleExploringStarts,
+} from "../../shared/qnet/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import { tf } from "../../shared/tf/mod.ts";
+
+/** The hyperparameters of fitted k-step TD evaluation (all in one place). */
+export interface FittedTdConfig {
+  /** ε of the evaluated ε-greedy edge policy. */
+  epsilon: number;
+  /** The sample budget: episodes in total (each with an exploring start). */
+  episodes: number;
+  /** Episodes sampled per round. */
+  episodesPerRound: number;
+  /** Adam steps per round (on the whole data so far). */
+  stepsPerRound: number;
+  /** Extra Adam steps after the last round. */
+  finalSteps: number;
+  /** Adam's learning rate. */
+  learningRate: number;
+  /** The target network Q̄ is refreshed from Q_φ every this many Adam steps. */
+  targetEvery: number;
+  /** Hidden widths of the Q-network. */
+  hidden: readonly number[];
+  /** The step counts k checked and recorded. */
+  ks: readonly number[];
+  /** The accuracy bound: RMSE against Q^π over all non-terminal pairs. */
+  rmseBound: number;
+}
+
+/** The defaults: the budget and network of Problem 16, k ∈ {1, 3, 10}, Q̄ refreshed every 20 steps. */
+export const FITTED_TD_CONFIG: Readonly<FittedTdConfig> = {
+  epsilon: 0.1,
+  episodes: 8000,
+  episodesPerRound: 400,
+  stepsPerRound: 40,
+  finalSteps: 200,
+  learningRate: 3e-3,
+  targetEvery: 20,
+  hidden: [64, 64],
+  ks: [1, 3, 10],
+  // the same bound as Problem 16: k = 10 behaves like Monte Carlo (RMSE ≈ 3–4), smaller k
+  // have less variance; dropping the bootstrap term leaves errors ≳ 40
+  rmseBound: 6,
+};
+
+/**
+ * The k-step target of one sample, read directly off the episode:
+ * y_t = Σ_{j<k, t+j<T} γ^j r_{t+j} + [t + k < T] γ^k Q̄(s_{t+k}, a_{t+k}).
+ *
+ * @param episode a terminated episode
+ * @param t the time step (0 ≤ t < T)
+ * @param k the number of reward steps, a positive integer
+ * @param gamma γ
+ * @param qbar the target table Q̄, flat row-major [|S| · |A|]
+ * @param nActions |A|
+ * @param bootstrap include the γ^k Q̄ term (default true; false is the negative control)
+ * @returns y_t
+ * @example
+ * ```ts
+ * import { kStepTarget } from "./mod.ts";
+ * const ep = { states: [0, 1, 2], actions: [1, 1, 1], rewards: [-1, -1, 100] };
+ * const qbar = [0, 0, 0, 0, 0, 50]; // Q̄(2, 1) = 50 with |A| = 2
+ * if (kStepTarget(ep, 0, 2, 1, qbar, 2) !== 48) throw new Error(); // −1 − 1 + Q̄(2, 1)
+ * if (kStepTarget(ep, 0, 3, 1, qbar, 2) !== 98) throw new Error(); // the episode ends first
+ * ```
+ */
+export function kStepTarget(
+  episode: Pick<Episode, "states" | "actions" | "rewards">,
+  t: number,
+  k: number,
+  gamma: number,
+  qbar: ArrayLike<number>,
+  nActions: number,
+  bootstrap = true,
+): number {
+  const T = episode.rewards.length;
+  if (!Number.isInteger(k) || k < 1) {
+    throw new QNetInputError(`k must be a positive integer, got ${k}`);
+  }
+  if (!Number.isInteger(t) || t < 0 || t >= T) {
+    throw new QNetInputError(`time step ${t} is not in [0, ${T})`);
+  }
+  let y = 0;
+  let discount = 1;
+  for (let j = 0; j < k && t + j < T; j++) {
+    y += discount * episode.rewards[t + j]!;
+    discount *= gamma;
+  }
+  if (bootstrap && t + k < T) {
+    y += discount * qbar[episode.states[t + k]! * nActions + episode.actions[t + k]!]!;
+  }
+  return y;
+}
+
+/**
+ * The sufficient statistics of the k-step regression data. Per pair p = (s, a): the count
+ * n(p), the sum of the reward parts R(p), and the counts C(p, b) of bootstrap pairs, so
+ * that the mean target is ȳ(p) = (R(p) + γ^k Σ_b C(p, b) Q̄(b)) / n(p) for any Q̄, which is
+ * linear in Q̄ and is recomputed in O(#pairs with data) whenever Q̄ is refreshed.
+ *
+ * @example
+ * ```ts
+ * import { KStepData } from "./mod.ts";
+ * const data = new KStepData(3, 2, 1, 1);
+ * data.add({ states: [0, 1, 2], actions: [1, 1, 1], rewards: [-1, -1, 100] });
+ * const y = data.targets([0, 0, 0, 0, 0, 50]);
+ * if (y[1] !== -1 + 0 || y[5] !== 100 || data.samples !== 3) throw new Error(String(y));
+ * ```
+ */
+export class KStepData {
+  /** |A|. */
+  readonly nActions: number;
+  /** k. */
+  readonly k: number;
+  /** γ. */
+  readonly gamma: number;
+  /** Include the bootstrap term (false: the negative control's truncated returns). */
+  readonly bootstrap: boolean;
+  /** Samples added so far. */
+  samples = 0;
+  #count: Float64Array;
+  #rewardSum: Float64Array;
+  #boot: Map<number, number>[];
+
+  /**
+   * @param nStates |S|
+   * @param nActions |A|
+   * @param k the number of reward steps
+   * @param gamma γ
+   * @param bootstrap include γ^k Q̄(s_{t+k}, a_{t+k}) (default true)
+   */
+  constructor(nStates: number, nActions: number, k: number, gamma: number, bootstrap = true) {
+    if (!Number.isInteger(k) || k < 1) {
+      throw new QNetInputError(`k must be a positive integer, got ${k}`);
+    }
+    this.nActions = nActions;
+    this.k = k;
+    this.gamma = gamma;
+    this.bootstrap = bootstrap;
+    this.#count = new Float64Array(nStates * nActions);
+    this.#rewardSum = new Float64Array(nStates * nActions);
+    this.#boot = Array.from({ length: nStates * nActions }, () => new Map<number, number>());
+  }
+
+  /**
+   * Adds every step of a terminated episode as a sample.
+   *
+   * @param episode the episode
+   */
+  add(episode: Pick<Episode, "states" | "actions" | "rewards">): void {
+    const T = episode.rewards.length;
+    const A = this.nActions;
+    for (let t = 0; t < T; t++) {
+      const p = episode.states[t]! * A + episode.actions[t]!;
+      // the reward part Σ_{j<k} γ^j r_{t+j}: kStepTarget with Q̄ = 0
+      this.#rewardSum[p]! += kStepTarget(episode, t, this.k, this.gamma, [], A, false);
+      this.#count[p]! += 1;
+      if (this.bootstrap && t + this.k < T) {
+        const b = episode.states[t + this.k]! * A + episode.actions[t + this.k]!;
+        const m = this.#boot[p]!;
+        m.set(b, (m.get(b) ?? 0) + 1);
+      }
+      this.samples++;
+    }
+  }
+
+  /**
+   * The regression weights n(p) (0 for pairs without data).
+   *
+   * @returns n, flat row-major
+   */
+  weights(): Float32Array {
+    return Float32Array.from(this.#count);
+  }
+
+  /**
+   * The mean targets ȳ(p) = (R(p) + γ^k Σ_b C(p, b) Q̄(b)) / n(p) (0 where n(p) = 0).
+   *
+   * @param qbar the target table Q̄, flat row-major
+   * @returns ȳ, flat row-major
+   */
+  targets(qbar: ArrayLike<number>): Float32Array {
+    const gk = this.gamma ** this.k;
+    const y = new Float32Array(this.#count.length);
+    for (let p = 0; p < y.length; p++) {
+      const n = this.#count[p]!;
+      if (n === 0) continue;
+      let boot = 0;
+      for (const [b, c] of this.#boot[p]!) boot += c * qbar[b]!;
+      y[p] = (this.#rewardSum[p]! + gk * boot) / n;
+    }
+    return y;
+  }
+}
+
+/** Options of {@link fittedKStepTd}. */
+export interface FittedTdOptions {
+  /** Seed of the network's initialisation and of the sampling. */
+  seed: number;
+  /** The number of reward steps k. */
+  k: number;
+  /** Overrides of the configuration. */
+  config?: Partial<FittedTdConfig>;
+  /** Include the bootstrap term (default true; false is the negative control). */
+  bootstrap?: boolean;
+  /** Called after each round with the point just recorded. */
+  onRound?: (point: ErrorPoint) => void;
+}
+
+/**
+ * Fitted k-step TD evaluation of Q^π for the ε-greedy edge policy on the handout's walk.
+ * Each round samples episodes and then takes Adam steps on the count-weighted table of
+ * mean targets (the same gradient as the per-sample least-squares loss with Q̄ fixed); Q̄
+ * is refreshed from Q_φ every `targetEvery` steps. Because the states are the 48 one-hot
+ * inputs, a frozen copy of the network is exactly its 48 × 4 table, which is what Q̄ stores.
+ *
+ * @param options seed, k, configuration overrides, bootstrap switch, progress callback
+ * @returns the final table, its RMSE, the error curve and the sample counts
+ * @throws QNetInputError for a bad k, budget, round size or refresh period
+ * @example
+ * ```ts
+ * import { fittedKStepTd } from "./mod.ts";
+ * const small = { episodes: 200, episodesPerRound: 100, stepsPerRound: 5, finalSteps: 0 };
+ * const r = fittedKStepTd({ seed: 1, k: 3, config: small });
+ * if (r.curve.length !== 2 || !(r.samples > 200)) throw new Error();
+ * ```
+ */
+export function fittedKStepTd(options: FittedTdOptions): FittedResult {
+  const cfg: FittedTdConfig = { ...FITTED_TD_CONFIG, ...options.config };
+  for (const key of ["episodes", "episodesPerRound", "targetEvery"] as const) {
+    if (!(Number.isInteger(cfg[key]) && cfg[key] > 0)) {
+      throw new QNetInputError(`${key} must be a positive integer, got ${cfg[key]}`);
+    }
+  }
+  const start = performance.now();
+  const setting = evaluationSetting(cfg.epsilon);
+  const { walk } = setting;
+  const A = walk.nActions;
+  const data = new KStepData(walk.nStates, A, options.k, walk.gamma, options.bootstrap ?? true);
+  const rng = new Rng(options.seed);
+  const net = new QNet({
+    nStates: walk.nStates,
+    nActions: A,
+    seed: options.seed,
+    hidden: cfg.hidden,
+    outputScale: walk.rewardBound,
+  });
+  const optimizer = tf.train.adam(cfg.learningRate);
+  const curve: ErrorPoint[] = [];
+  let episodes = 0;
+  let truncated = 0;
+  let step = 0;
+  let qbar = net.table(); // the target network Q̄ (a frozen copy of Q_φ, as its table)
+  try {
+    while (episodes < cfg.episodes) {
+      const batch = Math.min(cfg.episodesPerRound, cfg.episodes - episodes);
+      for (const ep of sampleExploringStarts(setting, rng, batch)) {
+        episodes++;
+        if (ep.truncated) {
+          truncated++; // no action at the cut, so no bootstrap: left out
+          continue;
+        }
+        data.add(ep);
+      }
+      const weights = data.weights();
+      let targets = data.targets(qbar);
+      const steps = cfg.stepsPerRound + (episodes >= cfg.episodes ? cfg.finalSteps : 0);
+      for (let i = 0; i < steps; i++, step++) {
+        if (step > 0 && step % cfg.targetEvery === 0) {
+          qbar = net.table(); // refresh the target network
+          targets = data.targets(qbar);
+        }
+        net.fitTable(optimizer, targets, weights);
+      }
+      const point = {
+        episodes,
+        samples: data.samples,
+        rmse: qRmse(setting, net.table()),
+        ms: performance.now() - start,
+      };
+      curve.push(point);
+      options.onRound?.(point);
+    }
+    const table = net.table();
+    return {
+      table,
+      rmse: qRmse(setting, table),
+      curve,
+      episodes,
+      samples: data.samples,
+      truncated,
+      ms: performance.now() - start,
+    };
+  } finally {
+    net.dispose();
+    optimizer.dispose();
+  }
+}
+
+/** The error curve of one k. */
+export interface KCurve {
+  /** k. */
+  k: number;
+  /** RMSE against samples, one point per round. */
+  curve: ErrorPoint[];
+  /** The final RMSE. */
+  rmse: number;
+}
+
+/**
+ * The bias–variance data: one fitted k-step TD run per k (same seed, so the same episodes),
+ * each recording RMSE against Q^π after every round as the samples grow.
+ *
+ * @param seed the seed
+ * @param ks the step counts (default {@link FITTED_TD_CONFIG}.ks)
+ * @param config configuration overrides
+ * @returns one curve per k
+ * @example
+ * ```ts
+ * import { errorCurvesByK } from "./mod.ts";
+ * const small = { episodes: 100, episodesPerRound: 100, stepsPerRound: 2, finalSteps: 0 };
+ * const curves = errorCurvesByK(1, [1, 10], small);
+ * if (curves.length !== 2 || curves[1]!.k !== 10 || curves[0]!.curve.length !== 1) throw new Error();
+ * ```
+ */
+export function errorCurvesByK(
+  seed: number,
+  ks: readonly number[] = FITTED_TD_CONFIG.ks,
+  config: Partial<FittedTdConfig> = {},
+): KCurve[] {
+  return ks.map((k) => {
+    const r = fittedKStepTd({ seed, k, config });
+    return { k, curve: r.curve, rmse: r.rmse };
+  });
+}
+
+/**
+ * The training job `deno task train td`: fitted k-step TD for every k of the configuration
+ * (budget = episodes per k), reporting the k = first curve as the main curve and every k's
+ * RMSE-against-samples curve in `extra.curvesByK` (the bias–variance plot data).
+ *
+ * @param options seed, budget in episodes per k, progress callback
+ * @returns the report (plain data)
+ * @example
+ * ```ts
+ * import { train } from "./mod.ts";
+ * const r = await train({ seed: 1, budget: 100 });
+ * if (r.algorithm !== "td" || r.episodes !== 300) throw new Error(); // 100 for each of 3 k
+ * ```
+ */
+export async function train(options: TrainOptions): Promise<TrainReport> {
+  await tf.ready();
+  const cfg = FITTED_TD_CONFIG;
+  const config = options.budget === undefined ? {} : { episodes: options.budget };
+  const start = performance.now();
+  const runs = cfg.ks.map((k) => {
+    const r = fittedKStepTd({
+      seed: options.seed,
+      k,
+      config,
+      onRound: (p) =>
+        options.onProgress?.(
+          `td k=${k}: ${p.episodes} episodes, ${p.samples} samples, RMSE vs Q^π ${
+            p.rmse.toFixed(2)
+          }`,
+        ),
+    });
+    const first = r.curve.find((p) => p.rmse <= cfg.rmseBound) ?? null;
+    return { k, result: r, first };
+  });
+  const main = runs[0]!;
+  const describe = ({ k, result, first }: (typeof runs)[number]) =>
+    `k=${k}: RMSE ${result.rmse.toFixed(2)}` +
+    (first
+      ? ` (≤ ${cfg.rmseBound} after ${first.episodes} episodes, ${(first.ms / 1000).toFixed(1)} s)`
+      : "");
+  return {
+    algorithm: "td",
+    episodes: runs.reduce((acc, r) => acc + r.result.episodes, 0),
+    ms: performance.now() - start,
+    curve: main.result.curve.map((p) => ({ episode: p.episodes, value: p.rmse })),
+    curveLabel: `RMSE of Q_φ against Q^π over non-terminal pairs (k = ${main.k})`,
+    summary: `fitted k-step TD, ${main.result.episodes} episodes per k: ${
+      runs.map(describe).join("; ")
+    }`,
+    reachedTarget: runs.every((r) => r.result.rmse <= cfg.rmseBound),
+    extra: {
+      rmseBound: cfg.rmseBound,
+      curvesByK: runs.map(({ k, result, first }) => ({
+        k,
+        rmse: result.rmse,
+        samples: result.samples,
+        firstBelowBound: first,
+        curve: result.curve,
+      })),
+    },
+  };
+}
