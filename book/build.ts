@@ -33,16 +33,6 @@ async function readText(url: URL): Promise<string | null> {
   }
 }
 
-async function exists(url: URL): Promise<boolean> {
-  try {
-    await Deno.stat(url);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
 async function listDir(url: URL): Promise<Deno.DirEntry[]> {
   const out: Deno.DirEntry[] = [];
   try {
@@ -53,15 +43,29 @@ async function listDir(url: URL): Promise<Deno.DirEntry[]> {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The source files a page shows, in reading order: implementation, claims, tests. */
-function codeFileOrder(names: string[]): string[] {
-  const ts = names.filter((n) => n.endsWith(".ts"));
+/**
+ * The source files a page shows, in reading order: `mod.ts` and the folder's files it
+ * imports, then `claims.ts`, then the tests. Files nothing imports (scratch work) are left out.
+ */
+async function codeFileOrder(dir: URL, names: string[]): Promise<string[]> {
+  const roots = ["mod.ts", "claims.ts", "mod_test.ts"].filter((n) => names.includes(n));
+  const seen = new Set<string>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = (await readText(new URL(file, dir))) ?? "";
+    for (const m of text.matchAll(/from\s+["']\.\/([\w.-]+\.ts)["']/g)) {
+      if (names.includes(m[1]!) && !seen.has(m[1]!)) queue.push(m[1]!);
+    }
+  }
   const isTest = (n: string) => n.endsWith("_test.ts") || n.endsWith("_bench.ts");
-  const impl = ts.filter((n) => !isTest(n) && n !== "claims.ts")
+  const impl = [...seen].filter((n) => !isTest(n) && n !== "claims.ts")
     .sort((a, b) => (a === "mod.ts" ? -1 : b === "mod.ts" ? 1 : a.localeCompare(b)));
-  const tests = ts.filter(isTest)
+  const tests = [...seen].filter(isTest)
     .sort((a, b) => (a === "mod_test.ts" ? -1 : b === "mod_test.ts" ? 1 : a.localeCompare(b)));
-  return [...impl, ...(ts.includes("claims.ts") ? ["claims.ts"] : []), ...tests];
+  return [...impl, ...(seen.has("claims.ts") ? ["claims.ts"] : []), ...tests];
 }
 
 /** Where a link in a problem's README points in the book (null: not a book page). */
@@ -109,7 +113,7 @@ async function build(onlyText: string | undefined): Promise<number> {
       ? (await listDir(dir)).filter((e) => e.isFile).map((e) => e.name)
       : [];
     const readme = names.includes("README.md") ? await readText(new URL("README.md", dir)) : null;
-    const codeFiles = codeFileOrder(names);
+    const codeFiles = await codeFileOrder(dir, names);
     const codeText = new Map<string, string>();
     for (const f of codeFiles) codeText.set(f, (await readText(new URL(f, dir))) ?? "");
     let readmeHtml: string | undefined;
