@@ -1,0 +1,187 @@
+/**
+ * Problem 21's claims, each with its negative control.
+ *
+ * @module
+ */
+import { fraction } from "mathjs";
+import { type Claim, ClaimViolation, defineClaims } from "../../shared/testing/mod.ts";
+import {
+  bandsFor,
+  type Entry,
+  ENTRY_STATISTICS,
+  exactLogitMoment,
+  exactProductMoment,
+  lecunModel,
+  LOGIT_STATISTICS,
+  type SamplerConfig,
+  type Statistic,
+  type StatisticBand,
+} from "./mod.ts";
+
+/** False-alarm probability of each Monte Carlo band. */
+const DELTA = 1e-6;
+/** d_X values for Monte Carlo: the small ones, where (d_X + 2)/d_X is far from 1. */
+const MC_DX = [1, 2, 4];
+/** d_K for Monte Carlo. */
+const MC_DK = 4;
+/**
+ * Draws per d_X for the logits. The band half-width is r = σ·√(280/n) (k = 35 groups, see
+ * median_of_means.ts); the largest σ² of A_00² over d_X ∈ {1, 2, 4} at d_K = 4 is 463.5
+ * (d_X = 1), and n = 230 000 makes r ≤ 0.4·(2/d_X) for each d_X (r = 0.75, 0.36, 0.20 versus
+ * gaps 2, 1, 0.5), so a band around (d_X + 2)/d_X cannot contain 1.
+ */
+const N_LOGITS = 230_000;
+/** Draws per d_X for the entries: r ≤ 0.22 for every entry statistic at d_X ≥ 1. */
+const N_ENTRIES = 50_000;
+
+const ENTRIES: Entry[] = (["Q", "K"] as const).flatMap((matrix) =>
+  [0, 1].flatMap((row) => [0, 1].map((col) => ({ matrix, row, col })))
+);
+const name = (e: Entry) => `${e.matrix}_${e.row}${e.col}`;
+
+/** Exact: E[entry] = 0 and E[e e'] = 1 if e = e' else 0, for d_X = 1..4 (d_K ≥ 2, L = 2). */
+function exactEntryMoments(): number {
+  let cases = 0;
+  for (let dX = 1; dX <= 4; dX++) {
+    const model = lecunModel(dX);
+    for (const [i, e] of ENTRIES.entries()) {
+      const m1 = exactProductMoment([e], model);
+      if (!m1.equals(0)) throw new ClaimViolation(`d_X=${dX}: E[${name(e)}] = ${m1.toFraction()}`);
+      for (const f of ENTRIES.slice(i)) {
+        const want = e === f ? 1 : 0;
+        const m2 = exactProductMoment([e, f], model);
+        if (!m2.equals(want)) {
+          throw new ClaimViolation(
+            `d_X=${dX}: E[${name(e)}·${name(f)}] = ${m2.toFraction()}, expected ${want}`,
+          );
+        }
+        cases++;
+      }
+    }
+  }
+  return cases;
+}
+
+/** Exact: E[A_ℓℓ'] = 0, E[A²] = 1 off the diagonal, (d_X+2)/d_X on it; d_X 1..4, d_K 1..3. */
+function exactLogitMoments(scaled: boolean): number {
+  let cases = 0;
+  for (let dX = 1; dX <= 4; dX++) {
+    for (let dK = 1; dK <= 3; dK++) {
+      const model = lecunModel(dX);
+      for (const [l, m] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+        const m1 = exactLogitMoment(l, m, 1, dK, model, scaled);
+        const m2 = exactLogitMoment(l, m, 2, dK, model, scaled);
+        const want = l === m ? fraction(dX + 2, dX) : fraction(1);
+        if (!m1.equals(0) || !m2.equals(want)) {
+          throw new ClaimViolation(
+            `d_X=${dX}, d_K=${dK}: E[A_${l}${m}] = ${m1.toFraction()}, E[A_${l}${m}²] = ${m2.toFraction()}, expected 0 and ${want.toFraction()}`,
+          );
+        }
+        cases++;
+      }
+    }
+  }
+  return cases;
+}
+
+/** Runs the bands and throws if any claimed mean lies outside its band. */
+function assertBands(
+  configs: SamplerConfig[],
+  stats: readonly Statistic[],
+): { bands: (StatisticBand & { dX: number })[]; cases: number } {
+  const all: (StatisticBand & { dX: number })[] = [];
+  for (const config of configs) {
+    for (const b of bandsFor(config, stats, DELTA)) {
+      const miss = Math.abs(b.estimate - b.claimed) - b.halfWidth;
+      if (miss > 0) {
+        throw new ClaimViolation(
+          `d_X=${config.dX}, d_K=${config.dK}, n=${config.n}, seed ${config.seed}: ${b.name} ` +
+            `median of means ${b.estimate.toFixed(4)} is outside ${b.claimed} ± ` +
+            `${b.halfWidth.toFixed(4)} (false alarm ≤ ${DELTA})`,
+        );
+      }
+      all.push({ ...b, dX: config.dX });
+    }
+  }
+  return { bands: all, cases: configs.length * configs[0]!.n };
+}
+
+const configs = (n: number, seed: (dX: number) => number, extra: Partial<SamplerConfig> = {}) =>
+  MC_DX.map((dX) => ({ dX, dK: MC_DK, n, seed: seed(dX), ...extra }));
+
+/** The claims of Problem 21. */
+export const claims: Claim[] = defineClaims(21, [
+  {
+    id: "21a",
+    statement: "under LeCun initialisation the entries of Q = XW^Q and K = XW^K have mean 0, " +
+      "variance 1, and are pairwise uncorrelated",
+    check: (ctx) => {
+      const exact = exactEntryMoments();
+      const mc = assertBands(
+        configs(N_ENTRIES, (dX) => ctx.seedFor(`entries dX=${dX}`)),
+        ENTRY_STATISTICS,
+      );
+      return {
+        over: "exact: all first and second moments of Q, K entries (L = 2, two columns), " +
+          "d_X = 1..4; Monte Carlo: d_X ∈ {1, 2, 4}, d_K = 4, median-of-means bands at δ = 1e-6",
+        cases: exact + mc.cases,
+        worstMargin: Math.min(
+          ...mc.bands.map((b) => b.halfWidth - Math.abs(b.estimate - b.claimed)),
+        ),
+        note: `n = ${N_ENTRIES} per d_X, seed ${ctx.seed}`,
+      };
+    },
+    negativeControl: {
+      variant: "weights N(0, 1) instead of N(0, 1/d_X): Var Q_ℓj = d_X, still claimed 1",
+      check: (ctx) =>
+        assertBands(
+          [{ dX: 2, dK: MC_DK, n: N_ENTRIES, seed: ctx.seedFor("unit weights"), weightStd: 1 }],
+          ENTRY_STATISTICS,
+        ),
+    },
+  },
+  {
+    id: "21b",
+    statement: "A = QKᵀ/√d_K has E[A_ℓℓ'] = 0, E[A_ℓℓ'²] = 1 for ℓ ≠ ℓ' and (d_X + 2)/d_X " +
+      "for ℓ = ℓ'",
+    check: (ctx) => {
+      const exact = exactLogitMoments(true);
+      const mc = assertBands(
+        configs(N_LOGITS, (dX) => ctx.seedFor(`logits dX=${dX}`)),
+        LOGIT_STATISTICS,
+      );
+      // Resolution: each diagonal band must exclude the off-diagonal value 1.
+      const diag = mc.bands.filter((b) => b.name === "A_00²");
+      for (const b of diag) {
+        if (!(Math.abs(b.estimate - 1) > b.halfWidth)) {
+          throw new ClaimViolation(
+            `d_X=${b.dX}: the band ${b.estimate} ± ${b.halfWidth} cannot tell (d_X+2)/d_X from 1`,
+          );
+        }
+      }
+      return {
+        over: "exact: E[A], E[A²] for d_X = 1..4, d_K = 1..3, all (ℓ, ℓ') with L = 2; Monte " +
+          "Carlo: d_X ∈ {1, 2, 4}, d_K = 4, median-of-means bands at δ = 1e-6",
+        cases: exact + mc.cases,
+        worstMargin: Math.min(
+          ...mc.bands.map((b) => b.halfWidth - Math.abs(b.estimate - b.claimed)),
+        ),
+        note: `n = ${N_LOGITS} per d_X, seed ${ctx.seed}; E[A_00²]: ` +
+          diag.map((b) =>
+            `d_X=${b.dX}: ${b.estimate.toFixed(3)} ± ${b.halfWidth.toFixed(3)} (claimed ${
+              b.claimed.toFixed(3)
+            })`
+          ).join(", "),
+      };
+    },
+    negativeControl: {
+      variant:
+        "logits without the 1/√d_K scale: E[(q·k)²] = d_K·(…), still claimed 1 and (d_X+2)/d_X",
+      check: (ctx) =>
+        assertBands(
+          [{ dX: 2, dK: MC_DK, n: 60_000, seed: ctx.seedFor("unscaled"), scaleLogits: false }],
+          LOGIT_STATISTICS,
+        ),
+    },
+  },
+]);

@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { fraction } from "mathjs";
+import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { claims } from "./claims.ts";
+import {
+  BandInputError,
+  type Entry,
+  ENTRY_STATISTICS,
+  exactLogitMoment,
+  exactProductMoment,
+  groupsFor,
+  lecunModel,
+  LOGIT_STATISTICS,
+  medianOfMeans,
+  momHalfWidth,
+  sampleStatistics,
+  type Statistic,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+const e = (matrix: "Q" | "K", row: number, col: number): Entry => ({ matrix, row, col });
+
+/** Each Monte Carlo statistic as exact factors (entries) or as a logit power. */
+const ENTRY_FACTORS: Record<string, Entry[]> = {
+  "Q_00": [e("Q", 0, 0)],
+  "K_11": [e("K", 1, 1)],
+  "Q_00²": [e("Q", 0, 0), e("Q", 0, 0)],
+  "K_01²": [e("K", 0, 1), e("K", 0, 1)],
+  "Q_00·Q_01": [e("Q", 0, 0), e("Q", 0, 1)],
+  "Q_00·Q_10": [e("Q", 0, 0), e("Q", 1, 0)],
+  "Q_00·K_00": [e("Q", 0, 0), e("K", 0, 0)],
+  "Q_00·K_11": [e("Q", 0, 0), e("K", 1, 1)],
+};
+const LOGIT_POWER: Record<string, [number, number, number]> = {
+  "A_00": [0, 0, 1],
+  "A_01": [0, 1, 1],
+  "A_00²": [0, 0, 2],
+  "A_01²": [0, 1, 2],
+};
+
+Deno.test("21 the variances behind the Monte Carlo bands equal exact second moments (entries, d_X = 1..4)", () => {
+  for (let dX = 1; dX <= 4; dX++) {
+    for (const st of ENTRY_STATISTICS) {
+      const f = ENTRY_FACTORS[st.name]!;
+      const second = exactProductMoment([...f, ...f], lecunModel(dX)).valueOf() as number;
+      const want = st.variance(dX, 2) + st.mean(dX, 2) ** 2;
+      assert.ok(Math.abs(second - want) < 1e-12, `d_X=${dX} ${st.name}: ${second} vs ${want}`);
+    }
+  }
+});
+
+Deno.test("21 the variances behind the Monte Carlo bands equal exact second moments (logits, small sizes)", () => {
+  for (const [dX, dK] of [[1, 1], [1, 2], [2, 1], [2, 2], [1, 3]]) {
+    for (const st of LOGIT_STATISTICS) {
+      const [l, m, p] = LOGIT_POWER[st.name]!;
+      const second = exactLogitMoment(l, m, 2 * p, dK!, lecunModel(dX!)).valueOf() as number;
+      const want = st.variance(dX!, dK!) + st.mean(dX!, dK!) ** 2;
+      assert.ok(Math.abs(second - want) < 1e-9 * want, `d_X=${dX} d_K=${dK} ${st.name}`);
+    }
+  }
+});
+
+Deno.test("21b without 1/√d_K the exact second moment off the diagonal is d_K, not 1", () => {
+  for (let dK = 1; dK <= 3; dK++) {
+    assert.equal(exactLogitMoment(0, 1, 2, dK, lecunModel(2), false).toFraction(), String(dK));
+  }
+});
+
+Deno.test("21b E[x⁴] = 3 is where (d_X + 2)/d_X comes from: with E[x⁴] = 1 the diagonal is 1", () => {
+  const signs = { ...lecunModel(2), xFourthMoment: 1 };
+  assert.equal(exactLogitMoment(0, 0, 2, 2, signs).toFraction(), "1");
+  assert.equal(exactLogitMoment(0, 0, 2, 2, lecunModel(2)).toFraction(), "2");
+});
+
+Deno.test("21a with N(0, 1) weights the exact variance of Q_ℓj is d_X", () => {
+  for (let dX = 1; dX <= 4; dX++) {
+    const model = { dX, weightVariance: fraction(1) };
+    const q = e("Q", 1, 0);
+    assert.equal(exactProductMoment([q, q], model).toFraction(), String(dX));
+  }
+});
+
+Deno.test("21 median of means: 35 groups at δ = 1e-6, and a clear error for bad requests", () => {
+  assert.equal(groupsFor(1e-6), 35);
+  assert.equal(groupsFor(0.5) % 2, 1);
+  const refuses = (f: () => unknown, re: RegExp) =>
+    assert.throws(f, (err: unknown) => err instanceof BandInputError && re.test(err.message));
+  refuses(() => groupsFor(0), /δ = 0 is not in \(0, 1\)/);
+  refuses(() => momHalfWidth(1, 10, 1e-6), /n = 10 values cannot fill 35 groups/);
+  refuses(() => momHalfWidth(NaN, 100, 1e-6), /variance bound NaN/);
+  // the median ignores a few wild groups: 3 outlier groups of 35 leave it unchanged
+  const v = new Float64Array(350).fill(1);
+  for (let i = 0; i < 30; i++) v[i] = 1e9;
+  assert.equal(medianOfMeans(v, 1, 1e-6).estimate, 1);
+});
+
+Deno.test("21 the sampler refuses sizes it cannot use, naming them", () => {
+  assert.throws(
+    () => sampleStatistics({ dX: 0, dK: 2, n: 1, seed: 1 }, ENTRY_STATISTICS),
+    /d_X = 0/,
+  );
+  assert.throws(
+    () => sampleStatistics({ dX: 1, dK: 1, n: 1, seed: 1 }, ENTRY_STATISTICS),
+    /d_K = 1/,
+  );
+});
+
+Deno.test("21 the sampler is a plain matrix product: A = Q Kᵀ/√d_K, and rank Q ≤ d_X", () => {
+  const zero = () => 0;
+  const residual: Statistic = {
+    name: "A_01 − q_0·k_1/√d_K",
+    read: (d) =>
+      d.a[1]! - (d.q[0]! * d.k[3]! + d.q[1]! * d.k[4]! + d.q[2]! * d.k[5]!) / Math.sqrt(3),
+    mean: zero,
+    variance: zero,
+  };
+  // d_X = 1: Q = x (w^Q)ᵀ has rank one, so its 2×2 minors vanish
+  const minor: Statistic = {
+    name: "Q_00 Q_11 − Q_01 Q_10",
+    read: (d) => d.q[0]! * d.q[4]! - d.q[1]! * d.q[3]!,
+    mean: zero,
+    variance: zero,
+  };
+  const [res] = sampleStatistics({ dX: 2, dK: 3, n: 50, seed: 3 }, [residual]);
+  const [min] = sampleStatistics({ dX: 1, dK: 3, n: 50, seed: 4 }, [minor]);
+  for (let i = 0; i < 50; i++) {
+    assert.ok(Math.abs(res![i]!) < 1e-12, `draw ${i}: residual ${res![i]}`);
+    assert.ok(Math.abs(min![i]!) < 1e-12, `draw ${i}: minor ${min![i]}`);
+  }
+});
