@@ -11,7 +11,9 @@
  */
 import type { Episode, TrainOptions, TrainReport } from "../../shared/cliff/mod.ts";
 import {
+  type ErrorPoint,
   evaluationSetting,
+  type FittedResult,
   QNet,
   QNetInputError,
   qRmse,
@@ -68,36 +70,6 @@ export interface FittedMcOptions {
   target?: McTarget;
   /** Called after each round with the point just recorded. */
   onRound?: (point: ErrorPoint) => void;
-}
-
-/** One point of an error curve. */
-export interface ErrorPoint {
-  /** Episodes sampled so far. */
-  episodes: number;
-  /** Transitions (samples (s_t, a_t, target)) so far. */
-  samples: number;
-  /** RMSE of Q_φ against Q^π over the non-terminal pairs. */
-  rmse: number;
-  /** Wall time so far, in milliseconds. */
-  ms: number;
-}
-
-/** The outcome of a fitted evaluation run. */
-export interface FittedResult {
-  /** The final Q_φ table, flat row-major [|S| · |A|]. */
-  table: Float32Array;
-  /** Its RMSE against Q^π over the non-terminal pairs. */
-  rmse: number;
-  /** RMSE after each round. */
-  curve: ErrorPoint[];
-  /** Episodes sampled. */
-  episodes: number;
-  /** Transitions used as samples. */
-  samples: number;
-  /** Truncated episodes (left out: their returns are incomplete). */
-  truncated: number;
-  /** Wall time in milliseconds. */
-  ms: number;
 }
 
 /**

@@ -21,6 +21,36 @@ import { evaluatePolicy } from "../mdp/mod.ts";
 import type { Rng } from "../random/mod.ts";
 import { QNetInputError } from "./network.ts";
 
+/** One point of an error curve. */
+export interface ErrorPoint {
+  /** Episodes sampled so far. */
+  episodes: number;
+  /** Transitions (samples (s_t, a_t, target)) so far. */
+  samples: number;
+  /** RMSE of Q_φ against Q^π over the non-terminal pairs. */
+  rmse: number;
+  /** Wall time so far, in milliseconds. */
+  ms: number;
+}
+
+/** The outcome of a fitted evaluation run. */
+export interface FittedResult {
+  /** The final Q_φ table, flat row-major [|S| · |A|]. */
+  table: Float32Array;
+  /** Its RMSE against Q^π over the non-terminal pairs. */
+  rmse: number;
+  /** RMSE after each round. */
+  curve: ErrorPoint[];
+  /** Episodes sampled. */
+  episodes: number;
+  /** Transitions used as samples. */
+  samples: number;
+  /** Truncated episodes (left out: their returns are incomplete). */
+  truncated: number;
+  /** Wall time in milliseconds. */
+  ms: number;
+}
+
 /** The walk, the evaluated policy and its exact action values. */
 export interface EvaluationSetting {
   /** The handout's walk (4 × 12, −1 per move, cliff −100 and goal +100 end the episode). */
