@@ -204,7 +204,7 @@ function claimRow(r: ClaimResult, src: ClaimSources | undefined): string {
 <td>${verdict}</td>
 <td class="evidence">${evidence}</td>
 <td class="control">${control} ${esc(r.control.variant)}<div class="rejection">${
-    shortMessage(r.control.rejection)
+    shortMessage(r.control.rejection, 110)
   }</div></td>
 <td class="time">${formatMs(r.ms)}</td>
 </tr>`;
@@ -251,12 +251,17 @@ ${rows}
 }
 
 /** The figures section of a page. */
+/** Escapes text and shows its `backtick` spans as code. */
+function withCode(text: string): string {
+  return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+}
+
 function figuresSection(figures: Figure[]): string {
   if (figures.length === 0) return "";
   const items = figures.map((f) =>
     `<figure class="plot${f.svg ? "" : " missing"}" id="${esc(f.id)}">
-<figcaption><b>${esc(f.title)}.</b> ${esc(f.caption)}</figcaption>
-${f.svg ?? `<p class="missing-note">${esc(f.missing ?? "No data yet.")}</p>`}
+<figcaption><b>${esc(f.title)}.</b> ${withCode(f.caption)}</figcaption>
+${f.svg ?? `<p class="missing-note">${withCode(f.missing ?? "No data yet.")}</p>`}
 </figure>`
   ).join("\n");
   return `<section class="figures"><h2 id="figures">Pictures</h2>\n${items}\n</section>`;

@@ -26,7 +26,8 @@ const ARROWS = ["↑", "→", "↓", "←"];
  * Draws values and a policy on the grid (row 0 at the top, as in the text rendering).
  *
  * @param walk the geometry
- * @param values V(s) per state (terminal states are drawn as cliff or goal, not coloured)
+ * @param values V(s) per state (terminal states are drawn as cliff or goal, not coloured);
+ *   null for a policy without values
  * @param actions one action per state (0 up, 1 right, 2 down, 3 left)
  * @param path states visited by the greedy walk from the start, outlined
  * @returns the SVG (a `<figure>` with the colour legend)
@@ -40,7 +41,7 @@ const ARROWS = ["↑", "→", "↓", "←"];
  */
 export function cliffGridSvg(
   walk: GridWalk,
-  values: ArrayLike<number>,
+  values: ArrayLike<number> | null,
   actions: ArrayLike<number>,
   path: readonly number[] = [],
 ): string {
@@ -51,9 +52,9 @@ export function cliffGridSvg(
       row: Math.floor(s / walk.cols),
       col: s % walk.cols,
       kind,
-      v: values[s]!,
+      v: values ? values[s]! : 0,
       label: kind === "goal" ? "G" : kind === "cliff" ? "cliff" : `${ARROWS[actions[s]!] ?? "?"}`,
-      value: kind === "free" ? values[s]!.toFixed(0) : "",
+      value: kind === "free" && values ? values[s]!.toFixed(0) : "",
     };
   });
   const free = cells.filter((c) => c.kind === "free");
@@ -70,9 +71,9 @@ export function cliffGridSvg(
     x: { domain: [...Array(walk.cols).keys()], axis: null },
     y: { domain: [...Array(walk.rows).keys()], axis: null },
     // a quantized scale: its legend is drawn with rectangles (a continuous ramp needs a canvas)
-    color: { type: "quantize", n: 9, scheme: "YlGnBu", legend: true, label: "V(s)" },
+    color: { type: "quantize", n: 9, scheme: "YlGnBu", legend: values !== null, label: "V(s)" },
     marks: [
-      Plot.cell(free, { x: "col", y: "row", fill: "v", inset: 0.5 }),
+      Plot.cell(free, { x: "col", y: "row", fill: values ? "v" : "#e3ebf6", inset: 0.5 }),
       Plot.cell(cells.filter((c) => c.kind === "cliff"), {
         x: "col",
         y: "row",
