@@ -180,5 +180,6 @@ export function renderCodeBlock(code: string, options: CodeBlockOptions): string
       escapeHtml(id)
     }">${n}</a>${html === "" ? " " : html}</span>`;
   });
-  return `<pre class="code-file hljs"><code>${rows.join("\n")}</code></pre>`;
+  // each line is a block of its own: no newline between them, or they would show doubled
+  return `<pre class="code-file hljs"><code>${rows.join("")}</code></pre>`;
 }

@@ -203,9 +203,9 @@ function claimRow(r: ClaimResult, src: ClaimSources | undefined): string {
   }</td>
 <td>${verdict}</td>
 <td class="evidence">${evidence}</td>
-<td class="control">${control} ${esc(r.control.variant)}<div class="rejection">${
-    shortMessage(r.control.rejection, 110)
-  }</div></td>
+<td class="control">${control} ${esc(r.control.variant)}<details class="rejection"><summary>${
+    r.negativeControl === "rejected" ? "how it was rejected" : "what happened"
+  }</summary>${esc(r.control.rejection)}</details></td>
 <td class="time">${formatMs(r.ms)}</td>
 </tr>`;
 }
