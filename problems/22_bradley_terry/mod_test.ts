@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { claims } from "./claims.ts";
+import {
+  bradleyTerryLoss,
+  crossEntropy2,
+  crossEntropy2Grad,
+  PreferenceInputError,
+  sigmoid,
+  softplus,
+  syntheticPreferences,
+  tfBradleyTerry,
+  tfCrossEntropy,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+Deno.test("22 bad input is refused with a message naming what and where", () => {
+  const refuses = (f: () => unknown, re: RegExp) =>
+    assert.throws(f, (e: unknown) => e instanceof PreferenceInputError && re.test(e.message));
+  refuses(() => crossEntropy2(0, 1, 2), /crossEntropy2: label z = 2 is not 0 or 1/);
+  refuses(() => crossEntropy2Grad(0, 1, 0.5), /crossEntropy2Grad: label z = 0\.5/);
+  refuses(
+    () => syntheticPreferences({ prompts: 1, responses: 1, features: 2 }, 1),
+    /responses = 1 is not an integer ≥ 2/,
+  );
+});
+
+Deno.test("22a the closed form matches −log of the softmax probability written out naively", () => {
+  for (const [f1, f2, z] of [[0.3, -1.2, 0], [2, 5, 1], [-4, -4, 0]] as const) {
+    const p1 = Math.exp(f1) / (Math.exp(f1) + Math.exp(f2));
+    const naive = -(1 - z) * Math.log(p1) - z * Math.log(1 - p1);
+    assert.ok(Math.abs(crossEntropy2(f1, f2, z) - naive) < 1e-14, `${f1}, ${f2}, ${z}`);
+  }
+});
+
+Deno.test("22a the stable forms stay finite where the naive softmax overflows", () => {
+  // e^800 overflows; the loss of a confident wrong answer is the logit gap, 800
+  assert.equal(crossEntropy2(0, 800, 0), 800);
+  assert.equal(bradleyTerryLoss(-400, 400), 800);
+  assert.equal(softplus(-800), 0);
+  assert.equal(sigmoid(800), 1);
+});
+
+Deno.test("22b float64 identity: CE with z picks the same term as BT with the winner (both labels)", () => {
+  for (const [ra, rb] of [[1.5, -0.25], [-3, 2]] as const) {
+    assert.equal(crossEntropy2(ra, rb, 0), bradleyTerryLoss(ra, rb));
+    assert.equal(crossEntropy2(ra, rb, 1), bradleyTerryLoss(rb, ra));
+  }
+});
+
+Deno.test("22b tfjs CE and BT agree at extreme reward gaps without NaN or leaks", async () => {
+  const [ce, bt] = await withNoTensorLeak("extreme gaps", () =>
+    tf.tidy(() => {
+      const ra = tf.tensor1d([200, -200, 0]);
+      const rb = tf.tensor1d([-200, 200, 0]);
+      const z = tf.tensor1d([1, 0, 1]);
+      const c = tfCrossEntropy(tf.stack([ra, rb], 1) as tf.Tensor2D, z).dataSync()[0]!;
+      const b = tfBradleyTerry(ra, rb, z).dataSync()[0]!;
+      return [c, b];
+    }));
+  // two wrong answers by a gap of 400 each, plus log 2 for the tie
+  assert.ok(Math.abs(ce! - (800 + Math.LN2)) < 1e-3, `CE ${ce}`);
+  assert.ok(Math.abs(bt! - ce!) < 1e-3, `BT ${bt}`);
+});
+
+Deno.test("22c synthetic preferences: labels follow the hidden reward, every pair of a prompt once", () => {
+  const d = syntheticPreferences({ prompts: 2, responses: 5, features: 3 }, 9);
+  assert.equal(d.pairs.length, 2 * 10);
+  for (const { a, b, z } of d.pairs) {
+    assert.equal(d.prompt[a], d.prompt[b]);
+    assert.equal(z, d.hiddenReward[a]! > d.hiddenReward[b]! ? 0 : 1);
+  }
+});
