@@ -1,0 +1,306 @@
+/**
+ * Problem 13's claims, each with its negative control.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import { centralDifferenceJacobian } from "../../shared/gradients/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import { hoeffdingHalfWidth } from "../../shared/stats/mod.ts";
+import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import {
+  checkProperty,
+  type Claim,
+  ClaimViolation,
+  closeMargin,
+  defineClaims,
+  type Evidence,
+} from "../../shared/testing/mod.ts";
+import {
+  changeOfVariablesLogDensity,
+  cholesky,
+  densityOf,
+  determinant,
+  gaussianLogDensity,
+  integrateBox,
+  log1mTanhSq,
+  log1mTanhSqNaive,
+  sampleTanhGaussian,
+  tanhGaussianLogDensity,
+} from "./mod.ts";
+
+type Params = { mu: number[]; sigma: number[][] };
+
+/**
+ * μ ∈ [−1.5, 1.5]^n and a full covariance Σ = LLᵀ with L lower triangular, diagonal in
+ * [0.4, 1.2] and off-diagonal entries in [−0.4, 0.4] (1/100 grid): symmetric positive
+ * definite with correlations of either sign.
+ */
+const arbParams = (n: number): fc.Arbitrary<Params> =>
+  fc.record({
+    mu: fc.array(fc.integer({ min: -150, max: 150 }).map((x) => x / 100), {
+      minLength: n,
+      maxLength: n,
+    }),
+    diag: fc.array(fc.integer({ min: 40, max: 120 }).map((x) => x / 100), {
+      minLength: n,
+      maxLength: n,
+    }),
+    off: fc.array(fc.integer({ min: -40, max: 40 }).map((x) => x / 100), {
+      minLength: n * n,
+      maxLength: n * n,
+    }),
+  }).map(({ mu, diag, off }) => {
+    const L = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => (i === j ? diag[i]! : j < i ? off[i * n + j]! : 0)));
+    const sigma = Array.from({ length: n }, () =>
+      new Array<number>(n).fill(0));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j <= i; j++) {
+        // [n, n] x [n, n]ᵀ -> [n, n]: Σ = L Lᵀ, mirrored so that Σ is exactly symmetric
+        const v = L[i]!.reduce((acc, x, k) =>
+          acc + x * L[j]![k]!, 0);
+        sigma[i]![j] = v;
+        sigma[j]![i] = v;
+      }
+    }
+    return { mu, sigma };
+  });
+
+/** Points z ∈ [−3, 3]^n (1/100 grid); the action is a = tanh(z). */
+const arbZ = (n: number) =>
+  fc.array(fc.integer({ min: -300, max: 300 }).map((x) => x / 100), { minLength: n, maxLength: n });
+
+const arbCase = fc.integer({ min: 1, max: 3 }).chain((n) => fc.tuple(arbParams(n), arbZ(n)));
+
+/**
+ * 13a tolerance: tfjs evaluates tanh's derivative 1 − y² in float32 with y = tanh(z) off by
+ * ≤ 6e-8 relative, so for |z| ≤ 3 (1 − y² ≥ 0.0099) each diagonal entry is off by ≤ 1.2e-5
+ * relative and log|det J| by ≤ 3.6e-5 for n ≤ 3; 1e-4 absolute leaves room. The float64
+ * central-difference Jacobian is held to 1e-7 (FINITE_DIFFERENCE_TOLERANCE's scale).
+ */
+const AUTODIFF_LOG_TOL = { abs: 1e-4, rel: 0 };
+const FD_LOG_TOL = { abs: 1e-7, rel: 0 };
+
+function changeOfVariablesMargin([p, z]: [Params, number[]], withJacobian: boolean): number {
+  const a = z.map(Math.tanh);
+  const formula = tanhGaussianLogDensity(a, p.mu, p.sigma, withJacobian);
+  const viaAutodiff = changeOfVariablesLogDensity(a, p.mu, p.sigma);
+  const zz = a.map(Math.atanh);
+  const fdJ = centralDifferenceJacobian((x) => x.map(Math.tanh), zz);
+  const viaFd = gaussianLogDensity(zz, p.mu, p.sigma) - Math.log(Math.abs(determinant(fdJ)));
+  const m1 = closeMargin(formula, viaAutodiff, AUTODIFF_LOG_TOL);
+  const m2 = closeMargin(formula, viaFd, FD_LOG_TOL);
+  if (!(m1 >= 0) || !(m2 >= 0)) {
+    throw new ClaimViolation(
+      `a = ${a}, μ = ${p.mu}, Σ = ${JSON.stringify(p.sigma)}: formula ${formula}, ` +
+        `change of variables (autodiff J) ${viaAutodiff}, (finite-difference J) ${viaFd}`,
+    );
+  }
+  return Math.min(m1, m2);
+}
+
+/**
+ * 13b tolerance: the tanh–sinh rule with h = 1/32 integrates these analytic densities to
+ * ~1e-15 (it is exponentially accurate); 1e-9 leaves six orders of magnitude and still
+ * rejects any density that is off by a factor.
+ */
+const QUADRATURE_TOL = 1e-9;
+
+function totalMassMargin(p: Params, withJacobian: boolean): number {
+  const n = p.mu.length;
+  const box = Array.from({ length: n }, () => [-1, 1] as [number, number]);
+  const mass = integrateBox(densityOf(p.mu, p.sigma, withJacobian), box);
+  const m = closeMargin(mass, 1, { abs: QUADRATURE_TOL, rel: 0 });
+  if (!(m >= 0)) {
+    throw new ClaimViolation(
+      `μ = ${p.mu}, Σ = ${JSON.stringify(p.sigma)}: ∫π(a)da = ${mass}, not 1`,
+    );
+  }
+  return m;
+}
+
+/** The fixed parameters of the histogram checks (n = 1 and a correlated n = 2). */
+const HISTOGRAM_CASES: { label: string; p: Params; binsPerAxis: number }[] = [
+  { label: "n = 1", p: { mu: [0.3], sigma: [[0.64]] }, binsPerAxis: 8 },
+  { label: "n = 2", p: { mu: [0.2, -0.4], sigma: [[0.5, 0.2], [0.2, 0.8]] }, binsPerAxis: 4 },
+];
+
+/** Samples per histogram: the Hoeffding band is then ≈ 0.0065 per bin at δ = 1e-6 / bins. */
+const HISTOGRAM_N = 200_000;
+
+/**
+ * 13c: draw N actions a = tanh(z), bin them on an equal grid of [−1, 1]^n, and compare each
+ * bin's frequency with the formula's mass of that bin (tanh–sinh quadrature over the bin).
+ * A bin indicator is a Bernoulli variable, so Hoeffding's band at δ = 1e-6/(#bins) per bin
+ * and a union bound give a false-alarm probability ≤ 1e-6 for the whole histogram.
+ */
+function histogramCheck(seedFor: (l: string) => number, withJacobian: boolean): Evidence {
+  const notes: string[] = [];
+  let worst = Infinity;
+  let cases = 0;
+  for (const { label, p, binsPerAxis } of HISTOGRAM_CASES) {
+    const n = p.mu.length;
+    const seed = seedFor(`13c/${label}`);
+    const rng = new Rng(seed);
+    const L = cholesky(p.sigma);
+    const nBins = binsPerAxis ** n;
+    const counts = new Array<number>(nBins).fill(0);
+    const binOf = (x: number) => Math.min(binsPerAxis - 1, Math.floor(((x + 1) / 2) * binsPerAxis));
+    for (let i = 0; i < HISTOGRAM_N; i++) {
+      const { a } = sampleTanhGaussian(rng, p.mu, L);
+      counts[a.reduce((acc, x) => acc * binsPerAxis + binOf(x), 0)]!++;
+    }
+    const density = densityOf(p.mu, p.sigma, withJacobian);
+    const width = 2 / binsPerAxis;
+    const falseAlarm = 1e-6 / nBins;
+    const band = hoeffdingHalfWidth(HISTOGRAM_N, { lo: 0, hi: 1 }, falseAlarm);
+    let maxDev = 0;
+    for (let b = 0; b < nBins; b++) {
+      const idx = n === 1 ? [b] : [Math.floor(b / binsPerAxis), b % binsPerAxis];
+      const box = idx.map((i) => [-1 + i * width, -1 + (i + 1) * width] as [number, number]);
+      const mass = integrateBox(density, box);
+      const freq = counts[b]! / HISTOGRAM_N;
+      const dev = Math.abs(freq - mass);
+      maxDev = Math.max(maxDev, dev);
+      if (dev > band) {
+        throw new ClaimViolation(
+          `${label}, bin ${JSON.stringify(box)}: frequency ${freq} vs formula mass ${mass}, ` +
+            `|difference| ${dev} > Hoeffding band ${band} (N = ${HISTOGRAM_N}, δ = ${falseAlarm} per bin, seed ${seed})`,
+        );
+      }
+      worst = Math.min(worst, band - dev);
+      cases++;
+    }
+    notes.push(
+      `${label}: ${nBins} bins, N = ${HISTOGRAM_N}, seed ${seed}, max |freq − mass| = ${
+        maxDev.toExponential(2)
+      } ≤ band ${band.toExponential(2)}`,
+    );
+  }
+  return {
+    over:
+      "histograms of N samples a = tanh(z) (n = 1: 8 bins; n = 2: 4×4 bins) vs the formula's bin masses",
+    cases,
+    worstMargin: worst,
+    note: notes.join("; "),
+  };
+}
+
+/**
+ * 13d tolerance: the reference −2 log cosh z is accurate to a few ulps of its size (≤ 40),
+ * i.e. ≲ 1e-14; so is the stable form. 1e-13 + 1e-14·|value| leaves room while the naive
+ * form is off by ~1e-8 already at |z| = 10 and returns −Infinity past |z| ≈ 19.
+ */
+const TAIL_TOL = { abs: 1e-13, rel: 1e-14 };
+
+function tailMargin(z: number, f: (z: number) => number): number {
+  const reference = -2 * Math.log(Math.cosh(z)); // log(1 − tanh²z) = log sech²z
+  const value = f(z);
+  const m = closeMargin(value, reference, TAIL_TOL);
+  if (!(m >= 0)) throw new ClaimViolation(`z = ${z}: ${value} vs −2 log cosh z = ${reference}`);
+  return m;
+}
+
+const arbTailZ = fc.oneof(
+  fc.integer({ min: -2000, max: 2000 }).map((x) => x / 100),
+  fc.constantFrom(-20, -19.5, -12, 0, 12, 19.5, 20),
+);
+
+/** The claims of Problem 13. */
+export const claims: Claim[] = defineClaims(13, [
+  {
+    id: "13a",
+    statement:
+      "log π(a) = log N(atanh a; μ, Σ) − Σ log(1 − a_i²) equals the change-of-variables density with an autodiff Jacobian (n = 1, 2, 3, full Σ)",
+    check: (ctx) =>
+      withNoTensorLeak("13a", () =>
+        checkProperty(
+          { seed: ctx.seed, over: OVER_A, numRuns: 150 },
+          arbCase,
+          (c) => changeOfVariablesMargin(c, true),
+        )),
+    negativeControl: {
+      variant: "the Jacobian term −Σ log(1 − a_i²) dropped",
+      check: (ctx) =>
+        withNoTensorLeak("13a control", () =>
+          checkProperty(
+            {
+              seed: ctx.seed,
+              over: OVER_A,
+              numRuns: 150,
+              examples: [[{ mu: [0], sigma: [[1]] }, [1]] as [Params, number[]]],
+            },
+            arbCase,
+            (c) => changeOfVariablesMargin(c, false),
+          )),
+    },
+  },
+  {
+    id: "13b",
+    statement: "the formula's density integrates to 1 over (−1, 1)^n (n = 1, 2, quadrature)",
+    check: (ctx) => {
+      const one = checkProperty(
+        { seed: ctx.seedFor("n=1"), over: "n = 1", numRuns: 60 },
+        arbParams(1),
+        (p) => totalMassMargin(p, true),
+      );
+      const two = checkProperty(
+        { seed: ctx.seedFor("n=2"), over: "n = 2", numRuns: 25 },
+        arbParams(2),
+        (p) => totalMassMargin(p, true),
+      );
+      return {
+        over: OVER_B,
+        cases: one.cases + two.cases,
+        worstMargin: Math.min(one.worstMargin, two.worstMargin),
+      };
+    },
+    negativeControl: {
+      variant:
+        "the Jacobian term dropped (the Gaussian density of atanh(a) taken as the density of a)",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: "n = 1", numRuns: 60 },
+          arbParams(1),
+          (p) => totalMassMargin(p, false),
+        ),
+    },
+  },
+  {
+    id: "13c",
+    statement:
+      "samples a = tanh(z), z ~ N(μ, Σ) have the formula's bin probabilities (band at false alarm ≤ 1e-6)",
+    check: (ctx) => histogramCheck(ctx.seedFor, true),
+    negativeControl: {
+      variant: "bin masses from the density without the Jacobian term",
+      check: (ctx) => histogramCheck(ctx.seedFor, false),
+    },
+  },
+  {
+    id: "13d",
+    statement: "log(1 − a²) = 2(log 2 − z − softplus(−2z)) for a = tanh z is accurate for |z| ≤ 20",
+    check: (ctx) =>
+      checkProperty(
+        { seed: ctx.seed, over: OVER_D, numRuns: 500 },
+        arbTailZ,
+        (z) => tailMargin(z, log1mTanhSq),
+      ),
+    negativeControl: {
+      variant: "the naive form log(1 − tanh(z)²)",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: OVER_D, numRuns: 500, examples: [20] },
+          arbTailZ,
+          (z) => tailMargin(z, log1mTanhSqNaive),
+        ),
+    },
+  },
+]);
+
+const OVER_A =
+  "n = 1, 2, 3; μ ∈ [−1.5, 1.5]^n; Σ = LLᵀ (diag of L in [0.4, 1.2], off-diagonal in [−0.4, 0.4]); " +
+  "a = tanh(z), z ∈ [−3, 3]^n; tfjs float32 and float64 central-difference Jacobians";
+const OVER_B =
+  "60 random (μ, σ²) for n = 1 and 25 random (μ, Σ) for n = 2 as in 13a; tanh–sinh quadrature, h = 1/32";
+const OVER_D = "z ∈ [−20, 20] on a 1/100 grid, ±20, ±19.5, ±12, 0 pinned; reference −2 log cosh z";

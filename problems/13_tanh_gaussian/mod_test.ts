@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { claims } from "./claims.ts";
+import {
+  cholesky,
+  densityOf,
+  integrateBox,
+  log1mTanhSq,
+  log1mTanhSqNaive,
+  TanhGaussianInputError,
+  tanhGaussianLogDensity,
+  tanhGaussianLogDensityFromZ,
+} from "./mod.ts";
+
+registerClaimTests(claims);
+
+Deno.test("13d the naive log(1 − tanh²z) is −Infinity at |z| = 20 while the stable form is finite and exact", () => {
+  assert.equal(log1mTanhSqNaive(20), -Infinity);
+  assert.equal(log1mTanhSqNaive(-20), -Infinity);
+  const expected = 2 * Math.LN2 - 40 - 2 * Math.log1p(Math.exp(-40));
+  assert.ok(Math.abs(log1mTanhSq(20) - expected) < 1e-13);
+  assert.ok(Math.abs(log1mTanhSq(-20) - expected) < 1e-13);
+});
+
+Deno.test("13 a = ±1 exactly returns −Infinity, the limit of the log-density at the boundary", () => {
+  assert.equal(tanhGaussianLogDensity([1], [0.5], [[0.7]]), -Infinity);
+  assert.equal(tanhGaussianLogDensity([0.2, -1], [0, 0], [[1, 0.3], [0.3, 1]]), -Infinity);
+  // approaching the boundary the log-density decreases towards −∞
+  const values = [1 - 1e-4, 1 - 1e-8, 1 - 1e-12].map((a) =>
+    tanhGaussianLogDensity([a], [0.5], [[0.7]])
+  );
+  assert.ok(values[0]! > values[1]! && values[1]! > values[2]!, String(values));
+  assert.equal(densityOf([0.5], [[0.7]])([1]), 0);
+});
+
+Deno.test("13 scoring from z agrees with scoring from a = tanh(z), and stays finite where a rounds to ±1", () => {
+  const mu = [0.3, -0.2];
+  const sigma = [[0.6, 0.1], [0.1, 0.4]];
+  const z = [0.7, -1.1];
+  const fromA = tanhGaussianLogDensity(z.map(Math.tanh), mu, sigma);
+  assert.ok(Math.abs(tanhGaussianLogDensityFromZ(z, mu, sigma) - fromA) < 1e-12);
+  assert.ok(Number.isFinite(tanhGaussianLogDensityFromZ([30, -30], [0, 0], [[400, 0], [0, 400]])));
+});
+
+Deno.test("13b the mass of (−1, 1) splits into the masses of its halves (quadrature sanity)", () => {
+  const p = densityOf([0.4], [[0.8]]);
+  const whole = integrateBox(p, [[-1, 1]]);
+  const halves = integrateBox(p, [[-1, 0]]) + integrateBox(p, [[0, 1]]);
+  assert.ok(Math.abs(whole - halves) < 1e-12);
+});
+
+Deno.test("13 bad input gets a clear error naming what and where", () => {
+  assert.throws(
+    () => tanhGaussianLogDensity([1.5], [0], [[1]]),
+    (e: unknown) =>
+      e instanceof TanhGaussianInputError && /a\[0\] = 1.5 is outside \[−1, 1\]/.test(e.message),
+  );
+  assert.throws(() => tanhGaussianLogDensity([NaN], [0], [[1]]), /a\[0\] is NaN/);
+  assert.throws(() => cholesky([[1, 2], [2, 1]]), /not positive definite: pivot 1/);
+  assert.throws(
+    () => cholesky([[1, 0.5], [0.4, 1]]),
+    /not symmetric: Σ\[0\]\[1\] = 0.5 but Σ\[1\]\[0\] = 0.4/,
+  );
+  assert.throws(
+    () => tanhGaussianLogDensity([0, 0], [0], [[1, 0], [0, 1]]),
+    /μ must have 2 entries/,
+  );
+  assert.throws(() => cholesky([[1, 0], [0]]), /row 1 has 1 entries, expected 2/);
+});
