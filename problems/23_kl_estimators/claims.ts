@@ -158,7 +158,8 @@ export const claims: Claim[] = defineClaims(23, [
           const d = estimatorK1(
             logRatios(normalise(pw), normalise(qw), new Array<number>(n).fill(xStar)),
           );
-          return -d; // ≥ 0 iff D̂(1) ≤ 0; strictness: exact cross < 0 and log of a ratio < 1
+          if (!(d < 0)) throw new ClaimViolation(`D̂(1) = ${d} is not < 0 at x* = ${xStar}`);
+          return -d;
         },
       );
     },
