@@ -178,9 +178,16 @@ function claimRow(r: ClaimResult, src: ClaimSources | undefined): string {
   if (src?.claimLine !== undefined) {
     links.push(`check: <a href="#claims.ts-L${src.claimLine}">claims.ts:${src.claimLine}</a>`);
   }
+  if (src?.registeredAt !== undefined) {
+    links.push(
+      `test: <a href="#mod_test.ts-L${src.registeredAt}" title="${
+        esc(`Deno test "${r.id} ${r.statement}", registered here by registerClaimTests`)
+      }">mod_test.ts:${src.registeredAt}</a>`,
+    );
+  }
   if (src && src.tests.length > 0) {
     links.push(
-      `tests: ${
+      `${src.registeredAt !== undefined ? "more tests" : "tests"}: ${
         src.tests.map((t) =>
           `<a href="#mod_test.ts-L${t.line}" title="${esc(t.name)}">mod_test.ts:${t.line}</a>`
         ).join(", ")

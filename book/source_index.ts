@@ -24,6 +24,8 @@ export interface ClaimSources {
   claimLine?: number;
   /** Tests in `mod_test.ts` whose names mention the claim id. */
   tests: TestLocation[];
+  /** 1-based line of `registerClaimTests(` in `mod_test.ts`, which registers the claim's test. */
+  registeredAt?: number;
   /** Exported names of `mod.ts` that the claim's registration uses. */
   uses: ExportedName[];
 }
@@ -99,6 +101,10 @@ export function claimSources(
   const tests = findTests(files.test);
   const exported = exportedNames(files.mod);
   const claimTextLines = files.claims.split("\n");
+  const registerIndex = files.test.search(/\bregisterClaimTests\(/);
+  const registeredAt = registerIndex < 0
+    ? undefined
+    : files.test.slice(0, registerIndex).split("\n").length;
   // each claim's registration runs from its id line to the next claim's id line
   const starts = ids.map((id) => claimLines.get(id)).filter((x): x is number => x !== undefined)
     .sort((a, b) => a - b);
@@ -122,6 +128,7 @@ export function claimSources(
     out.set(id, {
       claimLine: start,
       tests: tests.filter((t) => idPattern.test(t.name)),
+      registeredAt,
       uses,
     });
   }

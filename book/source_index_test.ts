@@ -25,6 +25,7 @@ Deno.test("source index: claim lines, tests by id, definitions used directly and
   const s = claimSources(["05a", "05b"], { claims: claimsTs, test: testTs, mod: modTs });
   const a = s.get("05a")!;
   assert.equal(a.claimLine, 5);
+  assert.equal(a.registeredAt, 1);
   assert.deepEqual(a.tests.map((t) => t.line), [2, 4]);
   assert.deepEqual(a.uses.map((u) => u.name), ["gap", "slack"]);
   const b = s.get("05b")!;
