@@ -144,8 +144,20 @@ function texToPlain(tex: string): string {
     theta: "θ",
     phi: "φ",
     star: "*",
+    sqrt: "√",
+    cdot: "·",
+    times: "×",
+    le: "≤",
+    leq: "≤",
+    ge: "≥",
+    geq: "≥",
+    to: "→",
+    infty: "∞",
+    sum: "Σ",
+    ell: "ℓ",
   };
-  return tex.replace(/\\([A-Za-z]+)/g, (_m, name: string) => greek[name] ?? name)
+  // known commands become their symbol; others (\mathcal, \hat, \operatorname) are dropped
+  return tex.replace(/\\([A-Za-z]+)/g, (_m, name: string) => greek[name] ?? "")
     .replace(/[{}\\]/g, "").replace(/\s+/g, " ").trim();
 }
 

@@ -13,6 +13,11 @@ Deno.test("markdown: title, heading ids, tables and formula count", () => {
   assert.match(r.html, /<table>/);
 });
 
+Deno.test("markdown: formulas in titles become readable text", () => {
+  const r = renderMarkdown("# Why logits are divided by $\\sqrt{d_K}$ in $\\mathcal A$\n", "x.md");
+  assert.equal(r.title, "Why logits are divided by √d_K in A");
+});
+
 Deno.test("markdown: ts fences are highlighted by highlight.js", () => {
   const r = renderMarkdown("```ts\nconst a = 1;\n```\n", "x.md");
   assert.match(r.html, /<pre class="hljs fence"><code><span class="hljs-keyword">const/);

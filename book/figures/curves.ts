@@ -45,7 +45,17 @@ export async function readTrain(ctx: FigureContext, algorithm: string): Promise<
   return json && typeof json === "object" ? json as TrainJson : null;
 }
 
-/** The note shown while a training job's output is missing. */
+/**
+ * The note shown while a training job's output is missing.
+ *
+ * @param algorithms the jobs whose output is missing
+ * @returns a sentence naming the commands to run
+ * @example
+ * ```ts
+ * import { runToDraw } from "./curves.ts";
+ * if (!runToDraw(["grpo"]).includes("`deno task train grpo`")) throw new Error();
+ * ```
+ */
 export function runToDraw(algorithms: string[]): string {
   return `No training output yet: run ${
     algorithms.map((a) => `\`deno task train ${a}\``).join(" and ")
