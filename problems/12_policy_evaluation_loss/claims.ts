@@ -1,0 +1,369 @@
+/**
+ * Problem 12's claims, each with its negative control.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import {
+  arbMdp,
+  arbPolicy,
+  arbValues,
+  evaluatePolicy,
+  type FiniteMdp,
+  makeMdp,
+  type Policy,
+} from "../../shared/mdp/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import { meanBand } from "../../shared/stats/mod.ts";
+import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import {
+  checkProperty,
+  type Claim,
+  ClaimViolation,
+  closeMargin,
+  defineClaims,
+  type Evidence,
+} from "../../shared/testing/mod.ts";
+import {
+  actionValueFitLoss,
+  advantageSecondMoment,
+  conditionalTargetMeanGivenState,
+  conditionalTargetMeanGivenStateAction,
+  fitOneHotRegression,
+  sampleTransitions,
+  target,
+  valueFitLoss,
+} from "./mod.ts";
+
+type Case = [FiniteMdp, Policy, number[], number[][]];
+
+/**
+ * Random MDPs with random rewards and a full-support p0 (discounted, γ ∈ (0, 1) with 0.001 and
+ * 0.999 pinned; or terminating with γ = 1, p0 on the live states), random policies with zeros,
+ * and a random candidate V and Q (entries in [−50, 50]).
+ */
+const arbCase: fc.Arbitrary<Case> = fc.oneof(
+  arbMdp({ maxStates: 6, maxActions: 4, withInitial: true }),
+  arbMdp({
+    maxStates: 5,
+    maxActions: 3,
+    withInitial: true,
+    terminating: true,
+    gamma: fc.constant(1),
+  }),
+).chain((mdp) =>
+  fc.tuple(
+    fc.constant(mdp),
+    arbPolicy(mdp.nStates, mdp.nActions),
+    arbValues(mdp.nStates),
+    fc.array(arbValues(mdp.nActions), { minLength: mdp.nStates, maxLength: mdp.nStates }),
+  )
+);
+
+/** Two states, two actions, γ = 0.9, random rewards; V^π, r^π and A^π are all far apart. */
+const PINNED_MDP = makeMdp({
+  gamma: 0.9,
+  initial: [0.5, 0.5],
+  outcomes: [
+    [[{ next: 1, reward: 1, prob: 1 }], [{ next: 0, reward: -2, prob: 0.5 }, {
+      next: 1,
+      reward: 3,
+      prob: 0.5,
+    }]],
+    [[{ next: 0, reward: 0, prob: 1 }], [{ next: 1, reward: 2, prob: 1 }]],
+  ],
+});
+const PINNED: Case = [PINNED_MDP, [[0.5, 0.5], [0.25, 0.75]], [0, 0], [[0, 0], [0, 0]]];
+
+const OVER =
+  "random MDPs with random rewards and full-support p0 (1–6 states, 1–4 actions, γ ∈ (0, 1) incl. " +
+  "0.001, 0.999; terminating MDPs with γ = 1), random policies with zeros, random candidates V, Q ∈ [−50, 50]";
+
+/**
+ * Tolerance for float64 enumeration and linear solves: values are ≲ R/(1 − γ) = 10⁴ and the
+ * losses ≲ 10⁸; we allow 1e-9 relative to the scale of the quantity compared.
+ */
+const tol = (scale: number) => ({ abs: 1e-9 * (1 + scale), rel: 0 });
+
+/**
+ * 12a/12b core: (i) the conditional mean of Q̂ equals the candidate minimiser `best`, and
+ * (ii) the loss decomposes as L(f) = L(best) + E[(f − best)²] for the random candidate f,
+ * which shows `best` minimises L (uniquely where the weights are positive).
+ */
+function minimiserMargin(
+  conditionalMean: number[],
+  best: number[],
+  lossAtCandidate: number,
+  lossAtBest: number,
+  weightedDistance: number,
+  where: string,
+): number {
+  let worst = Infinity;
+  const scale = Math.max(1, ...best.map(Math.abs));
+  conditionalMean.forEach((m, i) => {
+    const margin = closeMargin(m, best[i]!, tol(scale));
+    if (!(margin >= 0)) {
+      throw new ClaimViolation(`${where}: E[Q̂ | ·] at ${i} is ${m}, claimed minimiser ${best[i]}`);
+    }
+    worst = Math.min(worst, margin);
+  });
+  const decomposition = closeMargin(
+    lossAtCandidate - lossAtBest,
+    weightedDistance,
+    tol(lossAtCandidate),
+  );
+  if (!(decomposition >= 0)) {
+    throw new ClaimViolation(
+      `${where}: L(f) − L(best) = ${
+        lossAtCandidate - lossAtBest
+      } but E[(f − best)²] = ${weightedDistance}`,
+    );
+  }
+  return Math.min(worst, decomposition);
+}
+
+function valueMinimiserProperty(seed: number, oneStep: boolean) {
+  return checkProperty(
+    { seed, over: OVER, numRuns: 200, examples: [PINNED] },
+    arbCase,
+    ([mdp, pi, v]) => {
+      const { V } = evaluatePolicy(mdp, pi);
+      // the control's wrong minimiser: the one-step reward r^π(s), without the bootstrap
+      const best = oneStep
+        ? mdp.expectedReward.map((row, s) => row.reduce((acc, r, a) => acc + pi[s]![a]! * r, 0))
+        : V;
+      const p0 = mdp.initial!;
+      const distance = v.reduce((acc, x, s) => acc + p0[s]! * (x - best[s]!) ** 2, 0);
+      return minimiserMargin(
+        conditionalTargetMeanGivenState(mdp, pi, V).filter((_, s) => !mdp.isTerminal[s]),
+        best.filter((_, s) => !mdp.isTerminal[s]),
+        valueFitLoss(mdp, pi, V, v),
+        valueFitLoss(mdp, pi, V, best),
+        distance,
+        "V-loss",
+      );
+    },
+  );
+}
+
+function actionValueMinimiserProperty(seed: number, ignoreAction: boolean) {
+  return checkProperty(
+    { seed, over: OVER, numRuns: 200, examples: [PINNED] },
+    arbCase,
+    ([mdp, pi, _v, q]) => {
+      const { V, Q } = evaluatePolicy(mdp, pi);
+      // the control's wrong minimiser: V^π(s), which ignores a0
+      const best = ignoreAction ? Q.map((row, s) => row.map(() => V[s]!)) : Q;
+      const p0 = mdp.initial!;
+      let distance = 0;
+      q.forEach((row, s) =>
+        row.forEach((x, a) => (distance += p0[s]! * pi[s]![a]! * (x - best[s]![a]!) ** 2))
+      );
+      // only pairs the data can reach (p0(s)π(a|s) > 0) pin down the minimiser
+      const reachable = (s: number, a: number) => !mdp.isTerminal[s] && p0[s]! * pi[s]![a]! > 0;
+      const cm = conditionalTargetMeanGivenStateAction(mdp, V);
+      return minimiserMargin(
+        cm.flatMap((row, s) => row.filter((_, a) => reachable(s, a))),
+        best.flatMap((row, s) => row.filter((_, a) => reachable(s, a))),
+        actionValueFitLoss(mdp, pi, V, q),
+        actionValueFitLoss(mdp, pi, V, best),
+        distance,
+        "Q-loss",
+      );
+    },
+  );
+}
+
+function gapProperty(seed: number, squareOfMean: boolean) {
+  return checkProperty(
+    { seed, over: OVER, numRuns: 200, examples: [PINNED] },
+    arbCase,
+    ([mdp, pi]) => {
+      const { V, Q } = evaluatePolicy(mdp, pi);
+      const gap = valueFitLoss(mdp, pi, V, V) - actionValueFitLoss(mdp, pi, V, Q);
+      const p0 = mdp.initial!;
+      // the control confuses E[A²] with (E[A])², which is 0 since E_{a~π}[A^π(s, a)] = 0
+      const meanA = Q.reduce(
+        (acc, row, s) => acc + row.reduce((x, q, a) => x + p0[s]! * pi[s]![a]! * (q - V[s]!), 0),
+        0,
+      );
+      const predicted = squareOfMean ? meanA ** 2 : advantageSecondMoment(mdp, pi, V, Q);
+      const m = closeMargin(gap, predicted, tol(valueFitLoss(mdp, pi, V, V)));
+      if (!(m >= 0) || gap < -tol(gap).abs) {
+        throw new ClaimViolation(`gap ${gap} vs predicted ${predicted}`);
+      }
+      return m;
+    },
+  );
+}
+
+/** The fixed MDP of the training check: 3 states, 2 actions, random rewards, γ = 0.8. */
+export const TRAINING_MDP: FiniteMdp = makeMdp({
+  gamma: 0.8,
+  initial: [0.3, 0.3, 0.4],
+  outcomes: [
+    [[{ next: 1, reward: 0, prob: 0.5 }, { next: 1, reward: 2, prob: 0.5 }], [{
+      next: 2,
+      reward: 1,
+      prob: 1,
+    }]],
+    [[{ next: 0, reward: 2, prob: 0.5 }, { next: 2, reward: 0, prob: 0.5 }], [
+      { next: 1, reward: 1, prob: 0.5 },
+      { next: 1, reward: 3, prob: 0.5 },
+    ]],
+    [[{ next: 0, reward: 4, prob: 1 }], [{ next: 2, reward: -1, prob: 0.5 }, {
+      next: 0,
+      reward: 1,
+      prob: 0.5,
+    }]],
+  ],
+});
+/** The policy of the training check (full support, so every (s, a) is sampled). */
+export const TRAINING_POLICY: Policy = [[0.5, 0.5], [0.3, 0.7], [0.6, 0.4]];
+
+/** Transitions per training run. */
+const TRAINING_N = 50_000;
+
+/**
+ * Optimisation slack: gradient descent is run until the contraction bound guarantees
+ * |φ_x − m_x| ≤ 1e-4 in exact arithmetic; float32 rounding of the targets and of the mean over
+ * 50,000 samples adds ≲ 3e-5 (measured); 1e-3 leaves a factor 7 over their sum.
+ */
+const OPTIMISATION_SLACK = 1e-3;
+
+/**
+ * 12d: trains V_φ on (s0 → Q̂) and Q_φ on ((s0, a0) → Q̂) from N sampled transitions and checks
+ * |V_φ(s) − V^π(s)| ≤ t_s + slack and |Q_φ(s, a) − Q^π(s, a)| ≤ t_{s,a} + slack, where t is an
+ * empirical-Bernstein half-width for the mean of the targets with that input (conditionally
+ * on the counts the targets are i.i.d. in a known range [lo, hi] with mean V^π(s), resp.
+ * Q^π(s, a)), at false alarm 1e-6/(|S| + |S||A|) each, so ≤ 1e-6 for the whole check whatever
+ * the seed; the optimisation part of the error is deterministic. With `oneStepTarget` the
+ * targets are r0 only (the bootstrap dropped): the control.
+ */
+async function trainingCheck(
+  seedFor: (label: string) => number,
+  oneStepTarget: boolean,
+): Promise<Evidence> {
+  const mdp = TRAINING_MDP;
+  const pi = TRAINING_POLICY;
+  const { V, Q } = evaluatePolicy(mdp, pi);
+  const sampleSeed = seedFor("12d/samples");
+  const data = sampleTransitions(mdp, pi, TRAINING_N, new Rng(sampleSeed));
+  const y = data.map((d) => (oneStepTarget ? d.r : target(mdp, V, d.r, d.next)));
+  // the targets' range, from the MDP: every outcome's r + γ V^π(s') (or r alone)
+  const all = mdp.outcomes.flatMap((row) =>
+    row.flatMap((list) =>
+      list.map((o) => (oneStepTarget ? o.reward : target(mdp, V, o.reward, o.next)))
+    )
+  );
+  const range = {
+    kind: "empirical-bernstein" as const,
+    lo: Math.min(...all),
+    hi: Math.max(...all),
+  };
+  const nA = mdp.nActions;
+  const falseAlarm = 1e-6 / (mdp.nStates + mdp.nStates * nA);
+  const fits = await withNoTensorLeak("12d training", () => ({
+    v: fitOneHotRegression(data.map((d) => d.s), y, mdp.nStates, seedFor("12d/init-v")),
+    q: fitOneHotRegression(
+      data.map((d) => d.s * nA + d.a),
+      y,
+      mdp.nStates * nA,
+      seedFor("12d/init-q"),
+    ),
+  }));
+  let worst = Infinity;
+  let maxErrV = 0;
+  let maxErrQ = 0;
+  let maxBand = 0;
+  const compare = (
+    fitted: number,
+    sampleMean: number,
+    exact: number,
+    ys: number[],
+    what: string,
+  ): number => {
+    const band = meanBand(ys, range, falseAlarm);
+    maxBand = Math.max(maxBand, band.halfWidth);
+    const optimisation = Math.abs(fitted - sampleMean);
+    const error = Math.abs(fitted - exact);
+    if (optimisation > OPTIMISATION_SLACK || error > band.halfWidth + OPTIMISATION_SLACK) {
+      throw new ClaimViolation(
+        `${what}: network ${fitted}, sample mean ${sampleMean}, exact ${exact}; |error| ${error} > band ` +
+          `${band.halfWidth} + ${OPTIMISATION_SLACK} (N = ${ys.length} of ${TRAINING_N}, δ = ${falseAlarm}, seed ${sampleSeed})`,
+      );
+    }
+    return band.halfWidth + OPTIMISATION_SLACK - error;
+  };
+  for (let s = 0; s < mdp.nStates; s++) {
+    const ys = y.filter((_, i) => data[i]!.s === s);
+    worst = Math.min(
+      worst,
+      compare(fits.v.values[s]!, fits.v.sampleMeans[s]!, V[s]!, ys, `V_φ(s=${s})`),
+    );
+    maxErrV = Math.max(maxErrV, Math.abs(fits.v.values[s]! - V[s]!));
+    for (let a = 0; a < nA; a++) {
+      const k = s * nA + a;
+      const ysa = y.filter((_, i) => data[i]!.s === s && data[i]!.a === a);
+      worst = Math.min(
+        worst,
+        compare(fits.q.values[k]!, fits.q.sampleMeans[k]!, Q[s]![a]!, ysa, `Q_φ(s=${s}, a=${a})`),
+      );
+      maxErrQ = Math.max(maxErrQ, Math.abs(fits.q.values[k]! - Q[s]![a]!));
+    }
+  }
+  return {
+    over:
+      `one fixed 3-state, 2-action MDP (γ = 0.8, random rewards), N = ${TRAINING_N} sampled transitions (seed ${sampleSeed})`,
+    cases: mdp.nStates + mdp.nStates * nA,
+    worstMargin: worst,
+    note:
+      `max |V_φ − V^π| = ${maxErrV.toExponential(2)}, max |Q_φ − Q^π| = ${
+        maxErrQ.toExponential(2)
+      }; ` +
+      `largest band ${
+        maxBand.toExponential(2)
+      }; gradient descent: ${fits.v.steps} steps (V), ${fits.q.steps} (Q)`,
+  };
+}
+
+/** The claims of Problem 12. */
+export const claims: Claim[] = defineClaims(12, [
+  {
+    id: "12a",
+    statement: "E[(Q̂ − V_φ(s0))²] is minimised exactly at V_φ = V^π (unique, since p0 > 0)",
+    check: (ctx) => valueMinimiserProperty(ctx.seed, false),
+    negativeControl: {
+      variant: "the one-step reward r^π(s) claimed as the minimiser (bootstrap forgotten)",
+      check: (ctx) => valueMinimiserProperty(ctx.seed, true),
+    },
+  },
+  {
+    id: "12b",
+    statement: "E[(Q̂ − Q_φ(s0, a0))²] is minimised at Q_φ = Q^π (unique where π(a | s) > 0)",
+    check: (ctx) => actionValueMinimiserProperty(ctx.seed, false),
+    negativeControl: {
+      variant: "V^π(s0) claimed as the minimiser of the Q-loss (the action ignored)",
+      check: (ctx) => actionValueMinimiserProperty(ctx.seed, true),
+    },
+  },
+  {
+    id: "12c",
+    statement: "E[(Q̂ − V^π(s0))²] − E[(Q̂ − Q^π(s0, a0))²] = E[A^π(s0, a0)²] ≥ 0",
+    check: (ctx) => gapProperty(ctx.seed, false),
+    negativeControl: {
+      variant: "the gap taken to be (E[A^π(s0, a0)])² (= 0) instead of E[A^π(s0, a0)²]",
+      check: (ctx) => gapProperty(ctx.seed, true),
+    },
+  },
+  {
+    id: "12d",
+    statement:
+      "a one-hot tfjs network trained by gradient descent on sampled (s0, a0, r0, s1) approaches V^π and Q^π",
+    check: (ctx) => trainingCheck(ctx.seedFor, false),
+    negativeControl: {
+      variant: "trained on the one-step target r0 (bootstrap γV^π(s1) dropped)",
+      check: (ctx) => trainingCheck(ctx.seedFor, true),
+    },
+  },
+]);
