@@ -55,7 +55,7 @@ const TIME_FIELDS: [string, number][] = [
  * @example
  * ```ts
  * import { readMeasurements } from "./27.ts";
- * const rows = readMeasurements({ results: [{ L: 64, d: 64, ms: 2, backend: "wasm" }] });
+ * const rows = readMeasurements({ timings: [{ implementation: "wasm", d: 64, length: 64, ms: 2 }] });
  * if (rows[0]!.seconds !== 0.002 || rows[0]!.backend !== "wasm") throw new Error();
  * ```
  */
@@ -76,7 +76,7 @@ export function readMeasurements(json: unknown): Measurement[] {
         L,
         d,
         seconds: (r[field[0]] as number) * field[1],
-        backend: String(r.backend ?? r.name ?? "measured"),
+        backend: String(r.backend ?? r.implementation ?? r.name ?? "measured"),
       });
       return;
     }
@@ -208,13 +208,23 @@ export async function figures(ctx: FigureContext): Promise<Figure[]> {
       caption: "",
       missing: bench
         ? "out/bench/attention.json has no rows with L, d and a time yet."
-        : "No measurements yet: run the attention benchmark's report (it writes " +
+        : "No measurements yet: run `deno task bench:report` (it writes " +
           "out/bench/attention.json), then `deno task book`, to draw this.",
     });
     return out;
   }
   const backends = [...new Set(rows.map((r) => r.backend))];
-  const fits = new Map(backends.map((b) => [b, fitTime(rows.filter((r) => r.backend === b))]));
+  // the report's own fits when it has them (so the picture and its table agree), else ours
+  const given = (bench as { fits?: Record<string, { a?: unknown; b?: unknown }> }).fits ?? {};
+  const fits = new Map(backends.map((b) => {
+    const f = given[b];
+    return [
+      b,
+      typeof f?.a === "number" && typeof f?.b === "number"
+        ? { a: f.a, b: f.b }
+        : fitTime(rows.filter((r) => r.backend === b)),
+    ];
+  }));
   const widths = [...new Set(rows.map((r) => r.d))].sort((a, b) => a - b);
   const Ls = rows.map((r) => r.L);
   const grid = Array.from(
@@ -230,9 +240,9 @@ export async function figures(ctx: FigureContext): Promise<Figure[]> {
   const lines = widths.flatMap((d) => [
     ...backends.map((backend) => {
       const { a, b } = fits.get(backend)!;
-      return { d: `d = ${d}`, L: (b / a) * d, kind: `measured (${backend})` };
+      return { d: `d = ${d}`, L: (b / a) * d, kind: "measured", backend };
     }),
-    { d: `d = ${d}`, L: 6 * d, kind: "FLOP count (6d)" },
+    { d: `d = ${d}`, L: 6 * d, kind: "FLOP count (6d)", backend: "" },
   ]).filter((x) => Number.isFinite(x.L) && x.L > 0);
   const fitText = backends.map((b) => {
     const { a, b: bb } = fits.get(b)!;
@@ -244,7 +254,7 @@ export async function figures(ctx: FigureContext): Promise<Figure[]> {
     id: "fig-27-measured",
     title: "Measured: time against L, with the fitted curve and both crossovers",
     caption: `Dots: measured seconds per forward pass; lines: the least-squares fit ` +
-      `time ≈ a·L²d + b·Ld² (relative error); dashed: the measured crossover L = (b/a)·d; ` +
+      `time ≈ a·L²d + b·Ld² (relative error); dashed, in each implementation's colour: its measured crossover L = (b/a)·d; ` +
       `solid grey: the FLOP-count crossover 6d. ${fitText}.`,
     svg: plotToSvg({
       width: 760,
@@ -264,13 +274,13 @@ export async function figures(ctx: FigureContext): Promise<Figure[]> {
           r: 3,
         }),
         Plot.line(curves, { fx: "d", x: "L", y: "seconds", stroke: "backend" }),
-        Plot.ruleX(lines.filter((l) => l.kind.startsWith("measured")), {
+        Plot.ruleX(lines.filter((l) => l.kind === "measured"), {
           fx: "d",
           x: "L",
-          stroke: "#555",
+          stroke: "backend",
           strokeDasharray: "4 3",
         }),
-        Plot.ruleX(lines.filter((l) => !l.kind.startsWith("measured")), {
+        Plot.ruleX(lines.filter((l) => l.kind !== "measured"), {
           fx: "d",
           x: "L",
           stroke: "#999",
