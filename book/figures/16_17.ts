@@ -28,7 +28,10 @@ export async function figures16(ctx: FigureContext): Promise<Figure[]> {
       caption: "Root-mean-square error of Q_φ against the exact Q^π over every non-terminal " +
         "state–action pair, as the regression sees more Monte Carlo returns.",
       algorithms: ["mc"],
-      pick: (s) => s.name === "curve" || /rmse|error/i.test(s.yKey),
+      // RMSE against samples (extra.curveSamples) when the report has it, else the main curve
+      pick: (s) => s.xKey === "samples" && /rmse|error/i.test(s.yKey),
+      fallback: (s) => s.name === "curve",
+      yLabel: "RMSE against Q^π",
     }),
   ];
 }
@@ -51,7 +54,10 @@ export async function figures17(ctx: FigureContext): Promise<Figure[]> {
       caption: "Root-mean-square error of Q_φ against the exact Q^π for each k: small k " +
         "bootstraps sooner (more bias early, less variance), large k is closer to Monte Carlo.",
       algorithms: ["td"],
-      pick: (s) => s.name === "curve" || /rmse|error/i.test(s.yKey),
+      // one curve per k (extra.curvesByK[i].curve), else the main curve
+      pick: (s) => /k=\d+/.test(s.name) && /rmse|error/i.test(s.yKey),
+      fallback: (s) => s.name === "curve",
+      yLabel: "RMSE against Q^π",
     }),
   ];
 }

@@ -59,9 +59,11 @@ export async function figures18(ctx: FigureContext): Promise<Figure[]> {
   const curve = await curvesFigure(ctx, {
     id: "fig-18-curve",
     title: "Policy gradient with a value baseline: learning curve",
-    caption: "The tracked return over the episodes of training (undiscounted Cliff Walk).",
+    caption: "The return of the greedy policy from the start, and the mean return of each " +
+      "sampled batch, over the episodes of training (undiscounted Cliff Walk).",
     algorithms: ["pg"],
-    pick: isMain,
+    pick: (s) => isMain(s) || /return/i.test(s.name),
+    yLabel: "return",
   });
   const lengths = await curvesFigure(ctx, {
     id: "fig-18-lengths",
@@ -89,7 +91,8 @@ export async function figures19(ctx: FigureContext): Promise<Figure[]> {
   const curve = await curvesFigure(ctx, {
     id: "fig-19-curves",
     title: "GRPO against Dr. GRPO: learning curves",
-    caption: "Terminal rewards only (±100). The tracked quantity over training for both methods.",
+    caption: "Terminal rewards only (±100). The exact probability that the sampled policy " +
+      "reaches the goal, over the episodes of training, for both methods.",
     algorithms,
     pick: isMain,
   });
@@ -101,7 +104,7 @@ export async function figures19(ctx: FigureContext): Promise<Figure[]> {
       "Dr. GRPO removes.",
     algorithms,
     pick: isLength,
-    yLabel: "episode length",
+    yLabel: "mean episode length in the group",
   });
   return [
     curve,

@@ -64,6 +64,13 @@ export function runToDraw(algorithms: string[]): string {
   }.json), then \`deno task book\`, to draw this.`;
 }
 
+/** A legend label from a series' name: `extra.curvesByK.k=3` becomes `k = 3`. */
+function seriesLabel(name: string): string {
+  const parts = name.replace(/^extra\./, "").split(".");
+  const last = parts.at(-1) ?? name;
+  return /=/.test(last) ? last.replace("=", " = ") : parts.join(" ");
+}
+
 /** One labelled series for a multi-line chart. */
 export interface LabelledSeries {
   /** Legend label. */
@@ -102,9 +109,15 @@ export function lineChart(
       ...(axes.logX ? { type: "log" } : {}),
     },
     y: { label: axes.y, grid: true, ...(axes.logY ? { type: "log" } : {}) },
-    color: { legend: lines.length > 1, scheme: "Tableau10" },
+    // categories in the order given (k = 1, 3, 10; GRPO before Dr. GRPO), not sorted as text
+    color: {
+      type: "categorical",
+      domain: lines.map((l) => l.label),
+      legend: lines.length > 1,
+      scheme: "Tableau10",
+    },
     marks: [
-      Plot.line(data, { x: "x", y: "y", stroke: "label", strokeWidth: 1.8 }),
+      Plot.line(data, { x: "x", y: "y", z: "label", stroke: "label", strokeWidth: 1.8 }),
       ...(data.length < 60 ? [Plot.dot(data, { x: "x", y: "y", fill: "label", r: 2.5 })] : []),
     ],
   });
@@ -131,6 +144,8 @@ export async function curvesFigure(
     algorithms: string[];
     /** Which series to draw (default: the main `curve`). */
     pick?: (s: Series) => boolean;
+    /** Which series to draw when `pick` finds none. */
+    fallback?: (s: Series) => boolean;
     yLabel?: string;
     logY?: boolean;
   },
@@ -151,12 +166,14 @@ export async function curvesFigure(
   reports.forEach((r, i) => {
     if (!r) return;
     const all = findSeries({ curve: r.curve, extra: r.extra }, "");
-    for (const s of all.filter(pick)) {
+    const picked = all.filter(pick);
+    const chosen = picked.length > 0 || !spec.fallback ? picked : all.filter(spec.fallback);
+    for (const s of chosen) {
       const label = spec.algorithms.length > 1
-        ? `${spec.algorithms[i]}${s.name === "curve" ? "" : ` ${s.name.replace(/^extra\./, "")}`}`
+        ? `${spec.algorithms[i]}${s.name === "curve" ? "" : ` ${seriesLabel(s.name)}`}`
         : s.name === "curve"
         ? (r.curveLabel ?? "curve")
-        : s.name.replace(/^extra\./, "");
+        : seriesLabel(s.name);
       lines.push({ label, series: s });
       xKey ||= s.xKey;
       if (s.name === "curve") yLabel ??= r.curveLabel;

@@ -44,9 +44,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * @example
  * ```ts
  * import { findSeries } from "./series.ts";
- * const s = findSeries({ curve: [{ episode: 1, value: 2 }], extra: { k: { "3": [5, 6] } } }, "");
- * if (s.map((x) => `${x.name}:${x.xKey}/${x.yKey}`).join() !== "curve:episode/value,extra.k.3:index/value") {
- *   throw new Error(JSON.stringify(s));
+ * const s = findSeries({
+ *   curve: [{ episode: 1, value: 2 }, { episode: 2, value: null }],
+ *   extra: { k: { "3": [5, 6] }, byK: [{ k: 1, curve: [{ samples: 9, rmse: 1 }] }] },
+ * }, "");
+ * const names = s.map((x) => `${x.name}:${x.xKey}/${x.yKey}:${x.points.length}`).join();
+ * if (names !== "curve:episode/value:1,extra.k.3:index/value:2,extra.byK.k=1:samples/rmse:1") {
+ *   throw new Error(names);
  * }
  * ```
  */
@@ -62,6 +66,21 @@ export function findSeries(value: unknown, name: string, depth = 0): Series[] {
     }
     if (value.length > 0 && value.every(isRecord)) {
       const first = value[0] as Record<string, unknown>;
+      // records that each carry a curve (e.g. one per k): one series per record, named by
+      // its label field
+      const nested = Object.keys(first).find((k) => Array.isArray(first[k]));
+      if (nested && depth < 3) {
+        const labelKey = ["k", "name", "label", "algorithm"].find((k) => k in first);
+        return value.flatMap((rec, i) =>
+          findSeries(
+            (rec as Record<string, unknown>)[nested],
+            `${name}.${
+              labelKey ? `${labelKey}=${String((rec as Record<string, unknown>)[labelKey])}` : i
+            }`,
+            depth + 1,
+          )
+        );
+      }
       const numeric = Object.keys(first).filter((k) => typeof first[k] === "number");
       const xKey = X_KEYS.find((k) => numeric.includes(k));
       const yKey = Y_KEYS.find((k) => numeric.includes(k) && k !== xKey) ??
@@ -71,10 +90,14 @@ export function findSeries(value: unknown, name: string, depth = 0): Series[] {
         name,
         xKey: xKey ?? "index",
         yKey,
+        // JSON writes NaN (e.g. "no successful episode in this group") as null: a gap, not 0
         points: value.map((p, i) => ({
-          x: xKey ? Number((p as Record<string, unknown>)[xKey]) : i,
-          y: Number((p as Record<string, unknown>)[yKey]),
-        })).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)),
+          x: xKey ? (p as Record<string, unknown>)[xKey] : i,
+          y: (p as Record<string, unknown>)[yKey],
+        })).filter((p): p is { x: number; y: number } =>
+          typeof p.x === "number" && Number.isFinite(p.x) && typeof p.y === "number" &&
+          Number.isFinite(p.y)
+        ),
       }];
     }
     return [];
