@@ -390,7 +390,15 @@ export async function train(options: TrainOptions): Promise<TrainReport> {
       `, edge path after ${r.episodesToEdge ?? "—"} episodes` +
       (r.msToEdge !== null ? ` (${(r.msToEdge / 1000).toFixed(1)} s)` : "") +
       `; sampled policy's expected return ${r.sampledReturn.toFixed(2)}`,
-    extra: { batchReturns: r.curve.map((p) => ({ episode: p.episode, value: p.batchReturn })) },
+    extra: {
+      batchReturns: r.curve.map((p) => ({ episode: p.episode, value: p.batchReturn })),
+      episodesToSafe: r.episodesToSafe,
+      episodesToEdge: r.episodesToEdge,
+      msToSafe: r.msToSafe,
+      msToEdge: r.msToEdge,
+      sampledReturn: r.sampledReturn,
+      policy: r.policy,
+    },
   };
 }
 
