@@ -45,7 +45,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * ```ts
  * import { findSeries } from "./series.ts";
  * const s = findSeries({
- *   curve: [{ episode: 1, value: 2 }, { episode: 2, value: null }],
+ *   curve: [{ episode: 0, value: null }, { episode: 1, value: 2 }],
  *   extra: { k: { "3": [5, 6] }, byK: [{ k: 1, curve: [{ samples: 9, rmse: 1 }] }] },
  * }, "");
  * const names = s.map((x) => `${x.name}:${x.xKey}/${x.yKey}:${x.points.length}`).join();
@@ -81,7 +81,10 @@ export function findSeries(value: unknown, name: string, depth = 0): Series[] {
           )
         );
       }
-      const numeric = Object.keys(first).filter((k) => typeof first[k] === "number");
+      // fields that are numbers somewhere (a first point may be null: NaN in the job)
+      const numeric = [
+        ...new Set(value.flatMap((p) => Object.keys(p as Record<string, unknown>))),
+      ].filter((k) => value.some((p) => typeof (p as Record<string, unknown>)[k] === "number"));
       const xKey = X_KEYS.find((k) => numeric.includes(k));
       const yKey = Y_KEYS.find((k) => numeric.includes(k) && k !== xKey) ??
         numeric.find((k) => k !== xKey);
