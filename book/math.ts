@@ -19,7 +19,7 @@ export class MathRenderError extends Error {
    * @param reason KaTeX's message
    */
   constructor(readonly file: string, readonly formula: string, reason: string) {
-    super(`${file}: KaTeX cannot render the formula ${JSON.stringify(formula)}: ${reason}`);
+    super(`${file}: KaTeX cannot render the formula $${formula}$ (${reason})`);
     this.name = "MathRenderError";
   }
 }
@@ -38,7 +38,7 @@ export class MathRenderError extends Error {
  * if (!renderMath("\\gamma^2", false, "x.md").includes('class="katex"')) throw new Error();
  * let message = "";
  * try { renderMath("\\frac{1}{", true, "x.md"); } catch (e) { message = String(e); }
- * if (!message.includes("x.md") || !message.includes("\\\\frac{1}{")) throw new Error(message);
+ * if (!message.includes("x.md") || !message.includes("$\\frac{1}{$")) throw new Error(message);
  * ```
  */
 export function renderMath(tex: string, display: boolean, file: string): string {
