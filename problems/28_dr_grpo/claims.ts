@@ -113,9 +113,20 @@ function expectationA(c: CaseA, kind: YKind): number[] {
  */
 const zeroTol = (scale: number) => ({ abs: 1e-12 * (1 + scale), rel: 0 });
 
+/** The worst margin over every time step t ∈ {0, …, H} (the case's own t first). */
 function marginA(c: CaseA, kind: YKind): number {
   const scale = Math.max(rewardScale(c.mdp), ...c.bTable.map(Math.abs));
-  return Math.min(...expectationA(c, kind).map((x) => closeMargin(x, 0, zeroTol(scale))));
+  const ts = [
+    c.t,
+    ...Array.from({ length: horizon(c.mdp) + 1 }, (_, t) => t).filter((t) => t !== c.t),
+  ];
+  let worst = Infinity;
+  for (const t of ts) {
+    for (const x of expectationA({ ...c, t }, kind)) {
+      worst = Math.min(worst, closeMargin(x, 0, zeroTol(scale)));
+    }
+  }
+  return worst;
 }
 
 const OVER_A = "random acyclic terminal-reward MDPs (1–3 live states, 1–3 actions, 1–3 " +
