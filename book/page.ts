@@ -341,7 +341,10 @@ ${figuresSection(data.figures)}
 ${claimsTable(data.run, data.sources)}
 ${code}
 ${pager}`;
-  return layout(`${entry.number}. ${entry.title}`, nav, entry.href, main);
+  const title = entry.title.startsWith(`Problem ${entry.number}`)
+    ? entry.title
+    : `${entry.number}. ${entry.title}`;
+  return layout(title, nav, entry.href, main);
 }
 
 /**
