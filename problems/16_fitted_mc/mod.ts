@@ -42,7 +42,18 @@ export interface FittedMcConfig {
   rmseBound: number;
 }
 
-/** The defaults: 8,000 episodes (about 69,000 transitions) in 20 rounds of 400. */
+/**
+ * The defaults: 8,000 episodes (about 69,000 transitions) in 20 rounds of 400.
+ *
+ * @example
+ * ```ts
+ * import { FITTED_MC_CONFIG } from "./mod.ts";
+ * // the budget is whole rounds, and 20 rounds of 40 steps plus the final steps make 1,000
+ * const c = FITTED_MC_CONFIG;
+ * if (c.episodes % c.episodesPerRound !== 0) throw new Error();
+ * if ((c.episodes / c.episodesPerRound) * c.stepsPerRound + c.finalSteps !== 1000) throw new Error();
+ * ```
+ */
 export const FITTED_MC_CONFIG: Readonly<FittedMcConfig> = {
   epsilon: 0.1, // falls in on about a quarter of the walks along the cliff: noisy returns
   episodes: 8000,

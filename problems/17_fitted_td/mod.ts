@@ -50,7 +50,18 @@ export interface FittedTdConfig {
   rmseBound: number;
 }
 
-/** The defaults: the budget and network of Problem 16, k ∈ {1, 3, 10}, Q̄ refreshed every 20 steps. */
+/**
+ * The defaults: the budget and network of Problem 16, k ∈ {1, 3, 10}, Q̄ refreshed every 20 steps.
+ *
+ * @example
+ * ```ts
+ * import { FITTED_TD_CONFIG } from "./mod.ts";
+ * // the budget is whole rounds, and 20 rounds of 40 steps plus the final steps make 1,000
+ * const c = FITTED_TD_CONFIG;
+ * if (c.episodes % c.episodesPerRound !== 0) throw new Error();
+ * if ((c.episodes / c.episodesPerRound) * c.stepsPerRound + c.finalSteps !== 1000) throw new Error();
+ * ```
+ */
 export const FITTED_TD_CONFIG: Readonly<FittedTdConfig> = {
   epsilon: 0.1,
   episodes: 8000,
