@@ -361,7 +361,7 @@ function otherColumnsProperty(seed: number, shared: boolean) {
 
 function scoreProperty(seed: number, flipped: boolean) {
   return checkProperty(
-    { seed, over: OVER_THETA, numRuns: 100 },
+    { seed, over: OVER_THETA, numRuns: 100, examples: [{ theta: [[0], [0]], a0: 0, s0: 0 }] },
     arbThetaCase({ minK: 1, maxK: 5, minL: 1, maxL: 4, bound: 5 }),
     ({ theta, a0, s0 }: ThetaCase) => {
       const closed = scoreClosedForm(theta, a0, s0).map((row) =>
