@@ -102,6 +102,10 @@ for (const name of pages.filter((p) => p !== "index.html")) {
     async () => {
       const { page, errors } = await open(name);
       assert.equal(await count(page, ".katex-error"), 0, "KaTeX error nodes");
+      // ids are unique (a README heading must not shadow the book's own sections)
+      const ids = await page.locator("[id]").evaluateAll((els) => els.map((e) => e.id));
+      const dup = ids.filter((id, i) => ids.indexOf(id) !== i);
+      assert.deepEqual([...new Set(dup)], [], "duplicate ids");
       const run = runs.get(number);
       if (!run) {
         // not yet built (or no claims file): it says so, and shows no verdict
@@ -155,17 +159,17 @@ Deno.test("book screenshots of a problem page", opts, async () => {
   const { page, errors } = await open(name);
   await page.screenshot({ path: new URL("problem.png", SHOTS).pathname });
   for (
-    const [id, file] of [["claims", "problem-claims.png"], [
-      "figures",
-      "problem-figures.png",
-    ]] as const
+    const [id, file] of [
+      ["book-claims", "problem-claims.png"],
+      ["book-pictures", "problem-figures.png"],
+    ] as const
   ) {
     const section = page.locator(`section:has(> h2#${id})`);
     if ((await section.count()) > 0) {
       await section.screenshot({ path: new URL(file, SHOTS).pathname });
     }
   }
-  await page.locator("#code").scrollIntoViewIfNeeded();
+  await page.locator("#book-code").scrollIntoViewIfNeeded();
   await page.screenshot({ path: new URL("problem-code.png", SHOTS).pathname });
   assert.deepEqual(errors, []);
   await page.close();

@@ -230,7 +230,7 @@ function claimRow(r: ClaimResult, src: ClaimSources | undefined): string {
  * ```
  */
 export function claimsTable(run: ProblemRun | undefined, sources: Map<string, ClaimSources>) {
-  const head = `<h2 id="claims">Claims, checked in this build</h2>`;
+  const head = `<h2 id="book-claims">Claims, checked in this build</h2>`;
   if (!run) {
     return `<section class="claims">${head}<p class="status-note">This problem is not yet built: no claims have been run.</p></section>`;
   }
@@ -271,7 +271,7 @@ function figuresSection(figures: Figure[]): string {
 ${f.svg ?? `<p class="missing-note">${withCode(f.missing ?? "No data yet.")}</p>`}
 </figure>`
   ).join("\n");
-  return `<section class="figures"><h2 id="figures">Pictures</h2>\n${items}\n</section>`;
+  return `<section class="figures"><h2 id="book-pictures">Pictures</h2>\n${items}\n</section>`;
 }
 
 /**
@@ -316,8 +316,8 @@ export function problemPage(
 <p class="chips">${verdictChips(entry, data.run)}</p>
 ${
     data.code.length > 0
-      ? `<p class="toc"><a href="#claims">claims</a>${
-        data.figures.length ? ` · <a href="#figures">pictures</a>` : ""
+      ? `<p class="toc"><a href="#book-claims">claims</a>${
+        data.figures.length ? ` · <a href="#book-pictures">pictures</a>` : ""
       } · ${data.code.map((c) => `<a href="#${esc(c.file)}">${esc(c.file)}</a>`).join(" · ")}</p>`
       : ""
   }
@@ -330,7 +330,7 @@ ${
       esc(entry.folder)
     }/README.md</code> does not exist yet.</p></article>`;
   const code = data.code.length
-    ? `<section class="code"><h2 id="code">Code</h2>\n${
+    ? `<section class="code"><h2 id="book-code">Code</h2>\n${
       data.code.map((c) => `<h3 id="${esc(c.file)}"><code>${esc(c.file)}</code></h3>\n${c.html}`)
         .join("\n")
     }</section>`
