@@ -7,7 +7,10 @@
  * - per implementation a least-squares fit time ≈ a·L²d + b·Ld² (relative residuals, so
  *   short and long sequences weigh alike) and the measured crossover L = (b/a)·d where the
  *   quadratic part takes over, next to the FLOP-count crossovers of Problem 27,
- * - the ratio of our default layer's time to numpy's.
+ * - the ratio of our default layer's time to numpy's, with its default BLAS threads
+ *   ("numpy") and with one BLAS thread ("numpy1", the like-for-like peer of our one-thread
+ *   wasm layer; on a loaded machine OpenBLAS's threads can spin against other processes and
+ *   the default is then slower than one thread).
  *
  * Writes `out/bench/attention.json` (for plots) and prints a table. Times are the minimum
  * over iterations: the machine is shared, and the minimum is the estimate least disturbed
@@ -244,6 +247,7 @@ if (import.meta.main) {
     "H",
     ...impls.flatMap((i) => [`${i} time`, `${i} GFLOP/s`]),
     "wasm/numpy",
+    "wasm/numpy1",
   ];
   const rows: string[][] = [];
   for (const d of WIDTHS) {
