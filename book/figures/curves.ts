@@ -118,7 +118,10 @@ export function lineChart(
     },
     marks: [
       Plot.line(data, { x: "x", y: "y", z: "label", stroke: "label", strokeWidth: 1.8 }),
-      ...(data.length < 60 ? [Plot.dot(data, { x: "x", y: "y", fill: "label", r: 2.5 })] : []),
+      // dots too while they stay legible: they show the points a gap leaves isolated
+      ...(data.length <= 150 * lines.length
+        ? [Plot.dot(data, { x: "x", y: "y", fill: "label", r: 2 })]
+        : []),
     ],
   });
 }
@@ -180,7 +183,7 @@ export async function curvesFigure(
     }
   });
   const missingAlgos = spec.algorithms.filter((_, i) => reports[i] === null);
-  if (lines.length === 0) {
+  if (lines.every((l) => l.series.points.every((p) => Number.isNaN(p.y)))) {
     return {
       id: spec.id,
       title: spec.title,

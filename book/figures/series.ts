@@ -49,7 +49,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  *   extra: { k: { "3": [5, 6] }, byK: [{ k: 1, curve: [{ samples: 9, rmse: 1 }] }] },
  * }, "");
  * const names = s.map((x) => `${x.name}:${x.xKey}/${x.yKey}:${x.points.length}`).join();
- * if (names !== "curve:episode/value:1,extra.k.3:index/value:2,extra.byK.k=1:samples/rmse:1") {
+ * if (names !== "curve:episode/value:2,extra.k.3:index/value:2,extra.byK.k=1:samples/rmse:1") {
  *   throw new Error(names);
  * }
  * ```
@@ -93,13 +93,15 @@ export function findSeries(value: unknown, name: string, depth = 0): Series[] {
         name,
         xKey: xKey ?? "index",
         yKey,
-        // JSON writes NaN (e.g. "no successful episode in this group") as null: a gap, not 0
-        points: value.map((p, i) => ({
-          x: xKey ? (p as Record<string, unknown>)[xKey] : i,
-          y: (p as Record<string, unknown>)[yKey],
-        })).filter((p): p is { x: number; y: number } =>
+        // JSON writes NaN (e.g. "no successful episode in this group") as null: it stays a
+        // NaN point, which breaks the drawn line (a gap), instead of becoming 0
+        points: value.map((p, i) => {
+          const x = xKey ? (p as Record<string, unknown>)[xKey] : i;
+          const y = (p as Record<string, unknown>)[yKey];
+          return { x, y: y === null ? NaN : y };
+        }).filter((p): p is { x: number; y: number } =>
           typeof p.x === "number" && Number.isFinite(p.x) && typeof p.y === "number" &&
-          Number.isFinite(p.y)
+          !(p.y === Infinity || p.y === -Infinity)
         ),
       }];
     }
