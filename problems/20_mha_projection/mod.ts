@@ -17,6 +17,7 @@ import {
   type Mha2Params,
   type Mha2Shape,
   rowBlock,
+  ShapeError,
 } from "../../shared/attention/mod.ts";
 
 /**
@@ -36,6 +37,7 @@ import {
  * ```
  */
 export function foldOutputProjection(p: Mha1Params, shift = 0): Mha2Params {
+  checkMha1(p);
   const blocks: Matrix[] = [];
   for (let h = 0; h < p.heads; h++) {
     const wvH = columns(p.wv, h * p.dHead, p.dHead); // W_h^V: [dIn, dHead]
@@ -44,6 +46,20 @@ export function foldOutputProjection(p: Mha1Params, shift = 0): Mha2Params {
     blocks.push(matMul(wvH, woH)); // [dIn, dHead] x [dHead, dOut] -> [dIn, dOut]
   }
   return { heads: p.heads, dAttn: p.dAttn, wq: p.wq, wk: p.wk, wv: hconcat(blocks) };
+}
+
+/** Checks that the blocks of an MHA1 fit together, naming the matrix that does not. */
+function checkMha1(p: Mha1Params): void {
+  const hv = p.heads * p.dHead, ha = p.heads * p.dAttn;
+  if (p.wv.cols !== hv) {
+    throw new ShapeError(`MHA1: W^V has ${p.wv.cols} columns, expected H·d_head = ${hv}`);
+  }
+  if (p.wo.rows !== hv) {
+    throw new ShapeError(`MHA1: W^O has ${p.wo.rows} rows, expected H·d_head = ${hv}`);
+  }
+  if (p.wq.cols !== ha || p.wk.cols !== ha) {
+    throw new ShapeError(`MHA1: W^Q, W^K have ${p.wq.cols}, ${p.wk.cols} columns, expected ${ha}`);
+  }
 }
 
 /**
@@ -152,6 +168,10 @@ function absMatrix(m: Matrix): Matrix {
  * ```
  */
 export function equivalenceBound(x: Matrix, p: Mha1Params, unitRoundoff: number): Matrix {
+  checkMha1(p);
+  if (x.cols !== p.wq.rows) {
+    throw new ShapeError(`equivalenceBound: X has ${x.cols} columns, W^Q has ${p.wq.rows} rows`);
+  }
   const L = x.rows, dIn = x.cols;
   const ax = absMatrix(x);
   const weights = attentionWeights(x, p);

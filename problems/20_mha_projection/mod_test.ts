@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { initMha1, mha1Ref, mha2Ref, normalMatrix } from "../../shared/attention/mod.ts";
+import {
+  initMha1,
+  matrix,
+  mha1Ref,
+  mha2Ref,
+  normalMatrix,
+  ShapeError,
+} from "../../shared/attention/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
@@ -45,4 +52,17 @@ Deno.test("20 the counts at d_in = d_out = 512, d_head = 64: MHA2 is smaller onl
   // MHA2 saves parameters exactly when d_head(d_in + d_out) > d_in d_out, e.g. d_head = 512
   assert.ok(parameterDifference({ ...s, dHead: 512 }) < 0);
   assert.equal(parameterDifference({ ...s, dHead: 256 }), 0);
+});
+
+Deno.test("20 blocks that do not fit get a clear error naming the matrix", () => {
+  const p1 = initMha1(new Rng(7), { dIn: 4, dOut: 3, dAttn: 2, dHead: 2, heads: 2 });
+  assert.throws(
+    () => foldOutputProjection({ ...p1, wo: matrix(3, 3) }),
+    (e: unknown) =>
+      e instanceof ShapeError && /W\^O has 3 rows, expected H·d_head = 4/.test(e.message),
+  );
+  assert.throws(
+    () => equivalenceBound(normalMatrix(new Rng(8), 2, 5, 1), p1, 2 ** -24),
+    /X has 5 columns, W\^Q has 4 rows/,
+  );
 });
