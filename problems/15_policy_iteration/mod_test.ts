@@ -63,6 +63,19 @@ Deno.test("15 cross-check: the core's value iteration (γ = 0.9) agrees with pol
   for (let s = 0; s < 48; s++) assert.ok(Math.abs(V[s]! - vi.V[s]!) <= 1e-10, `state ${s}`);
 });
 
+Deno.test("15 cross-check: the core's value iteration (γ = 1, deterministic walk) reaches the same V*", () => {
+  for (const variant of ["handout", "classic"] as const) {
+    const walk = cliffWalk({ variant });
+    const vi = valueIteration(walk, { tolerance: 1e-12 });
+    const { V } = policyIteration(walk, 1);
+    // integer rewards and a deterministic walk: value iteration from 0 becomes exact after
+    // finitely many sweeps, so the two agree to float64 rounding
+    for (let s = 0; s < 48; s++) {
+      assert.ok(Math.abs(V[s]! - vi.V[s]!) <= 1e-9, `${variant} state ${s}`);
+    }
+  }
+});
+
 Deno.test("15 dense and sparse solvers give the same values", () => {
   const walk = cliffWalk({ variant: "classic", slippery: true });
   const actions = properPolicy(walk);
