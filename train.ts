@@ -69,7 +69,9 @@ export class UsageError extends Error {
 }
 
 const USAGE = `usage: deno task train <algorithm> [--seed N] [--budget N]
-algorithms: ${Object.keys(ALGORITHMS).join(", ")}`;
+algorithms: ${Object.keys(ALGORITHMS).join(", ")}
+(policy-iteration is exact: it uses neither the seed nor a budget; for the others the budget
+is in episodes)`;
 
 /**
  * Parses `<algorithm> [--seed N] [--budget N]` (also `--seed=N`).
