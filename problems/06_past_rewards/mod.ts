@@ -3,61 +3,15 @@
  * dynamics that use π_{θ+δ} at time k only, exact expectations of functions of a
  * trajectory prefix under them (by enumeration), their δ-gradients by float64 central
  * differences, and the score-function side E[H(τ) ∇_θ log π_θ(a_k | s_k)] with the
- * closed-form softmax score.
+ * closed-form softmax score (π_θ and its score come from `shared/softmax`).
  *
  * @module
  */
 import { type FiniteMdp, MdpInputError } from "../../shared/mdp/mod.ts";
+import { type Logits, softmaxPolicy, softmaxScore } from "../../shared/softmax/mod.ts";
 import { enumeratePrefixes, type Prefix } from "../../shared/trajectories/mod.ts";
 
-/** Logits θ[s][a] of a tabular softmax policy. */
-export type Logits = readonly (readonly number[])[];
-
-/**
- * The tabular softmax policy π_θ(a | s) = exp θ[s][a] / Σ_b exp θ[s][b] (max-shifted so
- * large logits do not overflow).
- *
- * @param theta logits, one row per state
- * @returns the policy table
- * @throws MdpInputError on a non-finite logit, naming its place
- * @example
- * ```ts
- * import { softmaxPolicy } from "./mod.ts";
- * const pi = softmaxPolicy([[0, Math.log(3)]]);
- * if (Math.abs(pi[0]![1]! - 0.75) > 1e-15) throw new Error();
- * ```
- */
-export function softmaxPolicy(theta: Logits): number[][] {
-  return theta.map((row, s) => {
-    row.forEach((x, a) => {
-      if (!Number.isFinite(x)) throw new MdpInputError(`logit θ[${s}][${a}] = ${x} is not finite`);
-    });
-    const top = Math.max(...row);
-    const w = row.map((x) => Math.exp(x - top));
-    const total = w.reduce((p, q) => p + q, 0);
-    return w.map((x) => x / total);
-  });
-}
-
-/**
- * The softmax score ∇_θ log π_θ(a | s) as a table shaped like θ: entry [s'][b] is
- * 1[s' = s] (1[b = a] − π_θ(b | s)) (only row s is non-zero).
- *
- * @param theta logits
- * @param s the state
- * @param a the action
- * @returns the gradient table
- * @example
- * ```ts
- * import { softmaxScore } from "./mod.ts";
- * const g = softmaxScore([[0, 0], [1, 2]], 0, 1);
- * if (g[0]!.join() !== "-0.5,0.5" || g[1]!.join() !== "0,0") throw new Error();
- * ```
- */
-export function softmaxScore(theta: Logits, s: number, a: number): number[][] {
-  const pi = softmaxPolicy(theta);
-  return theta.map((row, u) => row.map((_, b) => (u === s ? (b === a ? 1 : 0) - pi[s]![b]! : 0)));
-}
+export type { Logits };
 
 /** Adds two tables of the same shape. */
 function addTables(x: Logits, y: Logits): number[][] {
@@ -86,7 +40,8 @@ export interface PerturbedSetting {
  * @param delta the perturbation δ (shaped like θ)
  * @param h a function of the prefix
  * @returns the expectation
- * @throws MdpInputError for bad input (k < 1, horizon < k + 1, shapes)
+ * @throws MdpInputError for bad input (k < 1, horizon < k + 1, shapes); SoftmaxInputError
+ *   for a non-finite logit
  * @example
  * ```ts
  * import { makeMdp } from "../../shared/mdp/mod.ts";
@@ -112,7 +67,7 @@ export function perturbedExpectation(
  * @param delta the perturbation δ (shaped like θ)
  * @param hs functions of the prefix
  * @returns the expectations, in the order of `hs`
- * @throws MdpInputError for bad input
+ * @throws MdpInputError for bad input; SoftmaxInputError for a non-finite logit
  * @example
  * ```ts
  * import { makeMdp } from "../../shared/mdp/mod.ts";

@@ -20,20 +20,19 @@ import {
   defineClaims,
   type Evidence,
 } from "../../shared/testing/mod.ts";
+import { logSumExp, softmax } from "../../shared/softmax/mod.ts";
 import {
   column,
   exactDirectionAtUniform,
   explicitStep,
   logPolicyByDefinition,
   logPolicyByFormula,
-  logSumExp,
   policy,
   policyGradientDirection,
   probabilityChange,
   scoreAutodiff,
   scoreClosedForm,
   scoreFiniteDifference,
-  softmax,
   type Theta,
 } from "./mod.ts";
 

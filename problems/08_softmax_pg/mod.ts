@@ -5,21 +5,19 @@
  * is guaranteed to rise.
  *
  * Conventions: Θ is a k × ℓ table `theta[a][s]` (column s is θ_s, the logits of state s);
- * actions and states are 0-based in code (the handout's action 1 is index 0).
+ * actions and states are 0-based in code (the handout's action 1 is index 0). The vector
+ * softmax μ, log-sum-exp and `SoftmaxInputError` (thrown for malformed Θ, indices out of
+ * range, or mismatched lengths) come from `shared/softmax`.
  *
  * @module
  */
 import { type Fraction, fraction } from "mathjs";
 import { tf } from "../../shared/tf/mod.ts";
 import { autodiffGradient, centralDifference } from "../../shared/gradients/mod.ts";
+import { logSumExp, softmax, SoftmaxInputError } from "../../shared/softmax/mod.ts";
 
 /** A parameter table Θ[a][s] (k actions × ℓ states). */
 export type Theta = readonly (readonly number[])[];
-
-/** Thrown for malformed Θ, indices out of range, or mismatched lengths. */
-export class SoftmaxInputError extends Error {
-  override name = "SoftmaxInputError";
-}
 
 /**
  * Validates Θ (rectangular, finite, at least 1 × 1) and returns (k, ℓ).
@@ -57,42 +55,6 @@ function checkIndex(i: number, n: number, what: string): void {
   if (!Number.isInteger(i) || i < 0 || i >= n) {
     throw new SoftmaxInputError(`${what} ${i} is not in [0, ${n})`);
   }
-}
-
-/**
- * The softmax μ(z)_i = e^{z_i} / Σ_j e^{z_j}, computed with the maximum subtracted (the
- * same quotient, without overflow).
- *
- * @param z logits
- * @returns the probabilities
- * @example
- * ```ts
- * import { softmax } from "./mod.ts";
- * const p = softmax([0, Math.log(3)]);
- * if (Math.abs(p[0]! - 0.25) > 1e-15) throw new Error();
- * ```
- */
-export function softmax(z: readonly number[]): number[] {
-  const m = Math.max(...z);
-  const e = z.map((x) => Math.exp(x - m));
-  const total = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / total);
-}
-
-/**
- * log(1ᵀ e^z), computed as max z + log Σ e^{z − max z}.
- *
- * @param z logits
- * @returns the log-sum-exp
- * @example
- * ```ts
- * import { logSumExp } from "./mod.ts";
- * if (Math.abs(logSumExp([1000, 1000]) - (1000 + Math.log(2))) > 1e-12) throw new Error();
- * ```
- */
-export function logSumExp(z: readonly number[]): number {
-  const m = Math.max(...z);
-  return m + Math.log(z.reduce((a, x) => a + Math.exp(x - m), 0));
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { softmax, SoftmaxInputError } from "../../shared/softmax/mod.ts";
 import { claims } from "./claims.ts";
 import {
   explicitStep,
@@ -9,8 +10,6 @@ import {
   policyGradientDirection,
   probabilityChange,
   scoreAutodiff,
-  softmax,
-  SoftmaxInputError,
 } from "./mod.ts";
 
 registerClaimTests(claims);

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { arbMdp, arbPolicy, type FiniteMdp, makeMdp, type Policy } from "../../shared/mdp/mod.ts";
 import { rewardAt, stateAt } from "../../shared/trajectories/mod.ts";
 import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
-import { softmaxPolicy, softmaxScore } from "../06_past_rewards/mod.ts";
+import { softmaxPolicy, softmaxScore } from "../../shared/softmax/mod.ts";
 import {
   conditionalMeans,
   monteCarloReturn,

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { softmax as sharedSoftmax, SoftmaxInputError } from "../../shared/softmax/mod.ts";
 
 /** Thrown on a malformed matrix, index or tolerance; the message names it. */
 export class BottleneckInputError extends Error {
@@ -49,8 +50,9 @@ export function logits(rows: Rows, v: readonly number[]): number[] {
 }
 
 /**
- * The softmax μ(z)_i = e^{z_i} / Σ_j e^{z_j}, computed after subtracting max z so that no
- * exponential overflows.
+ * The softmax μ(z)_i = e^{z_i} / Σ_j e^{z_j} of `shared/softmax` (max-shifted, so that no
+ * exponential overflows), with its input errors reported as this problem's
+ * {@link BottleneckInputError}.
  *
  * @param z the logits (finite)
  * @returns the probabilities
@@ -64,14 +66,12 @@ export function logits(rows: Rows, v: readonly number[]): number[] {
  * ```
  */
 export function softmax(z: readonly number[]): number[] {
-  if (z.length === 0) throw new BottleneckInputError("softmax of an empty vector");
-  z.forEach((x, i) => {
-    if (!Number.isFinite(x)) throw new BottleneckInputError(`logit ${i} is ${x}, not finite`);
-  });
-  const m = Math.max(...z);
-  const e = z.map((x) => Math.exp(x - m));
-  const total = e.reduce((a, b) => a + b, 0);
-  return e.map((x) => x / total);
+  try {
+    return sharedSoftmax(z);
+  } catch (e) {
+    if (e instanceof SoftmaxInputError) throw new BottleneckInputError(e.message);
+    throw e;
+  }
 }
 
 /**

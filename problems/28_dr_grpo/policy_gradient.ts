@@ -1,7 +1,7 @@
 /**
- * A tabular softmax policy π_θ(a | s) = exp θ[s][a] / Σ_b exp θ[s][b], its score
- * ∇_θ log π_θ(a | s), the exact objective J(θ) = E[r] and its gradient computed three
- * independent ways: tfjs autodiff of an exact backward induction (float32), float64
+ * A tabular softmax policy π_θ(a | s) = exp θ[s][a] / Σ_b exp θ[s][b] and its score
+ * ∇_θ log π_θ(a | s) (from `shared/softmax`, with θ's shape checked against the MDP), the
+ * exact objective J(θ) = E[r] and its gradient computed three independent ways: tfjs autodiff of an exact backward induction (float32), float64
  * central finite differences of the linear-solve evaluation, and (in
  * `group_estimators.ts`) enumeration of trajectories.
  *
@@ -13,11 +13,16 @@ import {
   MdpInputError,
   type Policy,
 } from "../../shared/mdp/mod.ts";
+import {
+  type Logits,
+  softmaxPolicy as tabularSoftmaxPolicy,
+  softmaxScoreFromPolicy,
+} from "../../shared/softmax/mod.ts";
 import { tf } from "../../shared/tf/mod.ts";
 import { horizon, type Trajectory, validateTerminalRewardMdp } from "./terminal_mdp.ts";
 
-/** Logits θ[s][a] of a tabular softmax policy (rows of terminal states are ignored). */
-export type Logits = readonly (readonly number[])[];
+// Logits θ[s][a], one row per state (rows of terminal states are ignored).
+export type { Logits };
 
 /**
  * Checks that θ has one finite logit per state and action.
@@ -52,12 +57,13 @@ export function validateLogits(mdp: FiniteMdp, theta: Logits): void {
 }
 
 /**
- * The tabular softmax policy π_θ(a | s) = exp θ[s][a] / Σ_b exp θ[s][b] (stabilised by
- * subtracting the row maximum). Every action has positive probability.
+ * The tabular softmax policy π_θ(a | s) = exp θ[s][a] / Σ_b exp θ[s][b] of `shared/softmax`,
+ * after checking θ's shape against the MDP. Every action has positive probability.
  *
  * @param mdp the MDP
  * @param theta the logits
  * @returns the policy table
+ * @throws MdpInputError naming the state and action of a bad entry or the wrong shape
  * @example
  * ```ts
  * import { makeMdp } from "../../shared/mdp/mod.ts";
@@ -69,12 +75,7 @@ export function validateLogits(mdp: FiniteMdp, theta: Logits): void {
  */
 export function softmaxPolicy(mdp: FiniteMdp, theta: Logits): number[][] {
   validateLogits(mdp, theta);
-  return theta.map((row) => {
-    const m = Math.max(...row);
-    const e = row.map((x) => Math.exp(x - m));
-    const z = e.reduce((u, v) => u + v, 0);
-    return e.map((x) => x / z);
-  });
+  return tabularSoftmaxPolicy(theta);
 }
 
 /**
@@ -96,9 +97,8 @@ export function softmaxPolicy(mdp: FiniteMdp, theta: Logits): number[][] {
  * ```
  */
 export function stepScore(pi: Policy, traj: Trajectory, t: number): number[][] {
-  const g = pi.map((row) => row.map(() => 0));
-  if (t < traj.states.length) addStepScore(g, pi, traj.states[t]!, traj.actions[t]!, 1);
-  return g;
+  if (t >= traj.states.length) return pi.map((row) => row.map(() => 0));
+  return softmaxScoreFromPolicy(pi, traj.states[t]!, traj.actions[t]!);
 }
 
 /**
@@ -118,15 +118,11 @@ export function stepScore(pi: Policy, traj: Trajectory, t: number): number[][] {
  */
 export function trajectoryScore(pi: Policy, traj: Trajectory): number[][] {
   const g = pi.map((row) => row.map(() => 0));
-  traj.states.forEach((s, t) => addStepScore(g, pi, s, traj.actions[t]!, 1));
+  traj.states.forEach((_, t) => {
+    const step = stepScore(pi, traj, t);
+    g.forEach((row, s) => row.forEach((_, a) => (row[a]! += step[s]![a]!)));
+  });
   return g;
-}
-
-/** g[s] += w · (e_a − π(· | s)): the softmax score ∂ log π(a|s) / ∂θ[s][·], scaled by w. */
-function addStepScore(g: number[][], pi: Policy, s: number, a: number, w: number): void {
-  const row = g[s]!;
-  const p = pi[s]!;
-  for (let b = 0; b < row.length; b++) row[b]! += w * ((b === a ? 1 : 0) - p[b]!);
 }
 
 /**
