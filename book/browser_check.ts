@@ -34,7 +34,9 @@ interface VerifyFile {
 }
 
 const pages: string[] = [];
-for (const e of Deno.readDirSync(OUT)) if (e.isFile && e.name.endsWith(".html")) pages.push(e.name);
+for (const e of Deno.readDirSync(OUT)) {
+  if (e.isFile && /^(\d\d_[a-z0-9_]+|index)\.html$/.test(e.name)) pages.push(e.name);
+}
 pages.sort();
 assert.ok(pages.includes("index.html"), "out/book/index.html is missing: run `deno task book`");
 const verify = JSON.parse(Deno.readTextFileSync(new URL("verify.json", OUT))) as VerifyFile;
