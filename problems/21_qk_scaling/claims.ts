@@ -26,9 +26,9 @@ const MC_DX = [1, 2, 4];
 const MC_DK = 4;
 /**
  * Draws per d_X for the logits. The band half-width is r = σ·√(280/n) (k = 35 groups, see
- * median_of_means.ts); the largest σ² of A_00² over d_X ∈ {1, 2, 4} at d_K = 4 is 463.5
- * (d_X = 1), and n = 230 000 makes r ≤ 0.4·(2/d_X) for each d_X (r = 0.75, 0.36, 0.20 versus
- * gaps 2, 1, 0.5), so a band around (d_X + 2)/d_X cannot contain 1.
+ * the median of means of shared/stats); the largest σ² of A_00² over d_X ∈ {1, 2, 4} at
+ * d_K = 4 is 463.5 (d_X = 1), and n = 230 000 makes r ≤ 0.4·(2/d_X) for each d_X (r = 0.75,
+ * 0.36, 0.20 versus gaps 2, 1, 0.5), so a band around (d_X + 2)/d_X cannot contain 1.
  */
 const N_LOGITS = 230_000;
 /** Draws per d_X for the entries: r ≤ 0.22 for every entry statistic at d_X ≥ 1. */

@@ -4,11 +4,10 @@
  *
  * - exactly ({@link exactProductMoment}, {@link exactLogitMoment}): every entry expanded
  *   into Gaussian monomials and their expectations summed in rational arithmetic;
- * - by Monte Carlo ({@link bandsFor}) with a median-of-means band
- *   ({@link medianOfMeans}) at a stated false-alarm probability.
+ * - by Monte Carlo ({@link bandsFor}) with a median-of-means band (`meanBand` of
+ *   `shared/stats`) at a stated false-alarm probability.
  *
  * @module
  */
 export * from "./exact_moments.ts";
 export * from "./monte_carlo.ts";
-export * from "./median_of_means.ts";

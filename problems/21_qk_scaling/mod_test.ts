@@ -3,16 +3,12 @@ import { fraction } from "mathjs";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
 import {
-  BandInputError,
   type Entry,
   ENTRY_STATISTICS,
   exactLogitMoment,
   exactProductMoment,
-  groupsFor,
   lecunModel,
   LOGIT_STATISTICS,
-  medianOfMeans,
-  momHalfWidth,
   sampleStatistics,
   type Statistic,
 } from "./mod.ts";
@@ -79,20 +75,6 @@ Deno.test("21a with N(0, 1) weights the exact variance of Q_ℓj is d_X", () => 
     const q = e("Q", 1, 0);
     assert.equal(exactProductMoment([q, q], model).toFraction(), String(dX));
   }
-});
-
-Deno.test("21 median of means: 35 groups at δ = 1e-6, and a clear error for bad requests", () => {
-  assert.equal(groupsFor(1e-6), 35);
-  assert.equal(groupsFor(0.5) % 2, 1);
-  const refuses = (f: () => unknown, re: RegExp) =>
-    assert.throws(f, (err: unknown) => err instanceof BandInputError && re.test(err.message));
-  refuses(() => groupsFor(0), /δ = 0 is not in \(0, 1\)/);
-  refuses(() => momHalfWidth(1, 10, 1e-6), /n = 10 values cannot fill 35 groups/);
-  refuses(() => momHalfWidth(NaN, 100, 1e-6), /variance bound NaN/);
-  // the median ignores a few wild groups: 3 outlier groups of 35 leave it unchanged
-  const v = new Float64Array(350).fill(1);
-  for (let i = 0; i < 30; i++) v[i] = 1e9;
-  assert.equal(medianOfMeans(v, 1, 1e-6).estimate, 1);
 });
 
 Deno.test("21 the sampler refuses sizes it cannot use, naming them", () => {

@@ -6,7 +6,7 @@
  * @module
  */
 import { Rng } from "../../shared/random/mod.ts";
-import { type MeanBand, medianOfMeans } from "./median_of_means.ts";
+import { type MeanBand, meanBand } from "../../shared/stats/mod.ts";
 
 /** What is sampled: sizes, and the two deliberate deviations the negative controls use. */
 export interface SamplerConfig {
@@ -191,6 +191,10 @@ export function bandsFor(
   return stats.map((st, t) => ({
     name: st.name,
     claimed: st.mean(config.dX, config.dK),
-    ...medianOfMeans(values[t]!, st.variance(config.dX, config.dK), delta),
+    ...meanBand(
+      values[t]!,
+      { kind: "median-of-means", sigma: Math.sqrt(st.variance(config.dX, config.dK)) },
+      delta,
+    ),
   }));
 }

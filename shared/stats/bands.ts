@@ -9,10 +9,12 @@
  *   with V_N the unbiased sample variance. Much tighter than Hoeffding when the variance is
  *   small compared with the range.
  * - **Median of means** (unbounded samples with a known bound σ on the standard
- *   deviation): K = ⌈8 ln(1/δ)⌉ groups of size m = ⌊N/K⌋; by Chebyshev each group mean is
- *   further than 2σ/√m from μ with probability ≤ 1/4, and by Hoeffding on the count of
- *   such groups, more than half of them are with probability ≤ exp(−K/8) ≤ δ; otherwise
- *   the median is within t = 2σ/√m.
+ *   deviation): K groups of size m = ⌊N/K⌋; by Chebyshev each group mean is at distance
+ *   t = σ/√(m p) or more from μ with probability ≤ p = 1/8. The group means are
+ *   independent, and the median is that far only if at least K/2 of them are, which by
+ *   Chernoff's bound for a Binomial(K, p) has probability ≤ exp(−K·kl(½‖p)), with
+ *   kl(½‖p) = −½ ln(4p(1 − p)) = 0.4133 at p = 1/8. So K = ⌈ln(1/δ)/0.4133⌉ (made odd)
+ *   groups give false-alarm ≤ δ: K = 35 and t = σ√(8·35/N) at δ = 1e-6.
  *
  * @module
  */
@@ -99,20 +101,27 @@ export function empiricalBernsteinHalfWidth(
     (7 * (range.hi - range.lo) * log) / (3 * (n - 1));
 }
 
+/** The Chebyshev miss probability p allowed per group in median of means. */
+const GROUP_MISS = 1 / 8;
+
 /**
- * Number of groups for median of means at false-alarm probability δ: ⌈8 ln(1/δ)⌉.
+ * Number of groups for median of means at false-alarm probability δ: the smallest odd K
+ * with exp(−K·kl(½‖1/8)) ≤ δ, where kl(½‖p) = −½ ln(4p(1 − p)).
  *
  * @param falseAlarm δ ∈ (0, 1)
  * @returns K
  * @example
  * ```ts
  * import { medianOfMeansGroups } from "./bands.ts";
- * if (medianOfMeansGroups(1e-6) !== 111) throw new Error();
+ * if (medianOfMeansGroups(1e-6) !== 35) throw new Error();
  * ```
  */
 export function medianOfMeansGroups(falseAlarm: number): number {
   checkDelta(falseAlarm);
-  return Math.ceil(8 * Math.log(1 / falseAlarm));
+  // the Chernoff exponent of P(Binomial(K, p) ≥ K/2): kl(½‖p) = −½ ln(4p(1 − p))
+  const kl = -0.5 * Math.log(4 * GROUP_MISS * (1 - GROUP_MISS));
+  const k = Math.ceil(Math.log(1 / falseAlarm) / kl);
+  return k % 2 === 1 ? k : k + 1;
 }
 
 /**
@@ -165,10 +174,11 @@ export function meanBand(
     const median = k % 2 === 1 ? means[(k - 1) / 2]! : (means[k / 2 - 1]! + means[k / 2]!) / 2;
     return {
       estimate: median,
-      halfWidth: (2 * method.sigma) / Math.sqrt(m),
+      // Chebyshev: P(|group mean − μ| ≥ t) ≤ σ²/(m t²) = p at t = σ/√(m p)
+      halfWidth: method.sigma / Math.sqrt(m * GROUP_MISS),
       n: s.n,
       falseAlarm,
-      method: `median of ${k} means of ${m} samples (Chebyshev + Hoeffding, σ ≤ ${method.sigma})`,
+      method: `median of ${k} means of ${m} samples (Chebyshev + Chernoff, σ ≤ ${method.sigma})`,
     };
   }
   checkRange(method);

@@ -40,7 +40,7 @@ Deno.test("stats bad input gets a clear error", () => {
   );
   assert.throws(
     () => meanBand([0, 1], { kind: "median-of-means", sigma: 1 }),
-    /needs at least 111 samples/,
+    /needs at least 35 samples/,
   );
 });
 
@@ -54,8 +54,16 @@ Deno.test("stats empirical Bernstein shrinks to its range term for a constant sa
   assert.ok(Math.abs(t - (7 * 3 * Math.log(4e6)) / 300) < 1e-15);
 });
 
-Deno.test("stats median of means uses ⌈8 ln(1/δ)⌉ groups and estimates a heavy-tailed mean", () => {
-  assert.equal(medianOfMeansGroups(1e-6), 111);
+Deno.test("stats median of means uses the smallest odd K with exp(−K·kl(½‖1/8)) ≤ δ and estimates a heavy-tailed mean", () => {
+  assert.equal(medianOfMeansGroups(1e-6), 35); // ln(1e6)/0.4133 = 33.4 -> 34 -> odd 35
+  assert.equal(medianOfMeansGroups(0.5) % 2, 1);
+  assert.throws(() => medianOfMeansGroups(0), /false-alarm probability must be in \(0, 1\)/);
+  // 35 groups of 10: t = σ/√(10/8); three wild groups of 35 leave the median unchanged
+  const wild = new Float64Array(350).fill(1);
+  for (let i = 0; i < 30; i++) wild[i] = 1e9;
+  const b = meanBand(wild, { kind: "median-of-means", sigma: 1 });
+  assert.equal(b.estimate, 1);
+  assert.equal(b.halfWidth, 1 / Math.sqrt(10 / 8));
   // exponential(1) samples: mean 1, σ = 1, unbounded
   const rng = new Rng(7);
   const xs = Array.from({ length: 50_000 }, () => -Math.log(1 - rng.uniform()));
