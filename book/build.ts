@@ -160,7 +160,7 @@ async function build(onlyText: string | undefined): Promise<number> {
   const suiteMs = performance.now() - verifyStart;
 
   // 3. sources, anchors and figures per page
-  const ctx = figureContext(ROOT);
+  const ctx = figureContext(ROOT, { trainMissing: true, log });
   for (const p of pages) {
     const run = runs.get(p.entry.number);
     p.run = run;

@@ -3,7 +3,7 @@
  * samples accumulate, for fitted Monte Carlo (16) and for fitted k-step TD with each k (17).
  *
  * Data: `out/train/mc.json` and `out/train/td.json`, written by `deno task train mc` and
- * `deno task train td` (training takes too long to repeat while building the book).
+ * `deno task train td` (the book runs a missing job itself, once, and keeps its output).
  *
  * @module
  */

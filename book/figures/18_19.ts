@@ -3,7 +3,7 @@
  * gradient (18) and of GRPO against Dr. GRPO (19), and the greedy policy each learned.
  *
  * Data: `out/train/pg.json`, `out/train/grpo.json`, `out/train/dr-grpo.json`, written by
- * `deno task train pg|grpo|dr-grpo` (training takes too long to repeat in the book build).
+ * `deno task train pg|grpo|dr-grpo` (the book runs a missing job itself, once, and keeps its output).
  *
  * @module
  */
