@@ -54,83 +54,93 @@ async function runTf(label: string, fn: () => tf.Tensor2D): Promise<Matrix> {
 }
 
 const BACKENDS: CpuBackend[] = ["wasm", "cpu"];
+
+/** Runs fn on a backend and returns to the default (wasm) even if fn fails. */
+async function onBackend(backend: CpuBackend, fn: () => Promise<void>): Promise<void> {
+  await useBackend(backend);
+  try {
+    await fn();
+  } finally {
+    await useBackend("wasm");
+  }
+}
 const rng = (label: string) => new Rng(seedFor(`attention/${label}`));
 
 for (const backend of BACKENDS) {
   Deno.test(`attention (${backend}) scaled dot-product attention matches the float64 reference, with and without the causal mask`, async () => {
-    await useBackend(backend);
-    const r = rng("sdpa");
-    for (const [L, dA, dV] of [[1, 1, 1], [5, 3, 4], [17, 8, 6]] as const) {
-      const q = normalMatrix(r, L, dA, 2), k = normalMatrix(r, L, dA, 2);
-      const v = normalMatrix(r, L, dV, 1);
-      for (const causal of [false, true]) {
-        const expected = attentionRef(q, k, v, { causal });
-        const got = await runTf("sdpa", () => {
-          const [qt, kt, vt] = [q, k, v].map(tensorFromMatrix) as [
-            tf.Tensor2D,
-            tf.Tensor2D,
-            tf.Tensor2D,
-          ];
-          const y = scaledDotProductAttention(qt, kt, vt, { causal });
-          tf.dispose([qt, kt, vt]);
-          return y;
-        });
-        assertAllClose(
-          got.data,
-          expected.data,
-          scaledTol(expected),
-          `sdpa L=${L} causal=${causal}`,
-        );
+    await onBackend(backend, async () => {
+      const r = rng("sdpa");
+      for (const [L, dA, dV] of [[1, 1, 1], [5, 3, 4], [17, 8, 6]] as const) {
+        const q = normalMatrix(r, L, dA, 2), k = normalMatrix(r, L, dA, 2);
+        const v = normalMatrix(r, L, dV, 1);
+        for (const causal of [false, true]) {
+          const expected = attentionRef(q, k, v, { causal });
+          const got = await runTf("sdpa", () => {
+            const [qt, kt, vt] = [q, k, v].map(tensorFromMatrix) as [
+              tf.Tensor2D,
+              tf.Tensor2D,
+              tf.Tensor2D,
+            ];
+            const y = scaledDotProductAttention(qt, kt, vt, { causal });
+            tf.dispose([qt, kt, vt]);
+            return y;
+          });
+          assertAllClose(
+            got.data,
+            expected.data,
+            scaledTol(expected),
+            `sdpa L=${L} causal=${causal}`,
+          );
+        }
       }
-    }
-    await useBackend("wasm");
+    });
   });
 
   Deno.test(`attention (${backend}) MHA1, MHA2, the Pre-LN layer and the encoder match the float64 reference`, async () => {
-    await useBackend(backend);
-    const r = rng("layers");
-    const x = normalMatrix(r, 7, 12, 1);
-    const p1 = initMha1(r, { dIn: 12, dOut: 5, dAttn: 3, dHead: 4, heads: 3 });
-    const p2 = initMha2(r, { dIn: 12, dOut: 5, dAttn: 3, heads: 3 });
-    const layer = initLayer(r, { d: 12, heads: 3, norm: "random" });
-    for (const causal of [false, true]) {
-      const cases: [string, Matrix, () => tf.Tensor2D][] = [
-        [
-          "mha1",
-          mha1Ref(x, p1, { causal }),
-          () => withTensors(x, p1, (xt, p) => mha1(xt, p, { causal })),
-        ],
-        [
-          "mha2",
-          mha2Ref(x, p2, { causal }),
-          () => withTensors(x, p2, (xt, p) => mha2(xt, p, { causal })),
-        ],
-        [
-          "layer",
-          preLnLayerRef(x, layer, { causal }),
-          () => withTensors(x, layer, (xt, p) => preLnLayer(xt, p, { causal })),
-        ],
-      ];
-      for (const [name, expected, run] of cases) {
-        const got = await runTf(name, run);
-        assertAllClose(got.data, expected.data, scaledTol(expected), `${name} causal=${causal}`);
+    await onBackend(backend, async () => {
+      const r = rng("layers");
+      const x = normalMatrix(r, 7, 12, 1);
+      const p1 = initMha1(r, { dIn: 12, dOut: 5, dAttn: 3, dHead: 4, heads: 3 });
+      const p2 = initMha2(r, { dIn: 12, dOut: 5, dAttn: 3, heads: 3 });
+      const layer = initLayer(r, { d: 12, heads: 3, norm: "random" });
+      for (const causal of [false, true]) {
+        const cases: [string, Matrix, () => tf.Tensor2D][] = [
+          [
+            "mha1",
+            mha1Ref(x, p1, { causal }),
+            () => withTensors(x, p1, (xt, p) => mha1(xt, p, { causal })),
+          ],
+          [
+            "mha2",
+            mha2Ref(x, p2, { causal }),
+            () => withTensors(x, p2, (xt, p) => mha2(xt, p, { causal })),
+          ],
+          [
+            "layer",
+            preLnLayerRef(x, layer, { causal }),
+            () => withTensors(x, layer, (xt, p) => preLnLayer(xt, p, { causal })),
+          ],
+        ];
+        for (const [name, expected, run] of cases) {
+          const got = await runTf(name, run);
+          assertAllClose(got.data, expected.data, scaledTol(expected), `${name} causal=${causal}`);
+        }
       }
-    }
-    for (const positional of ["none", "learned", "sinusoidal"] as const) {
-      const enc = initEncoder(r, {
-        vocab: 6,
-        d: 8,
-        heads: 2,
-        depth: 2,
-        positional,
-        norm: "random",
-      });
-      const u = oneHot([0, 5, 2, 2, 1], 6);
-      const expected = encoderRef(u, enc);
-      const got = await runTf("encoder", () => withTensors(u, enc, (ut, p) => encoder(ut, p)));
-      assertAllClose(got.data, expected.data, scaledTol(expected), `encoder ${positional}`);
-    }
-    await useBackend("wasm");
+      for (const positional of ["none", "learned", "sinusoidal"] as const) {
+        const enc = initEncoder(r, {
+          vocab: 6,
+          d: 8,
+          heads: 2,
+          depth: 2,
+          positional,
+          norm: "random",
+        });
+        const u = oneHot([0, 5, 2, 2, 1], 6);
+        const expected = encoderRef(u, enc);
+        const got = await runTf("encoder", () => withTensors(u, enc, (ut, p) => encoder(ut, p)));
+        assertAllClose(got.data, expected.data, scaledTol(expected), `encoder ${positional}`);
+      }
+    });
   });
 }
 
