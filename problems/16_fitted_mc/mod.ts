@@ -12,32 +12,19 @@
 import type { Episode, TrainOptions, TrainReport } from "../../shared/cliff/mod.ts";
 import {
   type ErrorPoint,
-  evaluationSetting,
+  type FittedLearner,
   type FittedResult,
-  QNet,
-  QNetInputError,
-  qRmse,
-  sampleExploringStarts,
+  type FittedRunConfig,
+  runFittedEvaluation,
 } from "../../shared/qnet/mod.ts";
-import { Rng } from "../../shared/random/mod.ts";
 import { tf } from "../../shared/tf/mod.ts";
 
-/** The hyperparameters of fitted Monte Carlo evaluation (all in one place). */
-export interface FittedMcConfig {
-  /** ε of the evaluated ε-greedy edge policy. */
-  epsilon: number;
-  /** The sample budget: episodes in total (each with an exploring start). */
-  episodes: number;
-  /** Episodes sampled per round. */
-  episodesPerRound: number;
-  /** Adam steps per round (on the whole data so far). */
-  stepsPerRound: number;
-  /** Extra Adam steps after the last round, so the fit converges on the final data. */
-  finalSteps: number;
-  /** Adam's learning rate. */
-  learningRate: number;
-  /** Hidden widths of the Q-network. */
-  hidden: readonly number[];
+/**
+ * The hyperparameters of fitted Monte Carlo evaluation (all in one place): the round
+ * structure of `shared/qnet` (ε, episode budget, episodes and Adam steps per round, final
+ * steps, learning rate, hidden widths) and the accuracy bound.
+ */
+export interface FittedMcConfig extends FittedRunConfig {
   /** The accuracy bound: RMSE against Q^π over all non-terminal pairs. */
   rmseBound: number;
 }
@@ -128,82 +115,47 @@ export function monteCarloReturns(episode: Pick<Episode, "rewards">, gamma: numb
  */
 export function fittedMonteCarlo(options: FittedMcOptions): FittedResult {
   const cfg: FittedMcConfig = { ...FITTED_MC_CONFIG, ...options.config };
-  if (!(Number.isInteger(cfg.episodes) && cfg.episodes > 0)) {
-    throw new QNetInputError(`episodes must be a positive integer, got ${cfg.episodes}`);
-  }
-  if (!(Number.isInteger(cfg.episodesPerRound) && cfg.episodesPerRound > 0)) {
-    throw new QNetInputError(
-      `episodesPerRound must be a positive integer, got ${cfg.episodesPerRound}`,
-    );
-  }
-  const start = performance.now();
-  const setting = evaluationSetting(cfg.epsilon);
-  const { walk } = setting;
-  const A = walk.nActions;
-  const P = walk.nStates * A; // pairs, flat index s · |A| + a
-  const rng = new Rng(options.seed);
-  const net = new QNet({
-    nStates: walk.nStates,
-    nActions: A,
-    seed: options.seed,
-    hidden: cfg.hidden,
-    outputScale: walk.rewardBound, // Q in units of the reward scale 100
-  });
-  const optimizer = tf.train.adam(cfg.learningRate);
-  // sufficient statistics of the regression data: n(s, a) and Σ targets per pair
-  const count = new Float64Array(P);
-  const sum = new Float64Array(P);
-  const curve: ErrorPoint[] = [];
-  let episodes = 0;
+  return runFittedEvaluation(
+    cfg,
+    options,
+    ({ walk }) => returnLearner(walk.nStates, walk.nActions, walk.gamma, options.target),
+  );
+}
+
+/**
+ * The regression data of fitted Monte Carlo as sufficient statistics: per pair p = (s, a)
+ * the count n(p) and the sum of its targets, so each Adam step fits the mean target ȳ(p)
+ * with weight n(p).
+ */
+function returnLearner(
+  nStates: number,
+  nActions: number,
+  gamma: number,
+  target: McTarget = "return",
+): FittedLearner {
+  const count = new Float64Array(nStates * nActions); // pairs, flat index s · |A| + a
+  const sum = new Float64Array(nStates * nActions);
   let samples = 0;
-  let truncated = 0;
-  try {
-    while (episodes < cfg.episodes) {
-      const batch = Math.min(cfg.episodesPerRound, cfg.episodes - episodes);
-      for (const ep of sampleExploringStarts(setting, rng, batch)) {
-        episodes++;
-        if (ep.truncated) {
-          truncated++;
-          continue;
-        }
-        const G = options.target === "one-step-reward"
-          ? ep.rewards
-          : monteCarloReturns(ep, walk.gamma);
-        ep.states.forEach((s, t) => {
-          const p = s * A + ep.actions[t]!;
-          count[p]! += 1;
-          sum[p]! += G[t]!;
-          samples++;
-        });
-      }
+  return {
+    get samples() {
+      return samples;
+    },
+    add(ep) {
+      const G = target === "one-step-reward" ? ep.rewards : monteCarloReturns(ep, gamma);
+      ep.states.forEach((s, t) => {
+        const p = s * nActions + ep.actions[t]!;
+        count[p]! += 1;
+        sum[p]! += G[t]!;
+        samples++;
+      });
+    },
+    fit(net, optimizer, steps) {
       // the regression table: mean target ȳ(s, a) with weight n(s, a)
       const targets = Float32Array.from(sum, (x, p) => (count[p]! > 0 ? x / count[p]! : 0));
       const weights = Float32Array.from(count);
-      const steps = cfg.stepsPerRound + (episodes >= cfg.episodes ? cfg.finalSteps : 0);
       for (let i = 0; i < steps; i++) net.fitTable(optimizer, targets, weights);
-      const point = {
-        episodes,
-        samples,
-        rmse: qRmse(setting, net.table()),
-        ms: performance.now() - start,
-      };
-      curve.push(point);
-      options.onRound?.(point);
-    }
-    const table = net.table();
-    return {
-      table,
-      rmse: qRmse(setting, table),
-      curve,
-      episodes,
-      samples,
-      truncated,
-      ms: performance.now() - start,
-    };
-  } finally {
-    net.dispose();
-    optimizer.dispose();
-  }
+    },
+  };
 }
 
 /**

@@ -16,34 +16,22 @@
 import type { Episode, TrainOptions, TrainReport } from "../../shared/cliff/mod.ts";
 import {
   type ErrorPoint,
-  evaluationSetting,
   type FittedResult,
-  QNet,
+  type FittedRunConfig,
   QNetInputError,
-  qRmse,
-  sampleExploringStarts,
+  runFittedEvaluation,
 } from "../../shared/qnet/mod.ts";
-import { Rng } from "../../shared/random/mod.ts";
 import { tf } from "../../shared/tf/mod.ts";
 
-/** The hyperparameters of fitted k-step TD evaluation (all in one place). */
-export interface FittedTdConfig {
-  /** ε of the evaluated ε-greedy edge policy. */
-  epsilon: number;
-  /** The sample budget: episodes in total (each with an exploring start). */
-  episodes: number;
-  /** Episodes sampled per round. */
-  episodesPerRound: number;
-  /** Adam steps per round (on the whole data so far). */
-  stepsPerRound: number;
-  /** Extra Adam steps after the last round. */
-  finalSteps: number;
-  /** Adam's learning rate. */
-  learningRate: number;
+/**
+ * The hyperparameters of fitted k-step TD evaluation (all in one place): the round structure
+ * of `shared/qnet` (ε, episode budget, episodes and Adam steps per round, final steps,
+ * learning rate, hidden widths), the target network's refresh period, the k checked and the
+ * accuracy bound.
+ */
+export interface FittedTdConfig extends FittedRunConfig {
   /** The target network Q̄ is refreshed from Q_φ every this many Adam steps. */
   targetEvery: number;
-  /** Hidden widths of the Q-network. */
-  hidden: readonly number[];
   /** The step counts k checked and recorded. */
   ks: readonly number[];
   /** The accuracy bound: RMSE against Q^π over all non-terminal pairs. */
@@ -261,74 +249,37 @@ export interface FittedTdOptions {
  */
 export function fittedKStepTd(options: FittedTdOptions): FittedResult {
   const cfg: FittedTdConfig = { ...FITTED_TD_CONFIG, ...options.config };
-  for (const key of ["episodes", "episodesPerRound", "targetEvery"] as const) {
-    if (!(Number.isInteger(cfg[key]) && cfg[key] > 0)) {
-      throw new QNetInputError(`${key} must be a positive integer, got ${cfg[key]}`);
+  return runFittedEvaluation(cfg, options, ({ walk }, initialNet) => {
+    if (!(Number.isInteger(cfg.targetEvery) && cfg.targetEvery > 0)) {
+      throw new QNetInputError(`targetEvery must be a positive integer, got ${cfg.targetEvery}`);
     }
-  }
-  const start = performance.now();
-  const setting = evaluationSetting(cfg.epsilon);
-  const { walk } = setting;
-  const A = walk.nActions;
-  const data = new KStepData(walk.nStates, A, options.k, walk.gamma, options.bootstrap ?? true);
-  const rng = new Rng(options.seed);
-  const net = new QNet({
-    nStates: walk.nStates,
-    nActions: A,
-    seed: options.seed,
-    hidden: cfg.hidden,
-    outputScale: walk.rewardBound,
-  });
-  const optimizer = tf.train.adam(cfg.learningRate);
-  const curve: ErrorPoint[] = [];
-  let episodes = 0;
-  let truncated = 0;
-  let step = 0;
-  let qbar = net.table(); // the target network Q̄ (a frozen copy of Q_φ, as its table)
-  try {
-    while (episodes < cfg.episodes) {
-      const batch = Math.min(cfg.episodesPerRound, cfg.episodes - episodes);
-      for (const ep of sampleExploringStarts(setting, rng, batch)) {
-        episodes++;
-        if (ep.truncated) {
-          truncated++; // no action at the cut, so no bootstrap: left out
-          continue;
-        }
-        data.add(ep);
-      }
-      const weights = data.weights();
-      let targets = data.targets(qbar);
-      const steps = cfg.stepsPerRound + (episodes >= cfg.episodes ? cfg.finalSteps : 0);
-      for (let i = 0; i < steps; i++, step++) {
-        if (step > 0 && step % cfg.targetEvery === 0) {
-          qbar = net.table(); // refresh the target network
-          targets = data.targets(qbar);
-        }
-        net.fitTable(optimizer, targets, weights);
-      }
-      const point = {
-        episodes,
-        samples: data.samples,
-        rmse: qRmse(setting, net.table()),
-        ms: performance.now() - start,
-      };
-      curve.push(point);
-      options.onRound?.(point);
-    }
-    const table = net.table();
+    const data = new KStepData(
+      walk.nStates,
+      walk.nActions,
+      options.k,
+      walk.gamma,
+      options.bootstrap ?? true,
+    );
+    let step = 0;
+    let qbar = initialNet.table(); // the target network Q̄ (a frozen copy of Q_φ, as its table)
     return {
-      table,
-      rmse: qRmse(setting, table),
-      curve,
-      episodes,
-      samples: data.samples,
-      truncated,
-      ms: performance.now() - start,
+      get samples() {
+        return data.samples;
+      },
+      add: (ep) => data.add(ep),
+      fit(net, optimizer, steps) {
+        const weights = data.weights();
+        let targets = data.targets(qbar);
+        for (let i = 0; i < steps; i++, step++) {
+          if (step > 0 && step % cfg.targetEvery === 0) {
+            qbar = net.table(); // refresh the target network
+            targets = data.targets(qbar);
+          }
+          net.fitTable(optimizer, targets, weights);
+        }
+      },
     };
-  } finally {
-    net.dispose();
-    optimizer.dispose();
-  }
+  });
 }
 
 /** The error curve of one k. */

@@ -1,9 +1,10 @@
 /**
- * The Q-network shared by the fitted evaluation problems (16 and 17), and their common
- * setting on the Cliff Walk: the evaluated policy, its exact Q^π, exploring-start episodes
- * and the error measure.
+ * The Q-network shared by the fitted evaluation problems (16 and 17), their common
+ * setting on the Cliff Walk (the evaluated policy, its exact Q^π, exploring-start episodes
+ * and the error measure) and their common round structure, {@link runFittedEvaluation}.
  *
  * @module
  */
 export * from "./network.ts";
 export * from "./setting.ts";
+export * from "./fitted_run.ts";
