@@ -76,74 +76,58 @@ const OVER_A =
 const OVER_B = "ε ∈ (0, 1) on a 1/100 grid, ℓ ∈ [0, 3] incl. ℓ = 1 ± ε exactly, A ∈ [−20, 0)";
 const OVER_C = "ε ∈ (0, 1), ℓ ∈ [0.005, 2.995] at least 0.005 from 1 ± ε, A ∈ [−20, 20] incl. 0";
 
+/**
+ * 14a and 14b: the surrogate by its definition, combining ℓA and clip(ℓ)A with `combine`
+ * (min; max in the controls), equals the closed form exactly for every case with the given
+ * sign of A. `example` pins a case a false variant must fail on.
+ */
+function closedFormProperty(
+  seed: number,
+  sign: "nonnegative" | "negative",
+  combine: (x: number, y: number) => number,
+  example?: Case,
+) {
+  return checkProperty(
+    {
+      seed,
+      over: sign === "nonnegative" ? OVER_A : OVER_B,
+      numRuns: 1000,
+      examples: example ? [example] : undefined,
+    },
+    cases(sign),
+    (c) =>
+      identical(
+        clippedObjective(c.ratio, c.advantage, c.eps, combine),
+        clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
+        c,
+      ),
+  );
+}
+
 /** The claims of Problem 14. */
 export const claims: Claim[] = defineClaims(14, [
   {
     id: "14a",
     statement: "for A ≥ 0, min(ℓA, clip(ℓ, 1−ε, 1+ε)A) = min(ℓ, 1+ε)A",
-    check: (ctx) =>
-      checkProperty(
-        { seed: ctx.seed, over: OVER_A, numRuns: 1000 },
-        cases("nonnegative"),
-        (c) =>
-          identical(
-            clippedObjective(c.ratio, c.advantage, c.eps),
-            clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
-            c,
-          ),
-      ),
+    check: (ctx) => closedFormProperty(ctx.seed, "nonnegative", Math.min),
     negativeControl: {
       variant: "max instead of min in the surrogate (pessimism dropped)",
       check: (ctx) =>
-        checkProperty(
-          {
-            seed: ctx.seed,
-            over: OVER_A,
-            numRuns: 1000,
-            examples: [{ ratio: 0.5, advantage: 1, eps: 0.2 }],
-          },
-          cases("nonnegative"),
-          (c) =>
-            identical(
-              clippedObjective(c.ratio, c.advantage, c.eps, Math.max),
-              clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
-              c,
-            ),
-        ),
+        closedFormProperty(ctx.seed, "nonnegative", Math.max, {
+          ratio: 0.5,
+          advantage: 1,
+          eps: 0.2,
+        }),
     },
   },
   {
     id: "14b",
     statement: "for A < 0, min(ℓA, clip(ℓ, 1−ε, 1+ε)A) = max(ℓ, 1−ε)A",
-    check: (ctx) =>
-      checkProperty(
-        { seed: ctx.seed, over: OVER_B, numRuns: 1000 },
-        cases("negative"),
-        (c) =>
-          identical(
-            clippedObjective(c.ratio, c.advantage, c.eps),
-            clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
-            c,
-          ),
-      ),
+    check: (ctx) => closedFormProperty(ctx.seed, "negative", Math.min),
     negativeControl: {
       variant: "max instead of min in the surrogate (pessimism dropped)",
       check: (ctx) =>
-        checkProperty(
-          {
-            seed: ctx.seed,
-            over: OVER_B,
-            numRuns: 1000,
-            examples: [{ ratio: 1.5, advantage: -1, eps: 0.2 }],
-          },
-          cases("negative"),
-          (c) =>
-            identical(
-              clippedObjective(c.ratio, c.advantage, c.eps, Math.max),
-              clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
-              c,
-            ),
-        ),
+        closedFormProperty(ctx.seed, "negative", Math.max, { ratio: 1.5, advantage: -1, eps: 0.2 }),
     },
   },
   {

@@ -40,7 +40,7 @@ const autodiffTol = (R: number) => ({ abs: 2e-5 * (1 + R), rel: 0 });
 const finiteDiffTol = (R: number) => ({ abs: 1e-8 * (1 + R), rel: 0 });
 
 /** A 3-armed bandit with rewards 0, 1, 3: rewards with three levels break GRPO's scaling. */
-const threeArmedBandit: FiniteMdp = makeMdp({
+export const threeArmedBandit: FiniteMdp = makeMdp({
   gamma: 1,
   initial: [1, 0],
   terminal: [1],

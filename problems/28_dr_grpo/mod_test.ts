@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { makeMdp, MdpInputError, withGamma } from "../../shared/mdp/mod.ts";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
-import { claims } from "./claims.ts";
+import { claims, threeArmedBandit } from "./claims.ts";
 import {
   enumerateTrajectories,
   exactObjective,
@@ -41,17 +41,6 @@ const twoStep = makeMdp({
 });
 const theta = [[0.5, -0.25], [1, 0], [0, 0], [0, 0], [0, 0]];
 
-const threeArmed = makeMdp({
-  gamma: 1,
-  initial: [1, 0],
-  terminal: [1],
-  outcomes: [[
-    [{ next: 1, reward: 0, prob: 1 }],
-    [{ next: 1, reward: 1, prob: 1 }],
-    [{ next: 1, reward: 3, prob: 1 }],
-  ], []],
-});
-
 const cosine = (x: number[], y: number[]) => {
   const dot = x.reduce((acc, v, i) => acc + v * y[i]!, 0);
   return dot / Math.hypot(...x) / Math.hypot(...y);
@@ -79,10 +68,10 @@ Deno.test("28 tfjs J agrees with the linear-solve J, and autodiff ∇J with fini
 
 Deno.test("28b GRPO's expected gradient is not parallel to ∇J: the std normalisation breaks proportionality", () => {
   const zero = [[0, 0, 0], [0, 0, 0]];
-  const gradJ = gradObjectiveFiniteDifference(threeArmed, zero).flat();
+  const gradJ = gradObjectiveFiniteDifference(threeArmedBandit, zero).flat();
   for (const n of [2, 3]) {
-    const grpo = expectedGroupGradient(threeArmed, zero, n, "grpo").flat();
-    const dr = expectedGroupGradient(threeArmed, zero, n, "dr-grpo").flat();
+    const grpo = expectedGroupGradient(threeArmedBandit, zero, n, "grpo").flat();
+    const dr = expectedGroupGradient(threeArmedBandit, zero, n, "dr-grpo").flat();
     // Dr. GRPO is exactly parallel (cosine 1 up to rounding), GRPO visibly is not
     assert.ok(Math.abs(cosine(dr, gradJ) - 1) < 1e-9, `Dr. GRPO cosine, N = ${n}`);
     const c = cosine(grpo, gradJ);
