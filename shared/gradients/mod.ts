@@ -49,6 +49,15 @@ function validatePoint(x: readonly number[], where: string): void {
   });
 }
 
+/** The probe points x + h e_i and x − h e_i of a central difference. */
+function shiftedPair(x: readonly number[], i: number, h: number): [number[], number[]] {
+  const plus = [...x];
+  const minus = [...x];
+  plus[i] = x[i]! + h;
+  minus[i] = x[i]! - h;
+  return [plus, minus];
+}
+
 function validateStep(h: number, where: string): void {
   if (!(h > 0) || !Number.isFinite(h)) {
     throw new GradientInputError(`${where}: the step h must be finite and > 0, got ${h}`);
@@ -81,10 +90,7 @@ export function centralDifference(
   validatePoint(x, "centralDifference");
   validateStep(h, "centralDifference");
   return x.map((_, i) => {
-    const plus = [...x];
-    const minus = [...x];
-    plus[i] = x[i]! + h;
-    minus[i] = x[i]! - h;
+    const [plus, minus] = shiftedPair(x, i, h);
     const fp = f(plus);
     const fm = f(minus);
     if (!Number.isFinite(fp) || !Number.isFinite(fm)) {
@@ -123,10 +129,7 @@ export function centralDifferenceJacobian(
   validateStep(h, "centralDifferenceJacobian");
   const m = f([...x]).length;
   const columns = x.map((_, j) => {
-    const plus = [...x];
-    const minus = [...x];
-    plus[j] = x[j]! + h;
-    minus[j] = x[j]! - h;
+    const [plus, minus] = shiftedPair(x, j, h);
     const fp = f(plus);
     const fm = f(minus);
     if (fp.length !== m || fm.length !== m) {
