@@ -9,6 +9,7 @@ import {
   QNetInputError,
   qRmse,
   referenceForward,
+  runFittedEvaluation,
   sampleExploringStarts,
 } from "./mod.ts";
 
@@ -131,4 +132,51 @@ Deno.test("qnet exploring starts visit every non-terminal state–action pair", 
     ep.states.forEach((s, t) => seen.add(s * 4 + ep.actions[t]!));
   }
   assert.equal(seen.size, setting.liveStates.length * 4);
+});
+
+Deno.test("qnet the fitted-evaluation loop feeds the learner every terminated episode, once per round, and leaks nothing", async () => {
+  const config = {
+    epsilon: 0.1,
+    episodes: 25,
+    episodesPerRound: 10,
+    stepsPerRound: 3,
+    finalSteps: 2,
+    learningRate: 1e-3,
+    hidden: [8],
+  };
+  const added: number[] = [];
+  const fitted: number[] = [];
+  const r = await withNoTensorLeak(
+    "qnet fitted loop",
+    () =>
+      runFittedEvaluation(config, { seed: 4 }, () => ({
+        get samples() {
+          return added.reduce((a, b) => a + b, 0);
+        },
+        add: (ep) => {
+          assert.ok(ep.terminated, "only terminated episodes reach the learner");
+          added.push(ep.length);
+        },
+        fit: (_net, _opt, steps) => void fitted.push(steps),
+      })),
+  );
+  // rounds of 10, 10, 5 episodes; the final steps only after the last round
+  assert.deepEqual(fitted, [3, 3, 5]);
+  assert.deepEqual(r.curve.map((p) => p.episodes), [10, 20, 25]);
+  assert.equal(r.episodes, 25);
+  assert.equal(added.length + r.truncated, 25);
+  assert.equal(r.samples, added.reduce((a, b) => a + b, 0));
+  // a learner that cannot be built leaves no network behind either
+  await withNoTensorLeak("qnet fitted loop, failing learner", () =>
+    assert.throws(
+      () =>
+        runFittedEvaluation(config, { seed: 4 }, () => {
+          throw new QNetInputError("no learner");
+        }),
+      /no learner/,
+    ));
+  assert.throws(
+    () => runFittedEvaluation({ ...config, episodesPerRound: 0 }, { seed: 4 }, () => ({} as never)),
+    /episodesPerRound must be a positive integer, got 0/,
+  );
 });
