@@ -13,6 +13,7 @@
 import { tf } from "../../shared/tf/mod.ts";
 import { autodiffJacobian } from "../../shared/gradients/mod.ts";
 import type { Rng } from "../../shared/random/mod.ts";
+import { softplus } from "../../shared/softmax/mod.ts";
 
 /** Thrown for malformed input: a covariance that is not symmetric positive definite, |a_i| > 1, shape mismatches. */
 export class TanhGaussianInputError extends Error {
@@ -21,22 +22,6 @@ export class TanhGaussianInputError extends Error {
 
 /** A square matrix as rows. */
 export type Matrix = readonly (readonly number[])[];
-
-/**
- * softplus(x) = log(1 + e^x), computed as max(x, 0) + log1p(e^{−|x|}) (no overflow, no
- * cancellation).
- *
- * @param x any finite number
- * @returns softplus(x)
- * @example
- * ```ts
- * import { softplus } from "./mod.ts";
- * if (softplus(1000) !== 1000 || Math.abs(softplus(0) - Math.LN2) > 1e-16) throw new Error();
- * ```
- */
-export function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}
 
 /**
  * log(1 − tanh(z)²) in the stable form 2(log 2 − z − softplus(−2z)), accurate for every

@@ -13,26 +13,11 @@
  */
 import { Rng } from "../../shared/random/mod.ts";
 import { tf } from "../../shared/tf/mod.ts";
+import { softplus } from "../../shared/softmax/mod.ts";
 
 /** Thrown on malformed labels, shapes or settings; the message names them. */
 export class PreferenceInputError extends Error {
   override name = "PreferenceInputError";
-}
-
-/**
- * softplus(x) = log(1 + e^x), evaluated without overflow: max(x, 0) + log1p(e^{−|x|}).
- *
- * @param x any finite number
- * @returns log(1 + e^x) > 0
- * @example
- * ```ts
- * import { softplus } from "./mod.ts";
- * if (Math.abs(softplus(0) - Math.log(2)) > 1e-16) throw new Error();
- * if (softplus(1000) !== 1000) throw new Error("no overflow");
- * ```
- */
-export function softplus(x: number): number {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { softplus } from "../../shared/softmax/mod.ts";
 import { claims } from "./claims.ts";
 import {
   bradleyTerryLoss,
@@ -8,7 +9,6 @@ import {
   crossEntropy2Grad,
   PreferenceInputError,
   sigmoid,
-  softplus,
   syntheticPreferences,
   tfBradleyTerry,
   tfCrossEntropy,

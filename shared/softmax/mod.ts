@@ -3,7 +3,7 @@
  *
  * - on a vector of logits: {@link softmax} μ(z)_i = e^{z_i} / Σ_j e^{z_j} and
  *   {@link logSumExp} log Σ_j e^{z_j}, both with max z subtracted so that no exponential
- *   overflows;
+ *   overflows, and {@link softplus} log(1 + e^x), the log-sum-exp of (0, x);
  * - as a tabular policy π_θ(a | s) = μ(θ[s])_a with logits `theta[s][a]`:
  *   {@link softmaxPolicy}, and its score ∇_θ log π_θ(a | s) in closed form,
  *   {@link softmaxScore} (from θ) and {@link softmaxScoreFromPolicy} (from π_θ, when the
@@ -79,6 +79,24 @@ export function logSumExp(z: readonly number[]): number {
   checkLogits(z, "logSumExp");
   const m = Math.max(...z);
   return m + Math.log(z.reduce((a, x) => a + Math.exp(x - m), 0));
+}
+
+/**
+ * softplus(x) = log(1 + e^x) = logSumExp(0, x), computed as max(x, 0) + log1p(e^{−|x|}): no
+ * overflow for large x, and no cancellation for very negative x, where it is e^x to full
+ * relative precision.
+ *
+ * @param x a number (±∞ give ∞ and 0; NaN gives NaN)
+ * @returns softplus(x) ≥ 0
+ * @example
+ * ```ts
+ * import { softplus } from "./mod.ts";
+ * if (softplus(1000) !== 1000 || Math.abs(softplus(0) - Math.LN2) > 1e-16) throw new Error();
+ * if (softplus(-800) !== 0 || softplus(-30) !== Math.log1p(Math.exp(-30))) throw new Error();
+ * ```
+ */
+export function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   softmaxPolicy,
   softmaxScore,
   softmaxScoreFromPolicy,
+  softplus,
 } from "./mod.ts";
 
 /** Logit vectors of length 1 to 6 with entries in [−20, 20] (multiples of 1/100). */
@@ -85,6 +86,21 @@ Deno.test("logSumExp: log μ(z)_i = z_i − logSumExp(z), and it matches log Σ 
   );
   assert.equal(logSumExp([1e300, 1e300]), 1e300 + Math.log(2));
   assert.equal(logSumExp([-1e300]), -1e300);
+});
+
+Deno.test("softplus: equals logSumExp(0, x) and log(1 + e^x), and is e^x to full precision far left", () => {
+  checkProperty(
+    { seed: seedFor("softmax/softplus"), over: "x in [−20, 20] on a 1/100 grid" },
+    fc.integer({ min: -2000, max: 2000 }).map((k) => k / 100),
+    (x) =>
+      Math.min(
+        closeMargin(softplus(x), logSumExp([0, x]), { abs: 1e-15, rel: 1e-15 }),
+        closeMargin(softplus(x), Math.log(1 + Math.exp(x)), { abs: 1e-15, rel: 1e-13 }),
+      ),
+  );
+  // log(1 + e^x) rounds to 0 for x < −37; softplus keeps e^x
+  assert.ok(Math.abs(softplus(-50) - Math.exp(-50)) <= 1e-16 * Math.exp(-50));
+  assert.equal(softplus(1e6), 1e6);
 });
 
 Deno.test("softmaxPolicy: each row is the softmax of its logits", () => {
