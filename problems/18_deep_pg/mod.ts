@@ -36,9 +36,7 @@ import {
   mlpForwardAll,
   policyTable,
   valueTable,
-} from "./networks.ts";
-
-export * from "./networks.ts";
+} from "../../shared/mlp/mod.ts";
 
 /** Hyperparameters of the deep policy gradient (CleanRL-style: one typed object). */
 export interface PgConfig {
@@ -205,7 +203,8 @@ export function batchStats(
  * @returns the scalar loss
  * @example
  * ```ts
- * import { createMlp, disposeMlp, policyLoss } from "./mod.ts";
+ * import { createMlp, disposeMlp } from "../../shared/mlp/mod.ts";
+ * import { policyLoss } from "./mod.ts";
  * import { tf } from "../../shared/tf/mod.ts";
  * const net = createMlp(2, 4, 2, 1, 0);
  * const loss = tf.tidy(() => policyLoss(net, tf.tensor2d([[1, 0], [0, 0]])).arraySync() as number);
@@ -228,7 +227,8 @@ export function policyLoss(net: Mlp, weights: tf.Tensor2D): tf.Scalar {
  * @returns the scalar loss
  * @example
  * ```ts
- * import { createMlp, disposeMlp, valueLoss } from "./mod.ts";
+ * import { createMlp, disposeMlp } from "../../shared/mlp/mod.ts";
+ * import { valueLoss } from "./mod.ts";
  * import { tf } from "../../shared/tf/mod.ts";
  * const net = createMlp(2, 4, 1, 1, 0); // outputs 0: loss 0
  * const loss = tf.tidy(() => valueLoss(net, tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).arraySync());

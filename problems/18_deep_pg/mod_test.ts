@@ -6,18 +6,20 @@ import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { rollout } from "../../shared/cliff/mod.ts";
 import { claims } from "./claims.ts";
 import {
-  batchStats,
   createMlp,
   disposeMlp,
   mlpForwardAll,
+  policyTable,
+  valueTable,
+} from "../../shared/mlp/mod.ts";
+import {
+  batchStats,
   PG_CONFIG,
   policyLoss,
-  policyTable,
   returnsToGo,
   train,
   trainPolicyGradient,
   valueLoss,
-  valueTable,
 } from "./mod.ts";
 
 registerClaimTests(claims);

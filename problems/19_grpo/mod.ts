@@ -30,7 +30,13 @@ import {
 import { Rng } from "../../shared/random/mod.ts";
 import { seedFor } from "../../shared/testing/mod.ts";
 import { tf } from "../../shared/tf/mod.ts";
-import { createMlp, disposeMlp, type Mlp, mlpForwardAll, policyTable } from "../18_deep_pg/mod.ts";
+import {
+  createMlp,
+  disposeMlp,
+  type Mlp,
+  mlpForwardAll,
+  policyTable,
+} from "../../shared/mlp/mod.ts";
 
 /** The two estimators. */
 export type GrpoVariant = "grpo" | "dr-grpo";
@@ -208,7 +214,7 @@ export function clipWeights(
  * @example
  * ```ts
  * import { clippedLoss } from "./mod.ts";
- * import { createMlp, disposeMlp, mlpForwardAll } from "../18_deep_pg/mod.ts";
+ * import { createMlp, disposeMlp, mlpForwardAll } from "../../shared/mlp/mod.ts";
  * import { tf } from "../../shared/tf/mod.ts";
  * const net = createMlp(1, 2, 2, 1);
  * const loss = tf.tidy(() => {

@@ -3,7 +3,7 @@ import { cliffWalk, edgePolicyActions, rollout } from "../../shared/cliff/mod.ts
 import { Rng } from "../../shared/random/mod.ts";
 import { assertClose, registerClaimTests, seedFor, verifySeed } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
-import { createMlp, disposeMlp, mlpForwardAll } from "../18_deep_pg/mod.ts";
+import { createMlp, disposeMlp, mlpForwardAll } from "../../shared/mlp/mod.ts";
 import { claims } from "./claims.ts";
 import {
   clippedLoss,

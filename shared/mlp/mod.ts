@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { tf } from "../../shared/tf/mod.ts";
+import { tf } from "../tf/mod.ts";
 
 /** A two-layer perceptron one-hot(s) → tanh hidden layer → outputs, as tf variables. */
 export interface Mlp {
@@ -39,8 +39,8 @@ export interface Mlp {
  * @returns the network's variables
  * @example
  * ```ts
- * import { createMlp, disposeMlp, mlpForwardAll } from "./networks.ts";
- * import { tf } from "../../shared/tf/mod.ts";
+ * import { createMlp, disposeMlp, mlpForwardAll } from "./mod.ts";
+ * import { tf } from "../tf/mod.ts";
  * const net = createMlp(48, 16, 4, 1);
  * const out = tf.tidy(() => mlpForwardAll(net));
  * if (out.shape.join() !== "48,4") throw new Error();
@@ -81,8 +81,8 @@ export function createMlp(
  * @returns [nStates, nOut] outputs
  * @example
  * ```ts
- * import { createMlp, disposeMlp, mlpForwardAll } from "./networks.ts";
- * import { tf } from "../../shared/tf/mod.ts";
+ * import { createMlp, disposeMlp, mlpForwardAll } from "./mod.ts";
+ * import { tf } from "../tf/mod.ts";
  * const net = createMlp(3, 4, 1, 2);
  * const v = tf.tidy(() => mlpForwardAll(net).arraySync() as number[][]);
  * if (v.length !== 3 || v[0]!.length !== 1) throw new Error();
@@ -104,7 +104,7 @@ export function mlpForwardAll(net: Mlp): tf.Tensor2D {
  * @returns rows π(· | s), each summing to 1 in float64
  * @example
  * ```ts
- * import { createMlp, disposeMlp, policyTable } from "./networks.ts";
+ * import { createMlp, disposeMlp, policyTable } from "./mod.ts";
  * const net = createMlp(48, 8, 4, 3, 0.01);
  * const table = await policyTable(net);
  * if (Math.abs(table[0]!.reduce((a, b) => a + b, 0) - 1) > 1e-12) throw new Error();
@@ -128,7 +128,7 @@ export async function policyTable(net: Mlp): Promise<number[][]> {
  * @returns V(s) per state
  * @example
  * ```ts
- * import { createMlp, disposeMlp, valueTable } from "./networks.ts";
+ * import { createMlp, disposeMlp, valueTable } from "./mod.ts";
  * const net = createMlp(5, 4, 1, 4);
  * if ((await valueTable(net)).length !== 5) throw new Error();
  * disposeMlp(net);
@@ -147,7 +147,7 @@ export async function valueTable(net: Mlp): Promise<number[]> {
  * @param net the network
  * @example
  * ```ts
- * import { createMlp, disposeMlp } from "./networks.ts";
+ * import { createMlp, disposeMlp } from "./mod.ts";
  * disposeMlp(createMlp(2, 2, 2, 5));
  * ```
  */
