@@ -35,10 +35,10 @@ export interface FittedMcConfig extends FittedRunConfig {
  * @example
  * ```ts
  * import { FITTED_MC_CONFIG } from "./mod.ts";
- * // the budget is whole rounds, and 20 rounds of 40 steps plus the final steps make 1,000
+ * // the budget is whole rounds, and 20 rounds of 40 steps plus the final steps make 1,800
  * const c = FITTED_MC_CONFIG;
  * if (c.episodes % c.episodesPerRound !== 0) throw new Error();
- * if ((c.episodes / c.episodesPerRound) * c.stepsPerRound + c.finalSteps !== 1000) throw new Error();
+ * if ((c.episodes / c.episodesPerRound) * c.stepsPerRound + c.finalSteps !== 1800) throw new Error();
  * ```
  */
 export const FITTED_MC_CONFIG: Readonly<FittedMcConfig> = {
@@ -46,7 +46,10 @@ export const FITTED_MC_CONFIG: Readonly<FittedMcConfig> = {
   episodes: 8000,
   episodesPerRound: 400,
   stepsPerRound: 40,
-  finalSteps: 200,
+  // the final fit must converge on the rarely visited pairs too (they carry small weights in
+  // the count-weighted loss but full weight in the RMSE): with 200 steps one seed in ~40 stopped
+  // at RMSE 8.7, with 1,000 the worst of 30 seeds was 4.9
+  finalSteps: 1000,
   learningRate: 3e-3,
   hidden: [64, 64],
   // the exact per-pair means of 8,000 episodes are within RMSE ≈ 3–4 of Q^π (the return's

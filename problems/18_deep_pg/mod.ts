@@ -48,8 +48,15 @@ export interface PgConfig {
   valueLr: number;
   /** Episodes sampled per update (the gradient averages over them). */
   episodesPerUpdate: number;
-  /** Episode budget: training stops after this many episodes at the latest. */
+  /** Episode budget of one attempt: an attempt stops after this many episodes at the latest. */
   budget: number;
+  /**
+   * Independent attempts (fresh networks, fresh seed) made while the previous one ran out of
+   * budget without reaching the target; a run that needs them reports it. One attempt fails on
+   * about 1% of seeds (stuck on a longer safe path or in a loop), so three make a failure of
+   * the whole run a one-in-a-million event.
+   */
+  attempts: number;
   /** Truncation length of an episode (its return-to-go is then partial). */
   maxSteps: number;
   /** Output-layer weight scale of the policy at initialisation (small: near-uniform start). */
@@ -70,10 +77,11 @@ export interface PgConfig {
 /** The configuration used by the checks and by `deno task train pg`. */
 export const PG_CONFIG: Readonly<PgConfig> = {
   hidden: 64,
-  policyLr: 0.02,
+  policyLr: 0.01,
   valueLr: 0.01,
-  episodesPerUpdate: 16,
+  episodesPerUpdate: 32,
   budget: 20_000,
+  attempts: 3,
   maxSteps: 100,
   outputScale: 0.01,
   sampledGap: 5,
@@ -99,8 +107,10 @@ export interface PgCurvePoint {
 
 /** What a training run found. */
 export interface PgResult {
-  /** Episodes sampled in total. */
+  /** Episodes sampled in total (over all attempts). */
   episodes: number;
+  /** Attempts made (1 unless an attempt ran out of budget before the target). */
+  attempts: number;
   /** Episodes when the greedy path first reached the goal without falling (return ≥ 84), or null. */
   episodesToSafe: number | null;
   /** Episodes when the greedy path first was the 13-move edge path (return 88), or null. */
@@ -254,8 +264,8 @@ export function valueLoss(net: Mlp, visits: tf.Tensor1D, targetSums: tf.Tensor1D
  * @example
  * ```ts
  * import { PG_CONFIG, trainPolicyGradient } from "./mod.ts";
- * const r = await trainPolicyGradient(1, { ...PG_CONFIG, budget: 32 });
- * if (r.episodes !== 32 || r.curve.length !== 2) throw new Error();
+ * const r = await trainPolicyGradient(1, { ...PG_CONFIG, budget: 64, attempts: 1 });
+ * if (r.episodes !== 64 || r.curve.length !== 2 || r.attempts !== 1) throw new Error();
  * ```
  */
 export async function trainPolicyGradient(
@@ -265,6 +275,50 @@ export async function trainPolicyGradient(
   walk: CliffWalk = cliffWalk({ maxSteps: config.maxSteps }),
 ): Promise<PgResult> {
   checkConfig(config);
+  const t0 = performance.now();
+  let result: PgResult | undefined;
+  for (let attempt = 1; attempt <= config.attempts; attempt++) {
+    if (attempt > 1) {
+      onProgress?.(`pg: attempt ${attempt} with fresh networks (the last ran out of budget)`);
+    }
+    const attemptSeed = attempt === 1 ? seed : seedFor(`pg attempt ${attempt}`, seed);
+    const r = await trainOneAttempt(attemptSeed, config, onProgress, walk);
+    result = result ? appendAttempt(result, r, performance.now() - t0) : r;
+    if (reachedTarget(r, config)) break;
+  }
+  return result!;
+}
+
+/** Whether an attempt stopped on its target: the edge path, and π_θ's return within the gap. */
+function reachedTarget(r: PgResult, config: Readonly<PgConfig>): boolean {
+  return r.episodesToEdge !== null && r.sampledReturn >= EDGE_RETURN - config.sampledGap;
+}
+
+/** A later attempt's result, with episodes and times counted from the start of the run. */
+function appendAttempt(before: PgResult, r: PgResult, msSoFar: number): PgResult {
+  const offset = before.episodes;
+  const msOffset = msSoFar - r.ms;
+  const shift = (x: number | null, by: number) => (x === null ? null : x + by);
+  return {
+    ...r,
+    episodes: offset + r.episodes,
+    attempts: before.attempts + 1,
+    episodesToSafe: before.episodesToSafe ?? shift(r.episodesToSafe, offset),
+    msToSafe: before.msToSafe ?? shift(r.msToSafe, msOffset),
+    episodesToEdge: shift(r.episodesToEdge, offset),
+    msToEdge: shift(r.msToEdge, msOffset),
+    ms: msSoFar,
+    curve: [...before.curve, ...r.curve.map((p) => ({ ...p, episode: p.episode + offset }))],
+  };
+}
+
+/** One attempt: fresh networks and optimizers, at most `config.budget` episodes. */
+async function trainOneAttempt(
+  seed: number,
+  config: Readonly<PgConfig>,
+  onProgress: ((line: string) => void) | undefined,
+  walk: CliffWalk,
+): Promise<PgResult> {
   const t0 = performance.now();
   const rng = new Rng(seedFor("pg rollouts", seed));
   const pi = createMlp(
@@ -347,6 +401,7 @@ export async function trainPolicyGradient(
   if (sampledReturn === -Infinity) sampledReturn = expectedReturn(walk, table);
   return {
     episodes,
+    attempts: 1,
     episodesToSafe,
     episodesToEdge,
     msToSafe,
@@ -368,12 +423,15 @@ export async function trainPolicyGradient(
  * @example
  * ```ts
  * import { train } from "./mod.ts";
- * const r = await train({ seed: 1, budget: 16 });
- * if (r.algorithm !== "pg" || r.episodes !== 16) throw new Error();
+ * const r = await train({ seed: 1, budget: 32 });
+ * if (r.algorithm !== "pg" || r.episodes !== 32) throw new Error();
  * ```
  */
 export async function train(options: TrainOptions): Promise<TrainReport> {
-  const config = { ...PG_CONFIG, budget: options.budget ?? PG_CONFIG.budget };
+  // a budget from the command line is the whole run: one attempt of that many episodes
+  const config = options.budget === undefined
+    ? PG_CONFIG
+    : { ...PG_CONFIG, budget: options.budget, attempts: 1 };
   const r = await trainPolicyGradient(options.seed, config, options.onProgress);
   return {
     algorithm: "pg",
@@ -382,7 +440,7 @@ export async function train(options: TrainOptions): Promise<TrainReport> {
     curve: r.curve.map((p) => ({ episode: p.episode, value: p.greedyReturn })),
     curveLabel: "greedy return from the start",
     greedyActions: r.greedyActions,
-    reachedTarget: r.episodesToEdge !== null && r.sampledReturn >= EDGE_RETURN - config.sampledGap,
+    reachedTarget: reachedTarget(r, config),
     summary:
       `greedy path: ${r.greedy.end}, return ${r.greedy.return} in ${r.greedy.length} moves; ` +
       `safe (≥ ${SAFE_RETURN}) after ${r.episodesToSafe ?? "—"} episodes` +
@@ -430,7 +488,7 @@ export function expectedReturn(walk: CliffWalk, table: readonly (readonly number
 }
 
 function checkConfig(c: Readonly<PgConfig>): void {
-  const positiveInt = ["hidden", "episodesPerUpdate", "maxSteps"] as const;
+  const positiveInt = ["hidden", "episodesPerUpdate", "maxSteps", "attempts"] as const;
   for (const k of positiveInt) {
     if (!Number.isInteger(c[k]) || c[k] < 1) {
       throw new RangeError(`PgConfig.${k} must be a positive integer, got ${c[k]}`);
