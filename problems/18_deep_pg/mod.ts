@@ -22,6 +22,7 @@ import {
   type Episode,
   greedyEpisode,
   rollout,
+  runAttempts,
   type TrainOptions,
   type TrainReport,
 } from "../../shared/cliff/mod.ts";
@@ -275,41 +276,39 @@ export async function trainPolicyGradient(
   walk: CliffWalk = cliffWalk({ maxSteps: config.maxSteps }),
 ): Promise<PgResult> {
   checkConfig(config);
-  const t0 = performance.now();
-  let result: PgResult | undefined;
-  for (let attempt = 1; attempt <= config.attempts; attempt++) {
-    if (attempt > 1) {
-      onProgress?.(`pg: attempt ${attempt} with fresh networks (the last ran out of budget)`);
-    }
-    const attemptSeed = attempt === 1 ? seed : seedFor(`pg attempt ${attempt}`, seed);
-    const r = await trainOneAttempt(attemptSeed, config, onProgress, walk);
-    result = result ? appendAttempt(result, r, performance.now() - t0) : r;
-    if (reachedTarget(r, config)) break;
-  }
-  return result!;
+  const run = await runAttempts(
+    seed,
+    config.attempts,
+    "pg",
+    (attemptSeed) => trainOneAttempt(attemptSeed, config, onProgress, walk),
+    (r) => reachedTarget(r, config),
+    (k) => onProgress?.(`pg: attempt ${k} with fresh networks (the last ran out of budget)`),
+  );
+  const { last, episodesBefore, msBefore } = run;
+  const first = run.results.find((r) => r.episodesToSafe !== null);
+  const offsetOf = (r: PgResult) =>
+    run.results.slice(0, run.results.indexOf(r)).reduce((a, x) => a + x.episodes, 0);
+  const msOffsetOf = (r: PgResult) =>
+    run.results.slice(0, run.results.indexOf(r)).reduce((a, x) => a + x.ms, 0);
+  const shift = (x: number | null, by: number) => (x === null ? null : x + by);
+  return {
+    ...last,
+    episodes: episodesBefore + last.episodes,
+    attempts: run.results.length,
+    episodesToSafe: first ? shift(first.episodesToSafe, offsetOf(first)) : null,
+    msToSafe: first ? shift(first.msToSafe, msOffsetOf(first)) : null,
+    episodesToEdge: shift(last.episodesToEdge, episodesBefore),
+    msToEdge: shift(last.msToEdge, msBefore),
+    ms: msBefore + last.ms,
+    curve: run.results.flatMap((r) =>
+      r.curve.map((p) => ({ ...p, episode: p.episode + offsetOf(r) }))
+    ),
+  };
 }
 
 /** Whether an attempt stopped on its target: the edge path, and π_θ's return within the gap. */
 function reachedTarget(r: PgResult, config: Readonly<PgConfig>): boolean {
   return r.episodesToEdge !== null && r.sampledReturn >= EDGE_RETURN - config.sampledGap;
-}
-
-/** A later attempt's result, with episodes and times counted from the start of the run. */
-function appendAttempt(before: PgResult, r: PgResult, msSoFar: number): PgResult {
-  const offset = before.episodes;
-  const msOffset = msSoFar - r.ms;
-  const shift = (x: number | null, by: number) => (x === null ? null : x + by);
-  return {
-    ...r,
-    episodes: offset + r.episodes,
-    attempts: before.attempts + 1,
-    episodesToSafe: before.episodesToSafe ?? shift(r.episodesToSafe, offset),
-    msToSafe: before.msToSafe ?? shift(r.msToSafe, msOffset),
-    episodesToEdge: shift(r.episodesToEdge, offset),
-    msToEdge: shift(r.msToEdge, msOffset),
-    ms: msSoFar,
-    curve: [...before.curve, ...r.curve.map((p) => ({ ...p, episode: p.episode + offset }))],
-  };
 }
 
 /** One attempt: fresh networks and optimizers, at most `config.budget` episodes. */

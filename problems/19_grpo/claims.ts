@@ -42,7 +42,7 @@ export function grpoRun(seed: number, config: Readonly<GrpoConfig>): Promise<Grp
 /** The training seed of the checks (one per VERIFY_SEED). */
 const trainingSeed = () => seedFor("19 GRPO training");
 
-function checkSuccess(r: GrpoResult, label: string, budget: number) {
+function checkSuccess(r: GrpoResult, label: string, config: Readonly<GrpoConfig>) {
   if (!(r.success >= GRPO_CONFIG.targetSuccess)) {
     throw new ClaimViolation(
       `${label}: after ${r.episodes} episodes the success probability is ${
@@ -53,14 +53,15 @@ function checkSuccess(r: GrpoResult, label: string, budget: number) {
   }
   return {
     over:
-      `one training run, seed ${trainingSeed()}, budget ${budget} episodes; exact success probability`,
+      `one training run, seed ${trainingSeed()}, at most ${config.attempts} attempts of ${config.budget} ` +
+      `episodes; exact success probability`,
     cases: r.episodes,
     worstMargin: r.success - GRPO_CONFIG.targetSuccess,
     note: `success ${r.success.toFixed(4)} after ${r.episodesToTarget} episodes (${
       ((r.msToTarget ?? 0) / 1000).toFixed(1)
     } s); mean length of successes ${r.lengths.success.toFixed(1)}, of failures ${
       r.lengths.failure.toFixed(1)
-    }`,
+    }${r.attempts > 1 ? `; needed ${r.attempts} attempts` : ""}`,
   };
 }
 
@@ -70,15 +71,16 @@ function trainingClaim(id: string, variant: GrpoVariant, name: string): Claim {
   return {
     id,
     statement:
-      `${name}: within ${config.budget} episodes the sampled policy ends in the goal with probability ≥ ${config.targetSuccess}`,
-    check: async () => checkSuccess(await grpoRun(trainingSeed(), config), name, config.budget),
+      `${name}: within ${config.attempts} attempts of ${config.budget} episodes the sampled policy ends in the goal with probability ≥ ${config.targetSuccess}`,
+    check: async () => checkSuccess(await grpoRun(trainingSeed(), config), name, config),
     negativeControl: {
-      variant: `${name} with the advantages' sign reversed (${reversed.budget} episodes)`,
+      variant:
+        `${name} with the advantages' sign reversed (${reversed.attempts} attempts of ${reversed.budget} episodes)`,
       check: async () =>
         checkSuccess(
           await grpoRun(trainingSeed(), reversed),
           `${name}, reversed advantages`,
-          reversed.budget,
+          reversed,
         ),
     },
   };

@@ -24,6 +24,7 @@ import {
   cliffWalk,
   type Episode,
   rollout,
+  runAttempts,
   type TrainOptions,
   type TrainReport,
 } from "../../shared/cliff/mod.ts";
@@ -68,8 +69,15 @@ export interface GrpoConfig {
    * −100 scores it as the failure it is; 0 scores it by its return.
    */
   truncatedScore: number;
-  /** Episode budget. */
+  /** Episode budget of one attempt. */
   budget: number;
+  /**
+   * Independent attempts (fresh network, fresh seed) while the previous one ran out of
+   * budget. GRPO can stall for good: once every episode of a group fails, all advantages are
+   * 0 and nothing changes; over 160 seeds one attempt of GRPO stalled on about 3% of them
+   * (Dr. GRPO on none), so four attempts make a failed run a one-in-a-million event.
+   */
+  attempts: number;
   /** Stop once the exact success probability of the sampled policy reaches this. */
   targetSuccess: number;
 }
@@ -88,6 +96,7 @@ export const GRPO_CONFIG: Readonly<GrpoConfig> = {
   maxSteps: 100,
   truncatedScore: -100,
   budget: 12_000,
+  attempts: 4,
   targetSuccess: 0.95,
 };
 
@@ -109,8 +118,10 @@ export interface GrpoCurvePoint {
 export interface GrpoResult {
   /** Which estimator. */
   variant: GrpoVariant;
-  /** Episodes sampled. */
+  /** Episodes sampled (over all attempts). */
   episodes: number;
+  /** Attempts made (1 unless an attempt ran out of budget before the target). */
+  attempts: number;
   /** Episodes when the exact success probability first reached the target, or null. */
   episodesToTarget: number | null;
   /** Wall time to that point, ms. */
@@ -348,8 +359,9 @@ export function successProbability(
  * @example
  * ```ts
  * import { GRPO_CONFIG, trainGrpo } from "./mod.ts";
- * const r = await trainGrpo(1, { ...GRPO_CONFIG, budget: 128 }); // two groups of 64
- * if (r.episodes !== 128 || r.curve.length !== 2) throw new Error();
+ * // one attempt of two groups of 64
+ * const r = await trainGrpo(1, { ...GRPO_CONFIG, budget: 128, attempts: 1 });
+ * if (r.episodes !== 128 || r.curve.length !== 2 || r.attempts !== 1) throw new Error();
  * ```
  */
 export async function trainGrpo(
@@ -358,6 +370,53 @@ export async function trainGrpo(
   onProgress?: (line: string) => void,
 ): Promise<GrpoResult> {
   checkConfig(config);
+  const run = await runAttempts(
+    seed,
+    config.attempts,
+    config.variant,
+    (attemptSeed) => trainOneAttempt(attemptSeed, config, onProgress),
+    (r) => r.episodesToTarget !== null,
+    (k) => onProgress?.(`${config.variant}: attempt ${k} with a fresh network (the last stalled)`),
+  );
+  const { last, episodesBefore, msBefore } = run;
+  const shift = (x: number | null, by: number) => (x === null ? null : x + by);
+  let offset = 0;
+  const curve = run.results.flatMap((r) => {
+    const points = r.curve.map((p) => ({ ...p, episode: p.episode + offset }));
+    offset += r.episodes;
+    return points;
+  });
+  const sum = (f: (r: GrpoResult) => number) => run.results.reduce((a, r) => a + f(r), 0);
+  const successes = sum((r) => r.lengths.successes);
+  const failures = sum((r) => r.lengths.failures);
+  return {
+    ...last,
+    episodes: episodesBefore + last.episodes,
+    attempts: run.results.length,
+    episodesToTarget: shift(last.episodesToTarget, episodesBefore),
+    msToTarget: shift(last.msToTarget, msBefore),
+    ms: msBefore + last.ms,
+    curve,
+    lengths: {
+      success: successes
+        ? sum((r) => (r.lengths.successes ? r.lengths.success * r.lengths.successes : 0)) /
+          successes
+        : NaN,
+      failure: failures
+        ? sum((r) => (r.lengths.failures ? r.lengths.failure * r.lengths.failures : 0)) / failures
+        : NaN,
+      successes,
+      failures,
+    },
+  };
+}
+
+/** One attempt: a fresh policy network and optimizer, at most `config.budget` episodes. */
+async function trainOneAttempt(
+  seed: number,
+  config: Readonly<GrpoConfig>,
+  onProgress: ((line: string) => void) | undefined,
+): Promise<GrpoResult> {
   const t0 = performance.now();
   const walk = cliffWalk({ variant: "terminal-only", maxSteps: config.maxSteps });
   const rng = new Rng(seedFor(`${config.variant} rollouts`, seed));
@@ -434,6 +493,7 @@ export async function trainGrpo(
   return {
     variant: config.variant,
     episodes,
+    attempts: 1,
     episodesToTarget,
     msToTarget,
     ms: performance.now() - t0,
@@ -464,7 +524,10 @@ export async function trainGrpo(
  */
 export function trainJob(variant: GrpoVariant): (options: TrainOptions) => Promise<TrainReport> {
   return async (options) => {
-    const config = { ...GRPO_CONFIG, variant, budget: options.budget ?? GRPO_CONFIG.budget };
+    // a budget from the command line is the whole run: one attempt of that many episodes
+    const config = options.budget === undefined
+      ? { ...GRPO_CONFIG, variant }
+      : { ...GRPO_CONFIG, variant, budget: options.budget, attempts: 1 };
     const r = await trainGrpo(options.seed, config, options.onProgress);
     return {
       algorithm: variant,
@@ -499,7 +562,7 @@ function mean(xs: readonly number[]): number {
 }
 
 function checkConfig(c: Readonly<GrpoConfig>): void {
-  for (const k of ["groupSize", "epochs", "hidden", "maxSteps"] as const) {
+  for (const k of ["groupSize", "epochs", "hidden", "maxSteps", "attempts"] as const) {
     if (!Number.isInteger(c[k]) || c[k] < 1) {
       throw new RangeError(`GrpoConfig.${k} must be a positive integer, got ${c[k]}`);
     }

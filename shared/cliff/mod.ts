@@ -17,3 +17,4 @@ export * from "./grid.ts";
 export * from "./env.ts";
 export * from "./render.ts";
 export * from "./train_types.ts";
+export * from "./restarts.ts";
