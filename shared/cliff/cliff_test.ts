@@ -326,9 +326,9 @@ Deno.test("cliff rendering: policy arrows, a walked path and a value grid", () =
 Deno.test("restarts: stop at the first attempt that reaches the target, with distinct seeds", async () => {
   const { runAttempts } = await import("./mod.ts");
   const seeds: number[] = [];
-  const r = await runAttempts(5, 4, "t", async (seed) => {
+  const r = await runAttempts(5, 4, "t", (seed) => {
     seeds.push(seed);
-    return { episodes: 3, ms: 1, ok: seeds.length === 3 };
+    return Promise.resolve({ episodes: 3, ms: 1, ok: seeds.length === 3 });
   }, (x) => x.ok);
   if (r.results.length !== 3 || r.episodesBefore !== 6 || new Set(seeds).size !== 3) {
     throw new Error(`unexpected attempts: ${JSON.stringify(r)}`);
@@ -336,7 +336,7 @@ Deno.test("restarts: stop at the first attempt that reaches the target, with dis
   if (seeds[0] !== 5) throw new Error("the first attempt uses the run's seed");
   let threw = false;
   try {
-    await runAttempts(5, 0, "t", async () => ({ episodes: 0, ms: 0 }), () => true);
+    await runAttempts(5, 0, "t", () => Promise.resolve({ episodes: 0, ms: 0 }), () => true);
   } catch (e) {
     threw = e instanceof RangeError && /attempts must be a positive integer, got 0/.test(e.message);
   }
