@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { all, create } from "mathjs";
 import { Rng } from "../random/mod.ts";
 import { assertAllClose, seedFor } from "../testing/mod.ts";
 import { type CpuBackend, tf, useBackend, withNoTensorLeak } from "../tf/mod.ts";
@@ -14,6 +15,9 @@ import {
   initLayer,
   initMha1,
   initMha2,
+  LAYER_NORM_EPS,
+  layerNorm,
+  layerNormRef,
   matMul,
   type Matrix,
   matrix,
@@ -30,6 +34,7 @@ import {
   ShapeError,
   tensorFromMatrix,
   toTensors,
+  variedRowsMatrix,
 } from "./mod.ts";
 
 /**
@@ -96,10 +101,26 @@ for (const backend of BACKENDS) {
     });
   });
 
+  Deno.test(`attention (${backend}) LayerNorm matches the float64 reference on rows of different means and spreads`, async () => {
+    await onBackend(backend, async () => {
+      const r = rng("layer norm");
+      for (const [L, d] of [[1, 1], [6, 2], [9, 16], [5, 64]] as const) {
+        const x = variedRowsMatrix(r, L, d);
+        // a constant row: variance 0, the output is β (ε keeps it finite)
+        for (let j = 0; j < d; j++) x.data[j] = 2.5;
+        const gain = normalMatrix(r, 1, d, 1), bias = normalMatrix(r, 1, d, 1);
+        const expected = layerNormRef(x, { gain, bias });
+        const got = await runTf("layer norm", () => withTensors(x, { gain, bias }, layerNorm));
+        assertAllClose(got.data, expected.data, scaledTol(expected), `layerNorm L=${L} d=${d}`);
+      }
+    });
+  });
+
   Deno.test(`attention (${backend}) MHA1, MHA2, the Pre-LN layer and the encoder match the float64 reference`, async () => {
     await onBackend(backend, async () => {
       const r = rng("layers");
-      const x = normalMatrix(r, 7, 12, 1);
+      // rows with different means and spreads: a LayerNorm bug hides on unit-variance rows
+      const x = variedRowsMatrix(r, 7, 12);
       const p1 = initMha1(r, { dIn: 12, dOut: 5, dAttn: 3, dHead: 4, heads: 3 });
       const p2 = initMha2(r, { dIn: 12, dOut: 5, dAttn: 3, heads: 3 });
       const layer = initLayer(r, { d: 12, heads: 3, norm: "random" });
@@ -230,4 +251,49 @@ Deno.test("attention initialisers name a bad dimension and ignore unrelated fiel
   );
   const extra = { dIn: 2, dOut: 2, dAttn: 1, heads: 1, seed: 0 };
   assert.equal(initMha2(new Rng(1), extra).wv.cols, 2);
+});
+
+/** 40 significant digits: the one-pass formula below cancels at most a few of them. */
+const big = create(all!, { number: "BigNumber", precision: 40 });
+
+/**
+ * LayerNorm by the other textbook formula, in 40-digit decimals: the variance as
+ * E[x²] − E[x]² (one pass) instead of the reference's E[(x − E x)²] (two passes).
+ */
+function layerNormDecimal(x: Matrix, gain: Matrix, bias: Matrix): number[] {
+  const out: number[] = [];
+  const eps = big.bignumber(LAYER_NORM_EPS);
+  for (let i = 0; i < x.rows; i++) {
+    const row = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols), (v) => big.bignumber(v));
+    const n = big.bignumber(x.cols);
+    let s1 = big.bignumber(0), s2 = big.bignumber(0);
+    for (const v of row) {
+      s1 = s1.plus(v);
+      s2 = s2.plus(v.times(v));
+    }
+    const mean = s1.div(n), variance = s2.div(n).minus(mean.times(mean));
+    const sd = big.sqrt(variance.plus(eps)) as typeof mean;
+    row.forEach((v, j) => {
+      out.push(v.minus(mean).div(sd).times(gain.data[j]!).plus(bias.data[j]!).toNumber());
+    });
+  }
+  return out;
+}
+
+Deno.test("attention the float64 LayerNorm equals γ(x − mean)/√(E[x²] − mean² + ε) + β computed in 40-digit decimals", () => {
+  const r = rng("layer norm definition");
+  for (const [L, d] of [[1, 1], [4, 2], [8, 7], [5, 32]] as const) {
+    const x = variedRowsMatrix(r, L, d, 5);
+    const gain = normalMatrix(r, 1, d, 1), bias = normalMatrix(r, 1, d, 1);
+    const got = layerNormRef(x, { gain, bias });
+    // float64 two-pass LayerNorm: a few ulps of the output's scale (|γ|·√d + |β|)
+    assertAllClose(got.data, layerNormDecimal(x, gain, bias), { abs: 1e-12, rel: 1e-12 }, `d=${d}`);
+  }
+  // the definition's own numbers: x = (1, 3) has mean 2 and variance 1
+  const y = layerNormRef(fromRows([[1, 3]]), {
+    gain: fromRows([[2, 1]]),
+    bias: fromRows([[0, 5]]),
+  });
+  const s = Math.sqrt(1 + 1e-5);
+  assertAllClose(Array.from(y.data), [-2 / s, 5 + 1 / s], { abs: 1e-15, rel: 0 }, "x = (1, 3)");
 });

@@ -18,7 +18,9 @@ export interface Matrix {
 /**
  * Counts the arithmetic the reference performs, as its loops run: `macs` are the
  * multiply–adds of matrix products (one per inner-loop step), `elementwise` every other
- * arithmetic operation (scalings, exponentials, comparisons, divisions, additions).
+ * arithmetic operation (scalings, exponentials, comparisons, divisions, additions). Each
+ * loop increments a tally where it does the operation, so the count is what ran, never a
+ * formula of the shapes.
  */
 export interface OpCounter {
   /** Multiply–adds in matrix products. */
@@ -124,16 +126,22 @@ export function matMul(a: Matrix, b: Matrix, ops?: OpCounter): Matrix {
   const m = a.rows, k = a.cols, n = b.cols;
   const out = matrix(m, n);
   const A = a.data, B = b.data, C = out.data;
+  // Counted as the loop runs (one per multiply–add actually executed), not from the shape:
+  // the FLOP formula of Problem 27 is compared with this tally.
+  let steps = 0;
   // i-p-j loop order: the innermost loop walks rows of B and C contiguously.
   for (let i = 0; i < m; i++) {
     const ci = i * n;
     for (let p = 0; p < k; p++) {
       const aip = A[i * k + p]!;
       const bp = p * n;
-      for (let j = 0; j < n; j++) C[ci + j]! += aip * B[bp + j]!;
+      for (let j = 0; j < n; j++) {
+        C[ci + j]! += aip * B[bp + j]!;
+        steps++;
+      }
     }
   }
-  if (ops) ops.macs += m * k * n; // the three loops above run exactly m·k·n inner steps
+  if (ops) ops.macs += steps;
   return out;
 }
 
@@ -176,13 +184,15 @@ export function add(a: Matrix, b: Matrix, ops?: OpCounter): Matrix {
     throw new ShapeError(`add: [${a.rows}, ${a.cols}] + [${b.rows}, ${b.cols}]`);
   }
   const out = matrix(a.rows, a.cols);
+  let additions = 0; // counted as the loop runs
   for (let i = 0; i < a.rows; i++) {
     const bi = broadcast ? 0 : i * a.cols;
     for (let j = 0; j < a.cols; j++) {
       out.data[i * a.cols + j] = a.data[i * a.cols + j]! + b.data[bi + j]!;
+      additions++;
     }
   }
-  if (ops) ops.elementwise += a.rows * a.cols;
+  if (ops) ops.elementwise += additions;
   return out;
 }
 

@@ -55,19 +55,27 @@ export const LAYER_NORM_EPS = 1e-5;
  */
 export function softmaxRowsInPlace(s: Matrix, ops?: OpCounter): Matrix {
   const n = s.cols, S = s.data;
+  let count = 0; // tallied where each operation runs
   for (let i = 0; i < s.rows; i++) {
     const o = i * n;
     let max = -Infinity;
-    for (let j = 0; j < n; j++) if (S[o + j]! > max) max = S[o + j]!;
+    for (let j = 0; j < n; j++) {
+      if (S[o + j]! > max) max = S[o + j]!;
+      count++; // comparison
+    }
     let sum = 0;
     for (let j = 0; j < n; j++) {
       const e = Math.exp(S[o + j]! - max);
       S[o + j] = e;
       sum += e;
+      count += 3; // subtraction, exponential, addition
     }
-    for (let j = 0; j < n; j++) S[o + j]! /= sum;
+    for (let j = 0; j < n; j++) {
+      S[o + j]! /= sum;
+      count++; // division
+    }
   }
-  if (ops) ops.elementwise += 5 * s.rows * n;
+  if (ops) ops.elementwise += count;
   return s;
 }
 
@@ -106,12 +114,18 @@ export function attentionRef(
   }
   const s = matMul(q, transpose(k), opts.ops); // [Lq, dAttn] x [dAttn, Lk] -> [Lq, Lk]
   const scale = 1 / Math.sqrt(q.cols);
+  let scalings = 0; // tallied as the loop runs; masked entries are not scaled
   for (let i = 0; i < s.rows; i++) {
     for (let j = 0; j < s.cols; j++) {
-      s.data[i * s.cols + j] = opts.causal && j > i ? -Infinity : s.data[i * s.cols + j]! * scale;
+      if (opts.causal && j > i) {
+        s.data[i * s.cols + j] = -Infinity;
+      } else {
+        s.data[i * s.cols + j] = s.data[i * s.cols + j]! * scale;
+        scalings++;
+      }
     }
   }
-  if (opts.ops) opts.ops.elementwise += s.rows * s.cols; // the scaling
+  if (opts.ops) opts.ops.elementwise += scalings;
   softmaxRowsInPlace(s, opts.ops);
   return matMul(s, v, opts.ops); // [Lq, Lk] x [Lk, dV] -> [Lq, dV]
 }
@@ -201,10 +215,12 @@ export function mha2Ref(x: Matrix, p: Mha2Params, opts: AttentionOptions = {}): 
  */
 export function ffnRef(z: Matrix, p: FfnParams, ops?: OpCounter): Matrix {
   const hidden = matMul(z, p.w1, ops); // [L, d] x [d, 4d] -> [L, 4d]
+  let comparisons = 0; // tallied as the loop runs
   for (let i = 0; i < hidden.data.length; i++) {
     if (hidden.data[i]! < 0) hidden.data[i] = 0; // ReLU
+    comparisons++;
   }
-  if (ops) ops.elementwise += hidden.data.length;
+  if (ops) ops.elementwise += comparisons;
   return matMul(hidden, p.w2, ops); // [L, 4d] x [4d, d] -> [L, d]
 }
 
