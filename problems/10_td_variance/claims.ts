@@ -4,7 +4,14 @@
  * @module
  */
 import fc from "fast-check";
-import { arbMdp, arbPolicy, type FiniteMdp, makeMdp, type Policy } from "../../shared/mdp/mod.ts";
+import {
+  arbMdp,
+  arbPolicy,
+  evaluatePolicy,
+  type FiniteMdp,
+  makeMdp,
+  type Policy,
+} from "../../shared/mdp/mod.ts";
 import { stateDistributionAt } from "../../shared/trajectories/mod.ts";
 import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
 import { momentScale, tdTargetVariances } from "./mod.ts";
@@ -62,35 +69,83 @@ const twoArms: Case = [
  */
 const REL = 1e-9;
 
-/** The 10a margins: means agree, Var TD(2) − Var TD(1) and Var TD(∞) − Var TD(2) equal their
- *  conditional-variance gaps and are ≥ 0. `reversed` flips the two inequalities. */
-function margin10a([mdp, pi, t]: Case, reversed: boolean): number {
+/**
+ * The 10a margins: means agree, Var TD(2) − Var TD(1) and Var TD(∞) − Var TD(2) equal their
+ * conditional-variance gaps, and both differences are ≥ 0.
+ */
+function margin10a([mdp, pi, t]: Case): number {
   const d = stateDistributionAt(mdp, pi, mdp.initial!, t);
   const v = tdTargetVariances(mdp, pi, d);
   const tol = REL * momentScale(mdp, pi);
-  const sign = reversed ? -1 : 1;
   return Math.min(
     tol - Math.abs(v.td1.mean - v.tdInf.mean),
     tol - Math.abs(v.td2.mean - v.tdInf.mean),
     tol - Math.abs(v.td2.variance - v.td1.variance - v.gapTd2OverTd1),
     tol - Math.abs(v.tdInf.variance - v.td2.variance - v.gapTdInfOverTd2),
-    sign * (v.td2.variance - v.td1.variance) + tol,
-    sign * (v.tdInf.variance - v.td2.variance) + tol,
+    v.td2.variance - v.td1.variance + tol,
+    v.tdInf.variance - v.td2.variance + tol,
   );
 }
 
-/** The 10b margins: equal means, Var TD(1.5) − Var TD(1) equals its gap and is ≥ 0. */
-function margin10b([mdp, pi, t]: Case, reversed: boolean): number {
+/**
+ * A critic with the errors a learned one has: V^π(s) + (R + 1)(−1)^s on the live states
+ * (0 at terminal ones).
+ */
+function erroneousCritic(mdp: FiniteMdp, pi: Policy): number[] {
+  const { V } = evaluatePolicy(mdp, pi);
+  return V.map((v, s) => (mdp.isTerminal[s] ? 0 : v + (mdp.rewardBound + 1) * (s % 2 ? -1 : 1)));
+}
+
+/**
+ * The control of 10a, the belief that bootstrapping lowers the variance whatever critic is
+ * plugged in: the variance ordering Var TD(1) ≤ Var TD(2) ≤ Var TD(∞) with the critic of
+ * {@link erroneousCritic} in TD(1) and TD(2).
+ */
+function orderingWithAnyCritic([mdp, pi, t]: Case): number {
   const d = stateDistributionAt(mdp, pi, mdp.initial!, t);
-  const v = tdTargetVariances(mdp, pi, d);
+  const v = tdTargetVariances(mdp, pi, d, erroneousCritic(mdp, pi));
   const tol = REL * momentScale(mdp, pi);
-  const sign = reversed ? -1 : 1;
+  return Math.min(v.td2.variance - v.td1.variance + tol, v.tdInf.variance - v.td2.variance + tol);
+}
+
+/**
+ * The 10b margins: equal means, Var TD(1.5) − Var TD(1) equals its gap and is ≥ 0. With
+ * `uniformAverage` TD(1) averages Q^π(s_{t+1}, ·) uniformly instead of under π (the control).
+ */
+function margin10b([mdp, pi, t]: Case, uniformAverage: boolean): number {
+  const d = stateDistributionAt(mdp, pi, mdp.initial!, t);
+  const critic = uniformAverage
+    ? evaluatePolicy(mdp, pi).Q.map((row) => row.reduce((acc, q) => acc + q, 0) / row.length)
+    : undefined;
+  const v = tdTargetVariances(mdp, pi, d, critic);
+  const tol = REL * momentScale(mdp, pi);
   return Math.min(
     tol - Math.abs(v.td1.mean - v.td15.mean),
     tol - Math.abs(v.td15.variance - v.td1.variance - v.gapTd15OverTd1),
-    sign * (v.td15.variance - v.td1.variance) + tol,
+    v.td15.variance - v.td1.variance + tol,
   );
 }
+
+/**
+ * The 10a control's pinned case: two states, one action that moves to either state with
+ * probability 1/2 and reward 0, γ = 1/2. V^π = 0, so every target of V^π is 0, but with the
+ * critic ±1 TD(1) = ±1/2 has variance 1/4 and TD(2) = ±1/4 only 1/16.
+ */
+const flipNoReward: Case = [
+  makeMdp({
+    gamma: 0.5,
+    initial: [0.5, 0.5],
+    outcomes: [
+      [[{ next: 0, reward: 0, prob: 0.5 }, { next: 1, reward: 0, prob: 0.5 }]],
+      [[{ next: 0, reward: 0, prob: 0.5 }, { next: 1, reward: 0, prob: 0.5 }]],
+    ],
+  }),
+  [[1], [1]],
+  1,
+];
+
+/** The 10b control's pinned case: {@link twoArms} with π = (1/4, 3/4), so E_π Q ≠ mean of Q. */
+const twoArmsSkewed: Case = [twoArms[0], [[0.25, 0.75]], 1];
 
 /** The claims of Problem 10. */
 export const claims: Claim[] = defineClaims(10, [
@@ -102,15 +157,17 @@ export const claims: Claim[] = defineClaims(10, [
       checkProperty(
         { seed: ctx.seed, over: OVER, numRuns: 150, examples: [coinFlip] },
         arbCase,
-        (c) => margin10a(c, false),
+        margin10a,
       ),
     negativeControl: {
-      variant: "the reversed ordering Var TD(∞) ≤ Var TD(2) ≤ Var TD(1)",
+      variant:
+        "bootstrapping lowers the variance whatever the critic: Var TD(1) ≤ Var TD(2) ≤ Var TD(∞) " +
+        "with a critic V^π ± (R + 1) in place of V^π",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER, numRuns: 150, examples: [coinFlip] },
+          { seed: ctx.seed, over: OVER, numRuns: 150, examples: [flipNoReward] },
           arbCase,
-          (c) => margin10a(c, true),
+          orderingWithAnyCritic,
         ),
     },
   },
@@ -119,15 +176,16 @@ export const claims: Claim[] = defineClaims(10, [
     statement: "E TD(1) = E TD(1.5), and Var TD(1) ≤ Var TD(1.5)",
     check: (ctx) =>
       checkProperty(
-        { seed: ctx.seed, over: OVER, numRuns: 150, examples: [twoArms] },
+        { seed: ctx.seed, over: OVER, numRuns: 150, examples: [twoArms, twoArmsSkewed] },
         arbCase,
         (c) => margin10b(c, false),
       ),
     negativeControl: {
-      variant: "the reversed ordering Var TD(1.5) ≤ Var TD(1)",
+      variant: "the expectation over a_{t+1} taken under the uniform distribution instead of π " +
+        "(TD(1) = r_t + γ mean_a Q^π(s_{t+1}, a))",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER, numRuns: 150, examples: [twoArms] },
+          { seed: ctx.seed, over: OVER, numRuns: 150, examples: [twoArmsSkewed] },
           arbCase,
           (c) => margin10b(c, true),
         ),

@@ -14,7 +14,12 @@
  *
  * @module
  */
-import { type FiniteMdp, type Policy, validateDistribution } from "../../shared/mdp/mod.ts";
+import {
+  type FiniteMdp,
+  MdpInputError,
+  type Policy,
+  validateDistribution,
+} from "../../shared/mdp/mod.ts";
 import {
   enumeratePrefixes,
   type Prefix,
@@ -59,6 +64,9 @@ export interface TdTargetVariances {
  * @param mdp the MDP (γ < 1, or γ = 1 with π terminating)
  * @param pi the policy
  * @param d the distribution of s_t
+ * @param critic the value function plugged into TD(1), TD(1.5) (as Σ_a π Q) and TD(2); default
+ *   V^π. With another critic only the moments of TD(1) and TD(2) change: the gaps and TD(∞)
+ *   stay those of V^π (a critic other than V^π is what the negative control of 10a uses).
  * @returns the four targets' moments and the three conditional-variance gaps
  * @throws MdpInputError for a bad policy or distribution; ImproperPolicyError if π does not terminate at γ = 1
  * @example
@@ -76,10 +84,15 @@ export function tdTargetVariances(
   mdp: FiniteMdp,
   pi: Policy,
   d: readonly number[],
+  critic?: readonly number[],
 ): TdTargetVariances {
   validateDistribution(d, mdp.nStates, "distribution of s_t");
   const m = returnMoments(mdp, pi);
-  const { V, Q } = m;
+  const { Q } = m;
+  if (critic !== undefined && critic.length !== mdp.nStates) {
+    throw new MdpInputError(`critic: expected ${mdp.nStates} values, got ${critic.length}`);
+  }
+  const V = critic ?? m.V;
   const g = mdp.gamma;
   // Relabel time: the enumerated prefix (s_0, a_0, r_0, s_1, a_1, r_1, s_2) is
   // (s_t, a_t, r_t, s_{t+1}, a_{t+1}, r_{t+1}, s_{t+2}).
@@ -92,12 +105,12 @@ export function tdTargetVariances(
     const mean = dist.expectation(f);
     return { mean, variance: Math.max(0, dist.expectation((p) => (f(p) - mean) ** 2)) };
   };
-  const meanInf = d.reduce((acc, w, s) => acc + w * V[s]!, 0);
+  const meanInf = d.reduce((acc, w, s) => acc + w * m.V[s]!, 0);
   const secondInf = d.reduce((acc, w, s) => acc + w * m.secondV[s]!, 0);
   // Conditional variance of TD(2) given F1 = (s_t, a_t, r_t, s_{t+1}): TD(2) − TD(1) =
   // γ (r_{t+1} + γ V(s_{t+2}) − V(s_{t+1})), whose conditional mean is 0 and whose
   // conditional variance depends on s_{t+1} only: γ² Var(r + γV(s') | s_{t+1}).
-  const nextTargetVar = oneStepTargetVariance(mdp, pi, V);
+  const nextTargetVar = oneStepTargetVariance(mdp, pi, m.V);
   const gapTd2OverTd1 = dist.expectation((p) => g * g * nextTargetVar[stateAt(p, 1)]!);
   const gapTdInfOverTd2 = dist.expectation((p) => g ** 4 * m.varianceV[stateAt(p, 2)]!);
   const actionVar = Q.map((row, s) => {
