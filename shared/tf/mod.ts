@@ -7,21 +7,48 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
+import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+// The binaries come in as module bytes (deno.json enables raw imports), not read from disk:
+// module loading needs no permission, so a plain `deno test` or `deno bench` runs on the
+// same wasm backend as the tasks, instead of quietly falling back to `cpu`.
+import plainWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm" with {
+  type: "bytes",
+};
+import simdWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm" with {
+  type: "bytes",
+};
+import threadedWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm" with {
+  type: "bytes",
+};
 
 export { tf };
 
+const blobUrl = (bytes: Uint8Array) =>
+  URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/wasm" }));
+// `true`: fetch each binary through tfjs's platform fetch (a blob: URL needs no permission)
+setWasmPaths({
+  "tfjs-backend-wasm.wasm": blobUrl(plainWasm),
+  "tfjs-backend-wasm-simd.wasm": blobUrl(simdWasm),
+  "tfjs-backend-wasm-threaded-simd.wasm": blobUrl(threadedWasm),
+}, true);
+
 // Registering the wasm backend makes it tfjs's highest-priority backend, which must be
-// initialised asynchronously before any op; do it once, here. Without read permission it
-// cannot load its binary and tfjs falls back to `cpu` (see `useBackend` to insist).
+// initialised asynchronously before any op; do it once, here.
 await tf.ready();
+if (tf.getBackend() !== "wasm") {
+  throw new Error(`tfjs could not start its wasm backend (it is on ${tf.getBackend()})`);
+}
+// The cpu backend greets its first tensor with advice to install tfjs-node, which cannot be
+// installed here and which a reader cannot act on; mark the greeting as already given.
+const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
+if (cpu) cpu.firstUse = false;
 
 /** The CPU backends tfjs offers here: the plain-JS `cpu` and the WebAssembly `wasm`. */
 export type CpuBackend = "cpu" | "wasm";
 
 /**
- * Switches tfjs to a backend and confirms it took effect (without read permission the
- * wasm backend fails quietly and tfjs stays on `cpu`, so this checks `tf.getBackend()`).
+ * Switches tfjs to a backend and confirms it took effect (`tf.setBackend` can fail
+ * quietly, so this checks `tf.getBackend()`).
  *
  * @param name the backend
  * @throws Error if tfjs is not on that backend afterwards
@@ -37,7 +64,7 @@ export async function useBackend(name: CpuBackend): Promise<void> {
   await tf.ready();
   if (!ok || tf.getBackend() !== name) {
     throw new Error(
-      `tfjs backend ${name} is unavailable (now on ${tf.getBackend()}); the wasm backend needs --allow-read`,
+      `tfjs backend ${name} is unavailable (now on ${tf.getBackend()})`,
     );
   }
 }
