@@ -81,6 +81,8 @@ export interface EquivarianceGap {
   maxError: number;
   /** max over entries of |f(x)|, at least 1: the scale tolerances refer to. */
   scale: number;
+  /** f(x) itself, so that two implementations can be compared on the same input. */
+  output: Matrix;
 }
 
 function gap(permutedOutput: Matrix, output: Matrix, sigma: readonly number[]): EquivarianceGap {
@@ -90,7 +92,7 @@ function gap(permutedOutput: Matrix, output: Matrix, sigma: readonly number[]): 
     maxError = Math.max(maxError, Math.abs(v - expected.data[i]!));
     scale = Math.max(scale, Math.abs(expected.data[i]!));
   });
-  return { maxError, scale };
+  return { maxError, scale, output };
 }
 
 /** Which implementation computes the outputs. */
