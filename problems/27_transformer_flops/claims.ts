@@ -57,32 +57,61 @@ function countGap(ops: OpCounter, macs: number, elementwise: number, where: stri
   return 0;
 }
 
+/** Coefficients of a count c(L) = αL² + βL. */
+interface Coefficients {
+  alpha: number;
+  beta: number;
+}
+
 /**
- * The quadratic and linear coefficients α, β of the instrumented FLOP count F(L) = αL² + βL,
- * read off the counts at L = 1, 2 and confirmed at L = 3 (no constant or cubic term).
+ * The quadratic and linear coefficients of the instrumented counts, F(L) = αL² + βL for all
+ * operations (2 per multiply–add) and M(L) = αL² + βL for the multiply–adds alone: read off
+ * the counts at L = 1, 2 and confirmed at L = 3 (no constant or cubic term).
  */
 function measuredCoefficients(
   d: number,
   heads: number,
   seed: number,
-): { alpha: number; beta: number } {
-  const f = (L: number) => {
-    const ops = countForwardOps(L, d, heads, seed);
-    return 2 * ops.macs + ops.elementwise;
+): { all: Coefficients; matmul: Coefficients } {
+  const counts = [1, 2, 3].map((L) => countForwardOps(L, d, heads, seed));
+  const fit = (c: number[], what: string): Coefficients => {
+    const [c1, c2, c3] = c as [number, number, number];
+    const alpha = (c2 - 2 * c1) / 2, beta = 2 * c1 - c2 / 2;
+    if (9 * alpha + 3 * beta !== c3) {
+      throw new ClaimViolation(`d=${d}, H=${heads}: the counted ${what} are not αL² + βL`);
+    }
+    return { alpha, beta };
   };
-  const f1 = f(1), f2 = f(2), f3 = f(3);
-  const alpha = (f2 - 2 * f1) / 2, beta = 2 * f1 - f2 / 2;
-  if (9 * alpha + 3 * beta !== f3) {
-    throw new ClaimViolation(`d=${d}, H=${heads}: the counted FLOPs are not of the form αL² + βL`);
+  return {
+    all: fit(counts.map((o) => 2 * o.macs + o.elementwise), "FLOPs"),
+    matmul: fit(counts.map((o) => o.macs), "multiply–adds"),
+  };
+}
+
+/**
+ * Checks a crossover against measured coefficients: L* = β/α, the quadratic part is not
+ * larger at firstDominant − 1 and strictly larger at firstDominant.
+ */
+function assertCrossover(
+  measured: Coefficients,
+  formula: { exact: number; firstDominant: number },
+  where: string,
+): void {
+  const { alpha, beta } = measured, L = formula.firstDominant;
+  const before = alpha * (L - 1) ** 2 <= beta * (L - 1), after = alpha * L * L > beta * L;
+  if (!before || !after || Math.abs(beta / alpha - formula.exact) > 1e-12 * formula.exact) {
+    throw new ClaimViolation(
+      `${where}: measured L* = ${beta / alpha}, formula ${formula.exact}, first dominant ${L}`,
+    );
   }
-  return { alpha, beta };
 }
 
 const OVER_A =
   "d = H·d_K with H ∈ 1..8, d_K ∈ 1..12, plus d = 512 with H = 8 and d = 16384 with H = 128 by formula";
 const OVER_B =
   "L ∈ 1..24, d = H·d_K with H ∈ 1..8, d_K ∈ 1..12 (the reference run with its counter)";
-const OVER_C = "d = H·d_K with H ∈ 1..8, d_K ∈ 1..12: α, β from instrumented counts at L = 1, 2, 3";
+const OVER_C = "d = H·d_K with H ∈ 1..8, d_K ∈ 1..12: α, β of all operations and of the " +
+  "multiply–adds alone from instrumented counts at L = 1, 2, 3";
 
 /** The claims of Problem 27. */
 export const claims: Claim[] = defineClaims(27, [
@@ -103,7 +132,7 @@ export const claims: Claim[] = defineClaims(27, [
           const built = builtCounts(d, heads, ctx.seedFor("params"));
           if (
             built.mha !== 4 * d * d || built.ffn !== 8 * d * d ||
-            built.mha !== mhaParameterCount(d, heads)
+            built.mha !== mhaParameterCount(d, heads) || built.ffn !== ffnParameterCount(d)
           ) {
             throw new ClaimViolation(
               `d=${d}, H=${heads}: built MHA ${built.mha}, FFN ${built.ffn}`,
@@ -152,13 +181,20 @@ export const claims: Claim[] = defineClaims(27, [
         },
         arbShape,
         ({ L, d, heads }) => {
-          const f = forwardCount(L, d, heads);
-          countGap(
-            countForwardOps(L, d, heads, ctx.seedFor("ops")),
-            f.macs,
-            f.elementwise,
-            `L=${L}, d=${d}, H=${heads}`,
-          );
+          const f = forwardCount(L, d, heads), where = `L=${L}, d=${d}, H=${heads}`;
+          const ops = countForwardOps(L, d, heads, ctx.seedFor("ops"));
+          countGap(ops, f.macs, f.elementwise, where);
+          // the split of the formula against the split of the count: α L² and β L measured
+          const { all } = measuredCoefficients(d, heads, ctx.seedFor("ops"));
+          if (
+            f.flops !== 2 * ops.macs + ops.elementwise || f.quadratic !== all.alpha * L * L ||
+            f.linear !== all.beta * L
+          ) {
+            throw new ClaimViolation(
+              `${where}: formula ${f.flops} = ${f.quadratic} (L²) + ${f.linear} (L), counted ` +
+                `${2 * ops.macs + ops.elementwise} = ${all.alpha * L * L} + ${all.beta * L}`,
+            );
+          }
           const scale = L * L * d + L * d * d;
           // the Θ bounds of the proof: 4·(L²d + Ld²) ≤ F ≤ 28·(L²d + Ld²), margin in units of scale
           return Math.min(f.flops - 4 * scale, 28 * scale - f.flops) / scale;
@@ -197,19 +233,18 @@ export const claims: Claim[] = defineClaims(27, [
         },
         arbWidthHeads,
         ({ d, heads }) => {
-          const { alpha, beta } = measuredCoefficients(d, heads, ctx.seedFor("ops"));
-          const all = crossoverLength(d, heads, "all");
-          const L = all.firstDominant;
-          // the quadratic part is not larger at L − 1 and is strictly larger at L
-          const before = alpha * (L - 1) ** 2 <= beta * (L - 1), after = alpha * L * L > beta * L;
-          if (!before || !after || Math.abs(beta / alpha - all.exact) > 1e-12 * all.exact) {
+          const measured = measuredCoefficients(d, heads, ctx.seedFor("ops"));
+          const where = `d=${d}, H=${heads}`;
+          assertCrossover(measured.all, crossoverLength(d, heads, "all"), `${where}, all`);
+          const matmul = crossoverLength(d, heads, "matmul");
+          assertCrossover(measured.matmul, matmul, `${where}, matrix products`);
+          // the statement's 6d, against the ratio of the counted multiply–adds
+          if (measured.matmul.beta !== 6 * d * measured.matmul.alpha || matmul.exact !== 6 * d) {
             throw new ClaimViolation(
-              `d=${d}, H=${heads}: measured L* = ${beta / alpha}, formula ${all.exact}`,
+              `${where}: counted multiply–adds give L* = ${
+                measured.matmul.beta / measured.matmul.alpha
+              }, not 6d = ${6 * d}`,
             );
-          }
-          // without the softmax and ReLU operations the ratio is exactly 6d
-          if (crossoverLength(d, heads).exact !== 6 * d) {
-            throw new ClaimViolation(`d=${d}: matmul L* ≠ 6d`);
           }
           return 0;
         },
@@ -231,7 +266,7 @@ export const claims: Claim[] = defineClaims(27, [
           { seed: ctx.seed, over: OVER_C, numRuns: 40 },
           arbWidthHeads,
           ({ d, heads }) => {
-            const { alpha, beta } = measuredCoefficients(d, heads, ctx.seedFor("ops"));
+            const { alpha, beta } = measuredCoefficients(d, heads, ctx.seedFor("ops")).all;
             const L = 2 * d;
             return alpha * L * L - beta * L; // ≥ 0 would mean the L² part dominates at L = 2d
           },
