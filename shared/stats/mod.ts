@@ -20,3 +20,4 @@
 export * from "./summary.ts";
 export * from "./bands.ts";
 export * from "./agreement.ts";
+export * from "./reliability.ts";

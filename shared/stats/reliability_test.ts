@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  binomialUpperTail,
+  clopperPearsonLower,
+  reliability,
+  successesNeeded,
+} from "./reliability.ts";
+
+Deno.test("reliability Clopper–Pearson matches its closed forms at k = n and k = 1", () => {
+  for (const n of [1, 2, 5, 20, 64, 500]) {
+    for (const alpha of [1e-6, 0.01, 0.05]) {
+      // k = n: p^n = α; k = 1: 1 − (1 − p)^n = α
+      assert.ok(Math.abs(clopperPearsonLower(n, n, alpha) - alpha ** (1 / n)) < 1e-12);
+      const one = 1 - (1 - alpha) ** (1 / n);
+      assert.ok(Math.abs(clopperPearsonLower(1, n, alpha) - one) < 1e-10, `n=${n} α=${alpha}`);
+    }
+  }
+});
+
+Deno.test("reliability Clopper–Pearson matches the published 95% interval for 5 of 10", () => {
+  // the two-sided 95% Clopper–Pearson interval for 5/10 is [0.187086, 0.812914]
+  assert.ok(Math.abs(clopperPearsonLower(5, 10, 0.025) - 0.187086) < 1e-6);
+  // and for 0 of 10 the lower end is 0
+  assert.equal(clopperPearsonLower(0, 10, 0.025), 0);
+});
+
+Deno.test("reliability the bound covers: P(p_L(X) > p) ≤ α exactly for Bin(n, p)", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 60 }),
+      fc.integer({ min: 1, max: 999 }).map((k) => k / 1000),
+      fc.constantFrom(1e-6, 1e-3, 0.05),
+      (n, p, alpha) => {
+        // exact coverage by enumerating X = k (pmf from successive tail differences)
+        let miss = 0;
+        for (let k = 0; k <= n; k++) {
+          const pmf = binomialUpperTail(k, n, p) - (k < n ? binomialUpperTail(k + 1, n, p) : 0);
+          if (clopperPearsonLower(k, n, alpha) > p) miss += pmf;
+        }
+        assert.ok(miss <= alpha * (1 + 1e-6), `n=${n} p=${p} α=${alpha}: miss ${miss}`);
+      },
+    ),
+    { numRuns: 60, seed: 18 },
+  );
+});
+
+Deno.test("reliability the bound increases with successes and with α", () => {
+  let last = -1;
+  for (let k = 0; k <= 20; k++) {
+    const b = clopperPearsonLower(k, 20, 1e-6);
+    assert.ok(b > last, `k=${k}`);
+    last = b;
+  }
+  assert.ok(clopperPearsonLower(18, 20, 1e-6) < clopperPearsonLower(18, 20, 1e-3));
+});
+
+Deno.test("reliability the binomial tail is the direct sum", () => {
+  const choose = (
+    n: number,
+    k: number,
+  ): number => (k === 0 ? 1 : (choose(n, k - 1) * (n - k + 1)) / k);
+  for (const [k, n, p] of [[0, 4, 0.3], [2, 4, 0.3], [4, 4, 0.3], [7, 12, 0.9]] as const) {
+    let direct = 0;
+    for (let j = k; j <= n; j++) direct += choose(n, j) * p ** j * (1 - p) ** (n - j);
+    assert.ok(Math.abs(binomialUpperTail(k, n, p) - direct) < 1e-14, `k=${k} n=${n}`);
+  }
+});
+
+Deno.test("reliability summary, successes needed, and bad arguments", () => {
+  const r = reliability([true, false, true], 1e-6);
+  assert.equal(r.successes, 2);
+  assert.equal(r.runs, 3);
+  assert.equal(successesNeeded(0, 20, 1e-6), 0);
+  assert.throws(
+    () => clopperPearsonLower(3, 2, 0.1),
+    /successes must be an integer in \[0, 2\], got 3/,
+  );
+  assert.throws(() => clopperPearsonLower(1, 2, 0), /alpha must be in \(0, 1\), got 0/);
+  assert.throws(() => reliability([], 0.1), /no runs/);
+});
