@@ -6,12 +6,13 @@
 import fc from "fast-check";
 import { type Fraction, fraction } from "mathjs";
 import {
+  autodiffGradient,
   centralDifference,
   FINITE_DIFFERENCE_TOLERANCE,
   FLOAT32_AUTODIFF_TOLERANCE,
   gradientMargin,
 } from "../../shared/gradients/mod.ts";
-import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import {
   checkProperty,
   type Claim,
@@ -20,19 +21,21 @@ import {
   defineClaims,
   type Evidence,
 } from "../../shared/testing/mod.ts";
-import { logSumExp, softmax } from "../../shared/softmax/mod.ts";
+import { logSumExp, softmax, softmaxPolicy } from "../../shared/softmax/mod.ts";
 import {
   column,
   exactDirectionAtUniform,
   explicitStep,
   logPolicyByDefinition,
   logPolicyByFormula,
+  logPolicyFromTable,
   policy,
   policyGradientDirection,
   probabilityChange,
   scoreAutodiff,
   scoreClosedForm,
   scoreFiniteDifference,
+  step,
   type Theta,
 } from "./mod.ts";
 
@@ -148,6 +151,54 @@ const arbAdvantageWeights = arbThetaCase({ minK: 2, maxK: 5, minL: 1, maxL: 3, b
   })
 );
 
+/**
+ * The 08d control's cases: z ∈ [−4, 4]^k (k = 2..5) and h with h_1 ∈ [1/8, 2] but the other
+ * h_j free in [−4, 4], so h_1 > 0 without dominating. Pinned: z = 0, h = (1, 2), where
+ * f'(0) = ½(1 − 3/2) < 0.
+ */
+const arbPositiveOwnComponent = fc.integer({ min: 2, max: 5 }).chain((k) =>
+  fc.record({
+    z: fc.array(gridValue(4), { minLength: k, maxLength: k }),
+    own: fc.integer({ min: 1, max: 16 }).map((x) => x / 8),
+    rest: fc.array(fc.integer({ min: -32, max: 32 }).map((x) => x / 8), {
+      minLength: k - 1,
+      maxLength: k - 1,
+    }),
+  }).map(({ z, own, rest }) => ({ z, h: [own, ...rest] }))
+);
+
+/**
+ * The 08f control's cases: Θ, s0 and C with C_1 > C̄ = E_π[C] but the other C_j free in
+ * [−5, 5]: C_1 = Σ_{j≥2} π_j C_j / (1 − π_1) + e with e ∈ [1/8, 5], which is exactly the
+ * condition C_1 > C̄.
+ */
+const arbAboveAverageWeights = arbThetaCase({ minK: 2, maxK: 5, minL: 1, maxL: 3, bound: 3 })
+  .chain((tc) =>
+    fc.record({
+      rest: fc.array(fc.integer({ min: -40, max: 40 }).map((x) => x / 8), {
+        minLength: tc.theta.length - 1,
+        maxLength: tc.theta.length - 1,
+      }),
+      e: fc.integer({ min: 1, max: 40 }).map((x) => x / 8),
+    }).map(({ rest, e }) => {
+      const p = policy(tc.theta, tc.s0);
+      const othersMean = rest.reduce((acc, cj, j) => acc + p[j + 1]! * cj, 0) / (1 - p[0]!);
+      return { ...tc, c: [othersMean + e, ...rest] };
+    })
+  );
+
+/**
+ * π(· | s0) ≈ (0.1, 0.8, 0.1) and C = (2, 3/2, −10): C_1 is the largest weight and above
+ * C̄ ≈ 0.4, yet f'(0) = π_1(h_1 − ⟨π, h⟩) ≈ 0.1 (0.16 − 0.62) < 0, so π(1 | s0) falls.
+ */
+const ABOVE_AVERAGE_COUNTEREXAMPLE = { theta: [[0], [2.08], [0]], a0: 0, s0: 0, c: [2, 1.5, -10] };
+
+/**
+ * π(· | s0) ≈ (0.05, 0.9, 0.05) and a0 = 0: the score step drains action 1, and the small
+ * action 2 gains: d/dα π(2) = π_2(−π_2 − π_{a0} + Σ_j π_j²) > 0.
+ */
+const OTHER_ACTION_RISES = { theta: [[0], [2.9], [0]], a0: 0, s0: 0 };
+
 /** One state column θ ∈ [−3, 3]^k and weights C with the signs of 08g (k = 2) or 08h (k = 3). */
 const arbSignedCase = (k: 2 | 3) =>
   fc.record({
@@ -183,17 +234,19 @@ export const claims: Claim[] = defineClaims(8, [
     statement: "log π_Θ(a0 | s0) = Θ_{a0,s0} − log(1ᵀ e^{θ_{s0}})",
     check: (ctx) => formulaProperty(ctx.seed, logSumExp),
     negativeControl: {
-      variant: "log(1ᵀe^θ) replaced by max_j θ_j (the 'hard' normaliser)",
-      check: (ctx) => formulaProperty(ctx.seed, (z) => Math.max(...z)),
+      variant:
+        "the stable log-sum-exp with its shift not added back: log Σ_j e^{θ_j − max θ} (the max-trick applied halfway)",
+      check: (ctx) => formulaProperty(ctx.seed, unshiftedLogSumExp),
     },
   },
   {
     id: "08b",
     statement:
-      "∇_{θ_{s'}} log π_Θ(a0 | s0) = 0 for every s' ≠ s0 (autodiff and finite differences)",
+      "∇_{θ_{s'}} log π_Θ(a0 | s0) = 0 for every s' ≠ s0 (closed form vs autodiff and finite differences of the whole table)",
     check: (ctx) => withNoTensorLeak("08b", () => otherColumnsProperty(ctx.seed, false)),
     negativeControl: {
-      variant: "one softmax over all of Θ (a normaliser shared across states)",
+      variant:
+        "the softmax taken along the wrong axis of the k × ℓ table (each action's row normalised over the states, as tf.softmax(Θ) does)",
       check: (ctx) => withNoTensorLeak("08b control", () => otherColumnsProperty(ctx.seed, true)),
     },
   },
@@ -203,7 +256,7 @@ export const claims: Claim[] = defineClaims(8, [
       "∇_{θ_{s0}} log π_Θ(a0 | s0) = u_{a0} − π_Θ(· | s0) (closed form = autodiff = finite differences)",
     check: (ctx) => withNoTensorLeak("08c", () => scoreProperty(ctx.seed, false)),
     negativeControl: {
-      variant: "the sign-flipped closed form π_Θ(· | s0) − u_{a0}",
+      variant: "the score with the normaliser's −π_Θ(· | s0) forgotten: u_{a0} alone",
       check: (ctx) => withNoTensorLeak("08c control", () => scoreProperty(ctx.seed, true)),
     },
   },
@@ -224,32 +277,40 @@ export const claims: Claim[] = defineClaims(8, [
         )
       ),
     negativeControl: {
-      variant: "the reversed direction −g (g_1 now strictly smallest)",
+      variant:
+        "'a positive component g_1 > 0 is enough' (raising one's own logit is believed to raise one's probability, whatever the others do)",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: "as 08d, with −g", numRuns: 300 },
-          arbDominantDirection,
-          ({ z, h }) => ascentMargin(z, h.map((x) => -x), 0, `z = ${z}, −g = ${h.map((x) => -x)}`),
+          {
+            seed: ctx.seed,
+            over: "z ∈ [−4, 4]^k, k = 2..5, g_1 ∈ [1/8, 2], other g_j ∈ [−4, 4]",
+            numRuns: 300,
+            examples: [{ z: [0, 0], h: [1, 2] }],
+          },
+          arbPositiveOwnComponent,
+          ({ z, h }) => ascentMargin(z, h, 0, `z = ${z}, g = ${h}`),
         ),
     },
   },
   {
     id: "08e",
     statement: "π_{Θ+αg}(a0 | s0) > π_Θ(a0 | s0) for g = ∇_Θ log π_Θ(a0 | s0) and small α > 0",
-    check: (ctx) => withTally(() => selfScoreProperty(ctx.seed, 1)),
+    check: (ctx) => withTally(() => selfScoreProperty(ctx.seed)),
     negativeControl: {
-      variant: "a step along −∇_Θ log π_Θ(a0 | s0)",
-      check: (ctx) => selfScoreProperty(ctx.seed, -1),
+      variant:
+        "'the step along ∇ log π_Θ(a0 | s0) takes the mass of a0's gain from every other action' (each π(j | s0), j ≠ a0, falls)",
+      check: (ctx) => otherActionsFallProperty(ctx.seed),
     },
   },
   {
     id: "08f",
     statement:
       "if C_1 > E_π[C] > C_j (j ≥ 2) then π_{Θ+αg}(1 | s0) > π_Θ(1 | s0) for g = E_π[C_a ∇ log π(a | s0)]",
-    check: (ctx) => withTally(() => weightedScoreProperty(ctx.seed, 1)),
+    check: (ctx) => withTally(() => weightedScoreProperty(ctx.seed, false)),
     negativeControl: {
-      variant: "the weights negated (C_1 now below the mean, the others above)",
-      check: (ctx) => weightedScoreProperty(ctx.seed, -1),
+      variant:
+        "'an above-average weight C_1 > E_π[C] is enough' (the condition C_j < E_π[C] on the other actions dropped)",
+      check: (ctx) => weightedScoreProperty(ctx.seed, true),
     },
   },
   {
@@ -311,7 +372,7 @@ function formulaProperty(seed: number, normaliser: (z: readonly number[]) => num
       seed,
       over: OVER_THETA,
       numRuns: 300,
-      examples: [{ theta: [[0], [0]], a0: 0, s0: 0 }],
+      examples: [{ theta: [[0], [0]], a0: 0, s0: 0 }, { theta: [[1.5], [-0.5]], a0: 1, s0: 0 }],
     },
     arbThetaCase({ minK: 1, maxK: 5, minL: 1, maxL: 4, bound: 5 }),
     ({ theta, a0, s0 }: ThetaCase) =>
@@ -324,50 +385,76 @@ function formulaProperty(seed: number, normaliser: (z: readonly number[]) => num
   );
 }
 
-/** log π with one softmax over all k·ℓ entries of Θ: a normaliser that couples the states. */
-function logPolicySharedNormaliser(theta: Theta, a: number, s: number): number {
-  return theta[a]![s]! - logSumExp(theta.flat());
+/** The 08a control's normaliser: the max-shifted log-sum-exp without the shift added back. */
+function unshiftedLogSumExp(z: readonly number[]): number {
+  const m = Math.max(...z);
+  return Math.log(z.reduce((acc, x) => acc + Math.exp(x - m), 0));
 }
 
-function otherColumnsProperty(seed: number, shared: boolean) {
+/** log π with the softmax along the wrong axis: Θ's row a normalised over the states. */
+function logPolicyWrongAxis(theta: Theta, a: number, s: number): number {
+  return Math.log(softmaxPolicy(theta)[a]![s]!);
+}
+
+/** tfjs autodiff of the same wrong-axis log-probability (softmax over the last axis of Θ). */
+function scoreAutodiffWrongAxis(theta: Theta, a0: number, s0: number): number[][] {
+  const k = theta.length;
+  const l = theta[0]!.length;
+  const flat = autodiffGradient((x) => {
+    const logPi = tf.log(tf.softmax(tf.reshape(x, [k, l]))); // [k, ℓ], normalised over ℓ
+    return tf.squeeze(tf.slice(logPi, [a0, s0], [1, 1])) as tf.Scalar;
+  }, theta.flat());
+  return Array.from({ length: k }, (_, a) => flat.slice(a * l, (a + 1) * l));
+}
+
+/** The entries of a k × ℓ table outside column s0 (or only column s0 with `inside`). */
+function columnsOf(g: readonly (readonly number[])[], s0: number, inside: boolean): number[] {
+  return g.flatMap((row) => row.filter((_, s) => (s === s0) === inside));
+}
+
+/**
+ * 08b: the closed form's columns s' ≠ s0 (zero) against two oracles that see the whole
+ * table: central differences of log π read from the full policy table (all states'
+ * softmaxes computed by shared/softmax), and tfjs autodiff of log softmax over the actions
+ * of Θᵀ. With `wrongAxis` both oracles normalise over the states instead.
+ */
+function otherColumnsProperty(seed: number, wrongAxis: boolean) {
   return checkProperty(
     {
       seed,
-      over: "Θ ∈ [−5, 5]^{k×ℓ}, k = 1..5, ℓ = 2..4, any a0, s0; autodiff and central differences",
+      over: "Θ ∈ [−5, 5]^{k×ℓ}, k = 1..5, ℓ = 2..4, any a0, s0; every entry outside column s0",
       numRuns: 100,
-      examples: [{ theta: [[0, 0], [0, 0]], a0: 0, s0: 0 }],
+      examples: [{ theta: [[0, 1, -2], [2, -1, 0.5]], a0: 0, s0: 1 }],
     },
     arbThetaCase({ minK: 1, maxK: 5, minL: 2, maxL: 4, bound: 5 }),
     ({ theta, a0, s0 }: ThetaCase) => {
-      const fd = shared
-        ? scoreFiniteDifference(theta, a0, s0, logPolicySharedNormaliser)
-        : scoreFiniteDifference(theta, a0, s0);
-      const ad = shared ? fd : scoreAutodiff(theta, a0, s0);
-      // exactly zero: neither computation touches θ_{s'} for s' ≠ s0
-      for (const [name, g] of [["central difference", fd], ["autodiff", ad]] as const) {
-        g.forEach((row, a) =>
-          row.forEach((x, s) => {
-            if (s !== s0 && x !== 0) {
-              throw new ClaimViolation(`${name}: ∂/∂Θ[${a}][${s}] = ${x} ≠ 0 (s0 = ${s0})`);
-            }
-          })
-        );
-      }
-      return 0;
+      const closed = columnsOf(scoreClosedForm(theta, a0, s0), s0, false);
+      const fd = wrongAxis
+        ? scoreFiniteDifference(theta, a0, s0, logPolicyWrongAxis)
+        : scoreFiniteDifference(theta, a0, s0, logPolicyFromTable);
+      const ad = wrongAxis ? scoreAutodiffWrongAxis(theta, a0, s0) : scoreAutodiff(theta, a0, s0);
+      return Math.min(
+        gradientMargin(columnsOf(fd, s0, false), closed, FINITE_DIFFERENCE_TOLERANCE),
+        gradientMargin(columnsOf(ad, s0, false), closed, FLOAT32_AUTODIFF_TOLERANCE),
+      );
     },
   );
 }
 
-function scoreProperty(seed: number, flipped: boolean) {
+/**
+ * 08c: column s0 of the closed form against central differences of the definition and
+ * tfjs autodiff. With `noNormaliser` the closed form is replaced by u_{a0} alone.
+ */
+function scoreProperty(seed: number, noNormaliser: boolean) {
   return checkProperty(
     { seed, over: OVER_THETA, numRuns: 100, examples: [{ theta: [[0], [0]], a0: 0, s0: 0 }] },
     arbThetaCase({ minK: 1, maxK: 5, minL: 1, maxL: 4, bound: 5 }),
     ({ theta, a0, s0 }: ThetaCase) => {
-      const closed = scoreClosedForm(theta, a0, s0).map((row) =>
-        row.map((x) => (flipped ? -x : x))
-      );
-      const fd = scoreFiniteDifference(theta, a0, s0);
-      const ad = scoreAutodiff(theta, a0, s0);
+      const closed = noNormaliser
+        ? theta.map((_, a) => (a === a0 ? 1 : 0))
+        : columnsOf(scoreClosedForm(theta, a0, s0), s0, true);
+      const fd = columnsOf(scoreFiniteDifference(theta, a0, s0), s0, true);
+      const ad = columnsOf(scoreAutodiff(theta, a0, s0), s0, true);
       return Math.min(
         gradientMargin(fd, closed, FINITE_DIFFERENCE_TOLERANCE),
         gradientMargin(ad, closed, FLOAT32_AUTODIFF_TOLERANCE),
@@ -376,18 +463,25 @@ function scoreProperty(seed: number, flipped: boolean) {
   );
 }
 
-function selfScoreProperty(seed: number, sign: 1 | -1) {
+/**
+ * Column s0 of the whole-table step Θ + αg, minus θ_{s0}, divided by α: the direction the
+ * logits of s0 actually moved (α = 1; the subtraction is exact to a few ulps).
+ */
+function movedDirection(theta: Theta, g: Theta, s0: number): number[] {
+  const after = column(step(theta, g, 1), s0);
+  return column(theta, s0).map((x, j) => after[j]! - x);
+}
+
+const OVER_SELF = "Θ ∈ [−3, 3]^{k×ℓ}, k = 2..5, ℓ = 1..3, any a0, s0";
+
+function selfScoreProperty(seed: number) {
   return checkProperty(
-    {
-      seed,
-      over: "Θ ∈ [−3, 3]^{k×ℓ}, k = 2..5, ℓ = 1..3, any a0, s0",
-      numRuns: 300,
-    },
+    { seed, over: OVER_SELF, numRuns: 300, examples: [OTHER_ACTION_RISES] },
     arbThetaCase({ minK: 2, maxK: 5, minL: 1, maxL: 3, bound: 3 }),
     ({ theta, a0, s0 }: ThetaCase) => {
       const g = scoreClosedForm(theta, a0, s0);
-      // π_{Θ+αg}(a0 | s0) = μ_{a0}(θ_{s0} + α g_{·,s0}): only column s0 of g matters (08b)
-      const h = column(g, s0).map((x) => sign * x);
+      // π_{Θ+αg}(a0 | s0) depends on column s0 of Θ + αg only: follow that column
+      const h = movedDirection(theta, g, s0);
       return ascentMargin(
         column(theta, s0),
         h,
@@ -398,21 +492,63 @@ function selfScoreProperty(seed: number, sign: 1 | -1) {
   );
 }
 
-function weightedScoreProperty(seed: number, sign: 1 | -1) {
+/**
+ * The 08e control: along g = ∇ log π(a0 | s0), every other action's probability is believed
+ * to fall. Any j ≠ a0 with d/dα π(j | s0) > 0 refutes it, once the lemma confirms the rise.
+ */
+function otherActionsFallProperty(seed: number) {
+  return checkProperty(
+    { seed, over: OVER_SELF, numRuns: 300, examples: [OTHER_ACTION_RISES] },
+    arbThetaCase({ minK: 2, maxK: 5, minL: 1, maxL: 3, bound: 3 }),
+    ({ theta, a0, s0 }: ThetaCase) => {
+      const z = column(theta, s0);
+      const h = movedDirection(theta, scoreClosedForm(theta, a0, s0), s0);
+      z.forEach((_, j) => {
+        if (j === a0 || !(explicitStep(z, h, j).derivative > 1e-12)) return;
+        const where = `Θ = ${JSON.stringify(theta)}, a0 = ${a0}, s0 = ${s0}, j = ${j}`;
+        ascentMargin(z, h, j, where); // the rise is real: f'(0) > 0 and the lemma's α* rise
+        throw new ClaimViolation(`${where}: π(j | s0) rises along ∇ log π(a0 | s0)`);
+      });
+    },
+  );
+}
+
+/**
+ * 08f: g = E_π[C_a ∇ log π(a | s0)] from the table of scores; its column s0 must equal the
+ * proof's π ⊙ (C − C̄) and its other columns 0 (1e-12 of the scale of C), and the step along
+ * it must raise π(1 | s0). With `aboveAverageOnly` the hypothesis on C_2, …, C_k is dropped.
+ */
+function weightedScoreProperty(seed: number, aboveAverageOnly: boolean) {
   return checkProperty(
     {
       seed,
-      over: "Θ ∈ [−3, 3]^{k×ℓ}, k = 2..5, ℓ = 1..3, C with C_1 > C̄ > C_j, C̄ ∈ [−5, 5], gaps ≥ 1/8",
+      over: aboveAverageOnly
+        ? `${OVER_SELF}, C with C_1 > C̄ only, others in [−5, 5]`
+        : `${OVER_SELF}, C with C_1 > C̄ > C_j, C̄ ∈ [−5, 5], gaps ≥ 1/8`,
       numRuns: 300,
+      examples: aboveAverageOnly ? [ABOVE_AVERAGE_COUNTEREXAMPLE] : [],
     },
-    arbAdvantageWeights,
+    aboveAverageOnly ? arbAboveAverageWeights : arbAdvantageWeights,
     ({ theta, s0, c }) => {
-      const g = policyGradientDirection(theta, s0, c.map((x) => sign * x));
-      return ascentMargin(
-        column(theta, s0),
-        column(g, s0),
-        0,
-        `Θ = ${JSON.stringify(theta)}, C = ${c}`,
+      const g = policyGradientDirection(theta, s0, c);
+      const p = policy(theta, s0);
+      const cBar = p.reduce((acc, pa, a) => acc + pa * c[a]!, 0);
+      const scale = 1 + Math.max(...c.map(Math.abs));
+      const formula = theta.map((row, a) =>
+        row.map((_, s) => (s === s0 ? p[a]! * (c[a]! - cBar) : 0))
+      );
+      const formulaMargin = gradientMargin(g, formula, { abs: 1e-12 * scale, rel: 0 });
+      if (formulaMargin < 0) {
+        throw new ClaimViolation(`g = ${JSON.stringify(g)} is not π ⊙ (C − C̄) in column s0`);
+      }
+      return Math.min(
+        formulaMargin,
+        ascentMargin(
+          column(theta, s0),
+          movedDirection(theta, g, s0),
+          0,
+          `Θ = ${JSON.stringify(theta)}, C = ${c}`,
+        ),
       );
     },
   );

@@ -14,7 +14,7 @@
 import { type Fraction, fraction } from "mathjs";
 import { tf } from "../../shared/tf/mod.ts";
 import { autodiffGradient, centralDifference } from "../../shared/gradients/mod.ts";
-import { logSumExp, softmax, SoftmaxInputError } from "../../shared/softmax/mod.ts";
+import { logSumExp, softmax, SoftmaxInputError, softmaxPolicy } from "../../shared/softmax/mod.ts";
 
 /** A parameter table Θ[a][s] (k actions × ℓ states). */
 export type Theta = readonly (readonly number[])[];
@@ -110,6 +110,33 @@ export function logPolicyByDefinition(theta: Theta, a: number, s: number): numbe
   checkIndex(a, z.length, "action");
   const e = z.map(Math.exp);
   return Math.log(e[a]! / e.reduce((x, y) => x + y, 0));
+}
+
+/**
+ * log π_Θ(a | s) read from the whole policy table: every state's softmax over actions is
+ * computed at once (`softmaxPolicy` of shared/softmax on Θᵀ, one row per state), and the
+ * entry (s, a) is taken afterwards. Unlike {@link logPolicyByDefinition}, nothing here
+ * selects column s before the arithmetic, so a normaliser that mixed states would show in
+ * the derivatives with respect to the other columns (Claim 08b).
+ *
+ * @param theta Θ
+ * @param a the action
+ * @param s the state
+ * @returns log π_Θ(a | s)
+ * @example
+ * ```ts
+ * import { logPolicyFromTable } from "./mod.ts";
+ * const v = logPolicyFromTable([[0, 9], [Math.log(3), -9]], 1, 0);
+ * if (Math.abs(v - Math.log(0.75)) > 1e-15) throw new Error(String(v));
+ * ```
+ */
+export function logPolicyFromTable(theta: Theta, a: number, s: number): number {
+  const { k, l } = thetaShape(theta);
+  checkIndex(a, k, "action");
+  checkIndex(s, l, "state");
+  // Θᵀ: [k, ℓ] -> [ℓ, k], row s holds the logits θ_s of state s
+  const perState = Array.from({ length: l }, (_, u) => theta.map((row) => row[u]!));
+  return Math.log(softmaxPolicy(perState)[s]![a]!);
 }
 
 /**
