@@ -24,8 +24,10 @@ Deno.test("08 softmax and the log-probability formula stay finite for huge logit
   );
 });
 
-Deno.test("08 with k = 1 the only action has probability 1 and its score is 0 (why 08d–08f need k ≥ 2)", async () => {
+Deno.test("08 with k = 1 the only action has probability 1 and its score is 0 (why 08d and 08e need k ≥ 2; 08f is vacuous)", async () => {
   assert.deepEqual(policy([[3, -2]], 1), [1]);
+  // 08f's hypothesis C_1 > C̄ cannot hold: C̄ = π_1 C_1 = C_1, and g vanishes
+  assert.deepEqual(policyGradientDirection([[3, -2]], 1, [5]), [[0, 0]]);
   await withNoTensorLeak(
     "08 k = 1",
     () => assert.deepEqual(scoreAutodiff([[3, -2]], 0, 1), [[0, 0]]),
