@@ -4,25 +4,106 @@
  * @module
  */
 import fc from "fast-check";
-import { arbMdp, arbPolicy, arbValues, type FiniteMdp } from "../../shared/mdp/mod.ts";
+import {
+  arbMdp,
+  arbPolicy,
+  arbValues,
+  bellmanOptimalV,
+  bellmanPolicyV,
+  deterministicPolicy,
+  type FiniteMdp,
+  greedyActions,
+  makeMdp,
+  type Policy,
+} from "../../shared/mdp/mod.ts";
 import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
-import { backupSlack, monotonicityGap, policyBelowOptimalGap } from "./mod.ts";
+import {
+  backupSlack,
+  gapWhereOrdered,
+  lookaheadByMatrix,
+  monotonicityGaps,
+  policyBelowOptimalGap,
+  rewardGreedyBackup,
+} from "./mod.ts";
 
-/** A random MDP (1–8 states, 1–5 actions, all transition and reward kinds), a policy and a V. */
-const mdpPolicyValue = arbMdp().chain((mdp) =>
+/** Random MDPs of every kind, half of them with an absorbing terminal state. */
+const mdps = fc.oneof(arbMdp(), arbMdp({ terminating: true }));
+
+type CaseA = [FiniteMdp, Policy, number[]];
+/** A random MDP, a policy (zeros and deterministic rows included) and a V. */
+const mdpPolicyValue: fc.Arbitrary<CaseA> = mdps.chain((mdp) =>
   fc.tuple(fc.constant(mdp), arbPolicy(mdp.nStates, mdp.nActions), arbValues(mdp.nStates))
 );
 
+type CaseB = [FiniteMdp, number[], number[]];
 /** A random MDP with U ≤ V: V random, U = V − D with D ≥ 0 (zeros in D give ties). */
-const mdpOrderedPair = arbMdp().chain((mdp) =>
+const mdpOrderedPair: fc.Arbitrary<CaseB> = mdps.chain((mdp) =>
   fc.tuple(fc.constant(mdp), arbValues(mdp.nStates), arbValues(mdp.nStates, 20)).map((
     [m, v, d],
-  ) => [m, v.map((x, s) => x - Math.abs(d[s]!)), v] as [FiniteMdp, number[], number[]])
+  ) => [m, v.map((x, s) => x - Math.abs(d[s]!)), v] as CaseB)
+);
+/** A random MDP with two unrelated value functions (ordered at some states, not at others). */
+const mdpAnyPair: fc.Arbitrary<CaseB> = mdps.chain((mdp) =>
+  fc.tuple(fc.constant(mdp), arbValues(mdp.nStates), arbValues(mdp.nStates))
 );
 
+/**
+ * Arm 0 pays 1 and stays; arm 1 pays 0 and moves to state 1, which is worth V(1) = 40. The
+ * action with the best reward is not the action with the best lookahead.
+ */
+const detour = makeMdp({
+  gamma: 0.9,
+  outcomes: [
+    [[{ next: 0, reward: 1, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
+    [[{ next: 1, reward: 0, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
+  ],
+});
+const detourCase: CaseA = [detour, [[0, 1], [1, 0]], [0, 40]];
+/** On the detour MDP, U ≤ V at state 0 only; V is far lower at state 0's successor. */
+const detourPair: CaseB = [detour, [0, 40], [1, 0]];
+
+/**
+ * Claim 01a on one case, as a margin (≥ 0 when everything holds): the shared B* and B^π
+ * agree with the max and the π-average of the matrix-route lookahead, B^π ≤ B*, and the
+ * policy greedy in that lookahead closes the gap (so B* is the least upper bound).
+ */
+function marginA([mdp, pi, v]: CaseA, upper = bellmanOptimalV): number {
+  const slack = backupSlack(mdp, v);
+  const q = lookaheadByMatrix(mdp, v);
+  const opt = bellmanOptimalV(mdp, v);
+  const pol = bellmanPolicyV(mdp, pi, v);
+  let disagreement = 0;
+  q.forEach((row, s) => {
+    const mean = row.reduce((acc, x, a) => acc + pi[s]![a]! * x, 0);
+    disagreement = Math.max(
+      disagreement,
+      Math.abs(opt[s]! - Math.max(...row)),
+      Math.abs(pol[s]! - mean),
+    );
+  });
+  const greedy = deterministicPolicy(mdp, greedyActions(q));
+  const attained = Math.abs(policyBelowOptimalGap(mdp, greedy, v, upper));
+  return Math.min(policyBelowOptimalGap(mdp, pi, v, upper), -disagreement, -attained) + slack;
+}
+
+/**
+ * Claim 01b on one case: at every state γ·min(V − U) ≤ (B*[V] − B*[U])(s) ≤ γ·max(V − U)
+ * (the lower bound only without terminal states, where it is 0), which contains B*[U] ≤ B*[V].
+ */
+function marginB([mdp, u, v]: CaseB): number {
+  const d = v.map((x, s) => x - u[s]!);
+  const terminates = mdp.isTerminal.some((t) => t);
+  const lower = terminates ? 0 : mdp.gamma * Math.min(...d);
+  const upper = mdp.gamma * Math.max(...d);
+  const gaps = monotonicityGaps(mdp, u, v);
+  return Math.min(...gaps.map((g) => Math.min(g - lower, upper - g))) + backupSlack(mdp, v);
+}
+
 const OVER_A = "random MDPs (1–8 states, 1–5 actions, dense/sparse/deterministic transitions, " +
-  "random or fixed rewards, γ ∈ (0, 1) incl. 0.001 and 0.999), policies with zeros, V ∈ [−50, 50]^S";
-const OVER_B = "random MDPs as in 01a, V ∈ [−50, 50]^S and U = V − D with D ≥ 0";
+  "random or fixed rewards, γ ∈ (0, 1) incl. 0.001 and 0.999, half with a terminal state), " +
+  "policies with zeros, V ∈ [−50, 50]^S; B*, B^π against the matrix-route lookahead";
+const OVER_B = "random MDPs as in 01a, V ∈ [−50, 50]^S and U = V − D with D ≥ 0; " +
+  "γ·min D ≤ B*[V] − B*[U] ≤ γ·max D";
 
 /** The claims of Problem 1. */
 export const claims: Claim[] = defineClaims(1, [
@@ -31,17 +112,18 @@ export const claims: Claim[] = defineClaims(1, [
     statement: "B^π[V] ≤ B*[V] pointwise, for every policy π and every V",
     check: (ctx) =>
       checkProperty(
-        { seed: ctx.seed, over: OVER_A, numRuns: 300 },
+        { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [detourCase] },
         mdpPolicyValue,
-        ([mdp, pi, v]) => policyBelowOptimalGap(mdp, pi, v) + backupSlack(mdp, v),
+        (c) => marginA(c),
       ),
     negativeControl: {
-      variant: "the reversed inequality B*[V] ≤ B^π[V]",
+      variant: "B* read as greedy in the immediate reward: B^π[V] ≤ q_V(s, argmax_a r(s, a))",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER_A, numRuns: 300 },
+          { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [detourCase] },
           mdpPolicyValue,
-          ([mdp, pi, v]) => -policyBelowOptimalGap(mdp, pi, v) + backupSlack(mdp, v),
+          ([mdp, pi, v]) =>
+            policyBelowOptimalGap(mdp, pi, v, rewardGreedyBackup) + backupSlack(mdp, v),
         ),
     },
   },
@@ -52,15 +134,20 @@ export const claims: Claim[] = defineClaims(1, [
       checkProperty(
         { seed: ctx.seed, over: OVER_B, numRuns: 300 },
         mdpOrderedPair,
-        ([mdp, u, v]) => monotonicityGap(mdp, u, v) + backupSlack(mdp, v),
+        marginB,
       ),
     negativeControl: {
-      variant: "the same backup with a negative discount γ' = −γ, which is not monotone",
+      variant: "monotonicity read locally: U(s) ≤ V(s) at a state gives B*[U](s) ≤ B*[V](s)",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER_B, numRuns: 300 },
-          mdpOrderedPair,
-          ([mdp, u, v]) => monotonicityGap(mdp, u, v, -mdp.gamma) + backupSlack(mdp, v),
+          {
+            seed: ctx.seed,
+            over: "random MDPs as in 01a with unrelated U, V ∈ [−50, 50]^S",
+            numRuns: 300,
+            examples: [detourPair],
+          },
+          mdpAnyPair,
+          ([mdp, u, v]) => gapWhereOrdered(mdp, u, v) + backupSlack(mdp, v),
         ),
     },
   },

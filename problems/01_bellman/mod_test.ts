@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { makeMdp, MdpInputError } from "../../shared/mdp/mod.ts";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
-import { monotonicityGap, policyBelowOptimalGap } from "./mod.ts";
+import {
+  lookaheadByMatrix,
+  monotonicityGap,
+  policyBelowOptimalGap,
+  rewardGreedyBackup,
+} from "./mod.ts";
 
 registerClaimTests(claims);
 
@@ -14,6 +19,29 @@ const twoArmed = makeMdp({
 Deno.test("01 the greedy choice attains B*: the gap is 0 for the policy that picks the best arm", () => {
   assert.equal(policyBelowOptimalGap(twoArmed, [[0, 1]], [5]), 0);
   assert.equal(policyBelowOptimalGap(twoArmed, [[1, 0]], [5]), 2);
+});
+
+Deno.test("01a the reward-greedy backup misses a detour: a policy beats it by γ·40 − 1", () => {
+  const detour = makeMdp({
+    gamma: 0.9,
+    outcomes: [
+      [[{ next: 0, reward: 1, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
+      [[{ next: 1, reward: 0, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
+    ],
+  });
+  const v = [0, 40];
+  assert.equal(rewardGreedyBackup(detour, v)[0], 1);
+  assert.equal(policyBelowOptimalGap(detour, [[0, 1], [1, 0]], v, rewardGreedyBackup), -35);
+  assert.deepEqual(lookaheadByMatrix(detour, v), [[1, 36], [36, 36]]);
+});
+
+Deno.test("01 the matrix-route lookahead reads a terminal successor as 0", () => {
+  const m = makeMdp({
+    gamma: 0.5,
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward: 2, prob: 0.5 }, { next: 0, reward: 0, prob: 0.5 }]], []],
+  });
+  assert.deepEqual(lookaheadByMatrix(m, [4, 100]), [[2], [0]]);
 });
 
 Deno.test("01 monotonicityGap refuses a pair that is not ordered, naming the state", () => {

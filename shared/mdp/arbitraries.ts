@@ -8,6 +8,8 @@
 import fc from "fast-check";
 import { type FiniteMdp, makeMdp, type Outcome } from "./model.ts";
 import type { Policy } from "./policy.ts";
+import { optimalValues } from "./evaluation.ts";
+import { optimalValuesExact } from "./exact.ts";
 
 /** How successor states are spread. */
 export type TransitionKind = "dense" | "sparse" | "deterministic";
@@ -312,6 +314,61 @@ export function arbTiedMdp(options: MdpArbOptions = {}): fc.Arbitrary<FiniteMdp>
         // state 0 always gets a copy, so every MDP drawn has at least one duplicated action
         const src = from;
         const dst = to === from ? (from + 1) % mdp.nActions : to;
+        return row.map((list, a) => (a === dst ? row[src]! : list));
+      });
+      return makeMdp({
+        gamma: mdp.gamma,
+        nActions: mdp.nActions,
+        rewardBound: mdp.rewardBound,
+        outcomes,
+        terminal: mdp.isTerminal.flatMap((t, s) => (t ? [s] : [])),
+        initial: mdp.initial,
+      });
+    })
+  );
+}
+
+/**
+ * Small MDPs with several distinct optimal policies: a random MDP with at least two
+ * actions is solved exactly (rational policy iteration), then in state 0 and in a random
+ * subset of the other live states an optimal action's outcome list is copied onto another
+ * action. The copy has the same lookahead under V*, so V* still solves V = B*[V] and is
+ * unchanged, while the argmax set of Q*(s, ·) now holds at least two actions there:
+ * deterministic optimal policies with different supports exist in every MDP drawn.
+ * (Copying an arbitrary action, as {@link arbTiedMdp} does, ties actions that may both be
+ * suboptimal.) Keep the sizes small: the exact solve runs once per draw.
+ *
+ * @param options as for {@link arbMdp} (defaults: 1–3 states, 2–3 actions)
+ * @returns the arbitrary
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbMultiOptimalMdp, optimalValuesExact } from "./mod.ts";
+ * const [m] = fc.sample(arbMultiOptimalMdp(), { seed: 2, numRuns: 1 });
+ * if (optimalValuesExact(m!).argmax[0]!.length < 2) throw new Error();
+ * ```
+ */
+export function arbMultiOptimalMdp(options: MdpArbOptions = {}): fc.Arbitrary<FiniteMdp> {
+  const base = arbMdp({
+    maxStates: 3,
+    maxActions: 3,
+    ...options,
+    minActions: Math.max(2, options.minActions ?? 2),
+  });
+  return base.chain((mdp) =>
+    fc.array(fc.tuple(fc.boolean(), fc.nat()), {
+      minLength: mdp.nStates,
+      maxLength: mdp.nStates,
+    }).map((choices) => {
+      const { argmax } = optimalValuesExact(mdp, optimalValues(mdp).actions);
+      const outcomes = mdp.outcomes.map((row, s) => {
+        const [copy, pick] = choices[s]!;
+        if (mdp.isTerminal[s] || (!copy && s !== 0)) return row;
+        // copy an optimal action onto an action outside the argmax set (if there is one)
+        const src = argmax[s]![pick % argmax[s]!.length]!;
+        const others = row.map((_, a) => a).filter((a) => !argmax[s]!.includes(a));
+        if (others.length === 0) return row;
+        const dst = others[pick % others.length]!;
         return row.map((list, a) => (a === dst ? row[src]! : list));
       });
       return makeMdp({

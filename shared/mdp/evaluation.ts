@@ -71,6 +71,62 @@ export function evaluatePolicy(mdp: FiniteMdp, pi: Policy): PolicyValues {
   return { V, Q: lookahead(mdp, V) };
 }
 
+/**
+ * Q^π by a second, independent route: the Bellman equation for π written on state–action
+ * pairs, Q(s, a) = r(s, a) + γ Σ_{s'} P(s' | s, a) Σ_{a'} π(a' | s') Q(s', a'), solved as one
+ * linear system of size |S||A| built from the derived r(s, a) and P(s' | s, a). It never
+ * forms V^π, so comparing it with {@link evaluatePolicy} (state system, then a lookahead
+ * over the outcome lists) cross-checks two codes that share no arithmetic.
+ *
+ * @param mdp the MDP
+ * @param pi the policy
+ * @returns q[s][a] (0 at terminal states)
+ * @throws ImproperPolicyError if the system is singular (γ = 1 and π improper)
+ * @example
+ * ```ts
+ * import { evaluateActionValues, makeMdp } from "./mod.ts";
+ * // arms paying 0 and 1, γ = 1/2, π always pulls arm 1: V = 2, so Q = (0 + 1, 1 + 1)
+ * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]] });
+ * const q = evaluateActionValues(m, [[0, 1]]);
+ * if (Math.abs(q[0]![0]! - 1) > 1e-12 || Math.abs(q[0]![1]! - 2) > 1e-12) throw new Error();
+ * ```
+ */
+export function evaluateActionValues(mdp: FiniteMdp, pi: Policy): number[][] {
+  validatePolicy(mdp, pi);
+  const nA = mdp.nActions;
+  const n = mdp.nStates * nA;
+  const index = (s: number, a: number) => s * nA + a;
+  // (I − γ P Π) q = r on the |S||A| pairs; terminal pairs keep identity rows, so q = 0 there
+  const A = Array.from(
+    { length: n },
+    (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+  );
+  const b = Array.from({ length: n }, () => [0]);
+  for (let s = 0; s < mdp.nStates; s++) {
+    if (mdp.isTerminal[s]) continue;
+    for (let a = 0; a < nA; a++) {
+      const i = index(s, a);
+      b[i]![0] = mdp.expectedReward[s]![a]!;
+      mdp.transition[s]![a]!.forEach((p, t) => {
+        if (p === 0 || mdp.isTerminal[t]) return;
+        for (let a2 = 0; a2 < nA; a2++) A[i]![index(t, a2)]! -= mdp.gamma * p * pi[t]![a2]!;
+      });
+    }
+  }
+  let x: number[][];
+  try {
+    x = lusolve(A, b) as number[][];
+  } catch (e) {
+    throw new ImproperPolicyError(
+      `state–action evaluation: I − γPΠ is singular (γ = ${mdp.gamma}): ${(e as Error).message}`,
+    );
+  }
+  return Array.from(
+    { length: mdp.nStates },
+    (_, s) => Array.from({ length: nA }, (_, a) => x[index(s, a)]![0]!),
+  );
+}
+
 /** Options for {@link valueIteration}. */
 export interface ValueIterationOptions {
   /** Target sup-norm distance to V* (γ < 1) or residual (γ = 1). Default 1e-10. */
