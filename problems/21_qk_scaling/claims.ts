@@ -4,7 +4,7 @@
  * @module
  */
 import { fraction } from "mathjs";
-import { type Claim, ClaimViolation, defineClaims } from "../../shared/testing/mod.ts";
+import { type Claim, ClaimViolation, defineClaims, isViolation } from "../../shared/testing/mod.ts";
 import {
   bandsFor,
   type Entry,
@@ -176,13 +176,40 @@ export const claims: Claim[] = defineClaims(21, [
       };
     },
     negativeControl: {
-      variant:
-        "logits without the 1/√d_K scale: E[(q·k)²] = d_K·(…), still claimed 1 and (d_X+2)/d_X",
-      check: (ctx) =>
-        assertBands(
-          [{ dX: 2, dK: MC_DK, n: 60_000, seed: ctx.seedFor("unscaled"), scaleLogits: false }],
-          LOGIT_STATISTICS,
-        ),
+      variant: "logits without the 1/√d_K scale (q·k itself): E[(q·k)²] = d_K·(…), still " +
+        "claimed 1 and (d_X+2)/d_X; both the exact expansion and the bands must reject it",
+      check: (ctx) => {
+        // Each half of the claim's check on its own must catch the missing scale.
+        const verdicts: string[] = [];
+        for (
+          const [part, run] of [
+            ["exact", () => exactLogitMoments(false)],
+            [
+              "Monte Carlo",
+              () =>
+                assertBands(
+                  [{
+                    dX: 2,
+                    dK: MC_DK,
+                    n: 60_000,
+                    seed: ctx.seedFor("unscaled"),
+                    scaleLogits: false,
+                  }],
+                  LOGIT_STATISTICS,
+                ),
+            ],
+          ] as const
+        ) {
+          try {
+            run();
+            return `the ${part} check accepted unscaled logits`; // accepted: the control failed
+          } catch (e) {
+            if (!isViolation(e)) throw e;
+            verdicts.push(`${part}: ${(e as Error).message}`);
+          }
+        }
+        throw new ClaimViolation(verdicts.join("; "));
+      },
     },
   },
 ]);
