@@ -4,31 +4,44 @@
  *
  * Usage: `deno task verify [--json] [--only 04 | --only 01..05 | --only 01,07]`
  *
- * The exit code is 1 if any claim fails or any negative control is accepted.
+ * The exit code is 1 if any claim fails or any negative control is accepted, and 2 for a bad
+ * argument or a bad `VERIFY_SEED` (one line naming it and what is allowed; no claim runs).
  *
  * @module
  */
-import { type ClaimResult, runClaim, verifySeed } from "./shared/testing/mod.ts";
-import { loadProblemClaims, parseOnly } from "./shared/testing/discover.ts";
+import {
+  type ClaimResult,
+  parseArgs,
+  runClaim,
+  runCommand,
+  UsageError,
+  verifySeed,
+} from "./shared/testing/mod.ts";
+import { loadProblemClaims, parseOnly, problemNumbers } from "./shared/testing/discover.ts";
 import { formatTable } from "./shared/testing/report.ts";
 
-if (import.meta.main) {
-  const args = [...Deno.args];
-  const json = args.includes("--json");
-  const onlyAt = args.indexOf("--only");
-  const only = onlyAt >= 0 ? parseOnly(args[onlyAt + 1] ?? "") : undefined;
-  const unknown = args.filter((a, i) =>
-    a !== "--json" && a !== "--only" && !(onlyAt >= 0 && i === onlyAt + 1)
-  );
-  if (unknown.length > 0) {
-    console.error(
-      `unknown arguments: ${
-        unknown.join(" ")
-      }\nusage: deno task verify [--json] [--only 04|01..05|01,07]`,
-    );
-    Deno.exit(2);
+const USAGE = "usage: deno task verify [--json] [--only 04|01..05|01,07]";
+const PROBLEMS = new URL("./problems/", import.meta.url);
+
+/**
+ * Runs the claims the command line asks for and prints them.
+ *
+ * @param args the command-line arguments
+ * @returns the exit code: 0 if every claim passes and every control is rejected, else 1
+ * @throws UsageError for a bad argument or a bad `VERIFY_SEED`, before any claim runs
+ */
+export async function verify(args: readonly string[]): Promise<number> {
+  const { flags, positional } = parseArgs(args, { json: "switch", only: "value" }, USAGE);
+  if (positional.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positional[0])}; ${USAGE}`);
   }
-  const problems = await loadProblemClaims(new URL("./problems/", import.meta.url), only);
+  const seed = verifySeed();
+  const json = flags.has("json");
+  const onlyText = flags.get("only");
+  const only = typeof onlyText === "string"
+    ? parseOnly(onlyText, await problemNumbers(PROBLEMS))
+    : undefined;
+  const problems = await loadProblemClaims(PROBLEMS, only);
   const results: ClaimResult[] = [];
   const start = performance.now();
   for (const p of problems) {
@@ -56,9 +69,11 @@ if (import.meta.main) {
         results.length - failed
       } pass, ${failed} fail; ` +
         `negative controls: ${results.length - accepted} rejected, ${accepted} accepted; ` +
-        `VERIFY_SEED=${verifySeed()}; ${(totalMs / 1000).toFixed(1)} s`,
+        `VERIFY_SEED=${seed}; ${(totalMs / 1000).toFixed(1)} s`,
     );
   }
   const bad = results.some((r) => r.verdict !== "pass" || r.negativeControl !== "rejected");
-  Deno.exit(bad ? 1 : 0);
+  return bad ? 1 : 0;
 }
+
+if (import.meta.main) await runCommand("verify", () => verify(Deno.args));

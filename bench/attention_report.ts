@@ -19,6 +19,7 @@
  * @module
  */
 import { crossoverLength, forwardCount } from "../problems/27_transformer_flops/mod.ts";
+import { runCommand, UsageError } from "../shared/testing/mod.ts";
 import {
   HEAD_WIDTH,
   type Implementation,
@@ -198,7 +199,42 @@ function fmtMs(ms: number | undefined): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toPrecision(3)} ms`;
 }
 
+const USAGE = "usage: [BENCH_FULL=1] deno task bench:report (no arguments)";
+
+/**
+ * Refuses what the report does not take: any argument, and a `BENCH_FULL` other than 0 or 1
+ * (which the benchmark would otherwise quietly read as 0).
+ *
+ * @param args the command-line arguments
+ * @param benchFull the value of `BENCH_FULL`, if set
+ * @throws UsageError naming the argument or the variable, its value and what is allowed
+ * @example
+ * ```ts
+ * import { checkReportArgs } from "./attention_report.ts";
+ * checkReportArgs([], "1");
+ * let message = "";
+ * try { checkReportArgs([], "yes"); } catch (e) { message = (e as Error).message; }
+ * if (!message.startsWith('BENCH_FULL must be 0 or 1, got "yes"')) throw new Error(message);
+ * ```
+ */
+export function checkReportArgs(args: readonly string[], benchFull: string | undefined): void {
+  if (args.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(args[0])}; ${USAGE}`);
+  }
+  if (benchFull !== undefined && benchFull !== "" && benchFull !== "0" && benchFull !== "1") {
+    throw new UsageError(`BENCH_FULL must be 0 or 1, got ${JSON.stringify(benchFull)}; ${USAGE}`);
+  }
+}
+
 if (import.meta.main) {
+  await runCommand("bench:report", async () => {
+    checkReportArgs(Deno.args, Deno.env.get("BENCH_FULL"));
+    await runReport();
+    return 0;
+  });
+}
+
+async function runReport(): Promise<void> {
   const { timings, runtime, cpu } = await runDenoBench();
   const configs: [number, number, number][] = [];
   for (const d of WIDTHS) for (const L of LENGTHS) configs.push([d, L, d / HEAD_WIDTH]);

@@ -9,7 +9,14 @@
  *
  * @module
  */
-import { parseOnly, verifySeed } from "../shared/testing/mod.ts";
+import {
+  parseArgs,
+  parseOnly,
+  problemNumbers,
+  runCommand,
+  UsageError,
+  verifySeed,
+} from "../shared/testing/mod.ts";
 import { type CatalogEntry, mergeCatalog, parseCatalog } from "./catalog.ts";
 import { figuresFor } from "./figures/mod.ts";
 import { figureContext } from "./figures/context.ts";
@@ -234,20 +241,46 @@ async function build(onlyText: string | undefined): Promise<number> {
   return pages.length + 1;
 }
 
+const USAGE = "usage: deno task book [--only 04|01..05|01,07]";
+
+/**
+ * Reads the book's command line, refusing what it does not take before anything is built.
+ *
+ * @param args the command-line arguments
+ * @param available the problem numbers that exist
+ * @returns the `--only` filter as given, if any
+ * @throws UsageError naming the bad argument, its value and what is allowed (a bad
+ *   `VERIFY_SEED` too)
+ * @example
+ * ```ts
+ * import { readBookArgs } from "./build.ts";
+ * if (readBookArgs(["--only", "01..05"], [1, 2, 3, 4, 5]) !== "01..05") throw new Error();
+ * let message = "";
+ * try { readBookArgs(["--only", "7"], [1, 2]); } catch (e) { message = (e as Error).message; }
+ * if (message !== "--only 7: no problem 07; the problems are 01–02") throw new Error(message);
+ * ```
+ */
+export function readBookArgs(args: readonly string[], available: number[]): string | undefined {
+  const { flags, positional } = parseArgs(args, { only: "value" }, USAGE);
+  if (positional.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(positional[0])}; ${USAGE}`);
+  }
+  verifySeed();
+  const only = flags.get("only");
+  if (typeof only !== "string") return undefined;
+  parseOnly(only, available);
+  return only;
+}
+
 if (import.meta.main) {
-  const args = [...Deno.args];
-  const at = args.indexOf("--only");
-  const only = at >= 0 ? args[at + 1] : undefined;
-  const unknown = args.filter((a, i) => a !== "--only" && !(at >= 0 && i === at + 1));
-  if (unknown.length > 0 || (at >= 0 && only === undefined)) {
-    console.error(`usage: deno task book [--only 01..05]`);
-    Deno.exit(2);
-  }
-  try {
-    await build(only);
-  } catch (e) {
-    console.error(`book: ${e instanceof Error ? e.message : String(e)}`);
-    Deno.exit(1);
-  }
-  Deno.exit(0);
+  await runCommand("book", async () => {
+    const only = readBookArgs(Deno.args, await problemNumbers(PROBLEMS));
+    try {
+      await build(only);
+    } catch (e) {
+      console.error(`book: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+    return 0;
+  });
 }

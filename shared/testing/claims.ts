@@ -9,6 +9,7 @@
  */
 import { seedFor, verifySeed } from "./seed.ts";
 import { isViolation } from "./property.ts";
+import { UsageError } from "./usage.ts";
 
 /** What a check quantified over and what it found. */
 export interface Evidence {
@@ -150,6 +151,17 @@ export async function runClaim(claim: Claim): Promise<ClaimResult> {
  * ```
  */
 export function registerClaimTests(claims: readonly Claim[]): void {
+  try {
+    verifySeed();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    // one failing test with the one-line reason, instead of every claim failing alike
+    Deno.test(`VERIFY_SEED is usable`, () => {
+      e.stack = `${e.name}: ${e.message}`;
+      throw e;
+    });
+    return;
+  }
   for (const claim of claims) {
     Deno.test(`${claim.id} ${claim.statement}`, async (t) => {
       const ctx = claimContext(claim.id);

@@ -10,3 +10,4 @@ export * from "./property.ts";
 export * from "./claims.ts";
 export * from "./discover.ts";
 export * from "./report.ts";
+export * from "./usage.ts";

@@ -7,14 +7,18 @@
  * @module
  */
 
+import { UsageError } from "./usage.ts";
+
 /** The default seed, used when `VERIFY_SEED` is unset. */
 export const DEFAULT_SEED = 20261123;
 
 /**
- * The suite's seed: `VERIFY_SEED` if set (a non-negative integer), else {@link DEFAULT_SEED}.
+ * The suite's seed: `VERIFY_SEED` if set (an integer from 0 to 2³² − 1), else
+ * {@link DEFAULT_SEED}.
  *
  * @returns the seed as a 32-bit unsigned integer
- * @throws Error if `VERIFY_SEED` is set but is not a non-negative integer
+ * @throws UsageError if `VERIFY_SEED` is set but is not an integer in that range (a larger
+ *   one would silently wrap around to another seed)
  * @example
  * ```ts
  * import { verifySeed } from "./seed.ts";
@@ -29,12 +33,8 @@ export function verifySeed(): number {
   } catch {
     raw = undefined; // no env permission: the default seed is the documented behaviour
   }
-  if (raw === undefined || raw.trim() === "") return DEFAULT_SEED;
-  const seed = Number(raw);
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new Error(`VERIFY_SEED must be a non-negative integer, got ${JSON.stringify(raw)}`);
-  }
-  return seed >>> 0;
+  if (raw === undefined || raw === "") return DEFAULT_SEED; // set but empty reads as unset
+  return parseSeed("VERIFY_SEED", raw);
 }
 
 /**
@@ -60,4 +60,35 @@ export function seedFor(label: string, base: number = verifySeed()): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
+}
+
+/** The largest seed: seeds are 32-bit unsigned integers. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/**
+ * Reads a seed given by a user (an environment variable or a flag).
+ *
+ * @param name what the user set, for the message (`VERIFY_SEED`, `--seed`)
+ * @param raw the text given
+ * @returns the seed
+ * @throws UsageError naming `name`, the value and the allowed range, if `raw` is not a
+ *   decimal integer from 0 to {@link MAX_SEED}
+ * @example
+ * ```ts
+ * import { parseSeed } from "./seed.ts";
+ * if (parseSeed("--seed", "42") !== 42) throw new Error();
+ * let message = "";
+ * try { parseSeed("VERIFY_SEED", "-3"); } catch (e) { message = (e as Error).message; }
+ * if (message !== 'VERIFY_SEED must be an integer from 0 to 4294967295, got "-3"') throw new Error(message);
+ * ```
+ */
+export function parseSeed(name: string, raw: string): number {
+  const text = raw.trim();
+  const seed = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(seed) || seed > MAX_SEED) {
+    throw new UsageError(
+      `${name} must be an integer from 0 to ${MAX_SEED}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return seed;
 }
