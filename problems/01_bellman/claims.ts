@@ -13,6 +13,7 @@ import {
   deterministicPolicy,
   type FiniteMdp,
   greedyActions,
+  lookaheadByMatrix,
   makeMdp,
   type Policy,
 } from "../../shared/mdp/mod.ts";
@@ -20,7 +21,6 @@ import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mo
 import {
   backupSlack,
   gapWhereOrdered,
-  lookaheadByMatrix,
   monotonicityGaps,
   policyBelowOptimalGap,
   rewardGreedyBackup,

@@ -1,11 +1,8 @@
 /**
- * Problem 1: the two order facts about Bellman operators on V, as computable gaps, and a
- * second route to the one-step lookahead that the checks use as an oracle.
+ * Problem 1: the two order facts about Bellman operators on V, as computable gaps.
  *
  * - {@link policyBelowOptimalGap}: min_s (B*[V] − B^π[V])(s), which Claim 01a says is ≥ 0.
  * - {@link monotonicityGaps}: (B*[V] − B*[U])(s) for U ≤ V, which Claim 01b says is ≥ 0.
- * - {@link lookaheadByMatrix}: q_V = r + γ P V from the derived r(s, a) and P(s' | s, a),
- *   independent of the outcome-list loop in `shared/mdp`.
  *
  * @module
  */
@@ -36,34 +33,6 @@ import {
  */
 export function backupSlack(mdp: FiniteMdp, v: ValueFunction): number {
   return 1e-12 * (1 + mdp.rewardBound + Math.max(0, ...v.map(Math.abs)));
-}
-
-/**
- * The one-step lookahead q_V(s, a) = r(s, a) + γ Σ_{s'} P(s' | s, a) V(s') computed from the
- * MDP's derived tables (expected reward and transition matrix) rather than from its
- * outcome lists; V(s') is read as 0 at a terminal s', and q = 0 at a terminal s. The
- * checks compare the shared operators against it.
- *
- * @param mdp the MDP
- * @param v the value function
- * @returns q[s][a]
- * @example
- * ```ts
- * import { makeMdp } from "../../shared/mdp/mod.ts";
- * import { lookaheadByMatrix } from "./mod.ts";
- * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
- * if (lookaheadByMatrix(m, [4])[0]![0] !== 3) throw new Error();
- * ```
- */
-export function lookaheadByMatrix(mdp: FiniteMdp, v: ValueFunction): number[][] {
-  const live = v.map((x, s) => (mdp.isTerminal[s] ? 0 : x));
-  return mdp.transition.map((rows, s) =>
-    rows.map((p, a) =>
-      mdp.isTerminal[s]
-        ? 0
-        : mdp.expectedReward[s]![a]! + mdp.gamma * p.reduce((acc, x, t) => acc + x * live[t]!, 0)
-    )
-  );
 }
 
 /**

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
-import { makeMdp, MdpInputError } from "../../shared/mdp/mod.ts";
+import { lookaheadByMatrix, makeMdp, MdpInputError } from "../../shared/mdp/mod.ts";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
-import {
-  lookaheadByMatrix,
-  monotonicityGap,
-  policyBelowOptimalGap,
-  rewardGreedyBackup,
-} from "./mod.ts";
+import { monotonicityGap, policyBelowOptimalGap, rewardGreedyBackup } from "./mod.ts";
 
 registerClaimTests(claims);
 

@@ -43,6 +43,33 @@ export function lookahead(mdp: FiniteMdp, v: ValueFunction, gamma = mdp.gamma): 
 }
 
 /**
+ * The one-step lookahead q_V(s, a) = r(s, a) + γ Σ_{s'} P(s' | s, a) V(s') computed from the
+ * MDP's derived tables (expected reward and transition matrix) rather than from its
+ * outcome lists as {@link lookahead} does; V(s') is read as 0 at a terminal s', and q = 0 at a terminal s. The
+ * checks compare the operators against it: the two routes share no arithmetic.
+ *
+ * @param mdp the MDP
+ * @param v the value function
+ * @returns q[s][a]
+ * @example
+ * ```ts
+ * import { lookaheadByMatrix, makeMdp } from "./mod.ts";
+ * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+ * if (lookaheadByMatrix(m, [4])[0]![0] !== 3) throw new Error();
+ * ```
+ */
+export function lookaheadByMatrix(mdp: FiniteMdp, v: ValueFunction): number[][] {
+  const live = v.map((x, s) => (mdp.isTerminal[s] ? 0 : x));
+  return mdp.transition.map((rows, s) =>
+    rows.map((p, a) =>
+      mdp.isTerminal[s]
+        ? 0
+        : mdp.expectedReward[s]![a]! + mdp.gamma * p.reduce((acc, x, t) => acc + x * live[t]!, 0)
+    )
+  );
+}
+
+/**
  * The Bellman operator for π on V: (B^π V)(s) = Σ_a π(a | s) E[r + γ V(s') | s, a].
  *
  * @param mdp the MDP
