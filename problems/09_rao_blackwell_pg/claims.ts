@@ -4,8 +4,17 @@
  * @module
  */
 import fc from "fast-check";
-import { arbMdp, arbPolicy, type FiniteMdp, makeMdp, type Policy } from "../../shared/mdp/mod.ts";
-import { rewardAt, stateAt } from "../../shared/trajectories/mod.ts";
+import {
+  arbGamma,
+  arbMdp,
+  arbPolicy,
+  evaluatePolicy,
+  type FiniteMdp,
+  makeMdp,
+  type Outcome,
+  type Policy,
+} from "../../shared/mdp/mod.ts";
+import { discountedSum, type Prefix, rewardAt, stateAt } from "../../shared/trajectories/mod.ts";
 import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
 import { softmaxPolicy, softmaxScore } from "../../shared/softmax/mod.ts";
 import {
@@ -153,18 +162,182 @@ const wrongDiscount: Target = (p, t, v) =>
 
 const opts = (seed: number, numRuns = 60) => ({ seed, over: OVER, numRuns, examples: [pinned] });
 
+/** A case whose trajectories all end: the MDP, μ, π, t, and the number of live layers. */
+interface EndingCase {
+  mdp: FiniteMdp;
+  behaviour: Policy;
+  pi: Policy;
+  t: number;
+  /** D: every trajectory reaches the terminal state by time D. */
+  depth: number;
+}
+
+const quarterReward = fc.integer({ min: -8, max: 8 }).map((x) => x / 4);
+
+/**
+ * MDPs whose trajectories all end by a fixed time: D = t + 1 or t + 2 layers of 1–2 states
+ * each; from layer l every action leads to layer l + 1 (integer weights 0–4 over its
+ * states, plus weight 0–1 on early termination), from the last layer to the terminal
+ * state. Rewards are multiples of 1/4 in [−2, 2], one per successor or (random rewards)
+ * two, split 1:1; γ ∈ (0, 1] with 0.001, 0.5, 0.999 and 1 frequent; 1–2 actions; p0
+ * uniform on the first layer; random μ and π with zeros.
+ */
+const arbEndingCase: fc.Arbitrary<EndingCase> = fc.record({
+  t: fc.integer({ min: 1, max: 2 }),
+  extra: fc.integer({ min: 1, max: 2 }),
+  width: fc.integer({ min: 1, max: 2 }),
+  nActions: fc.integer({ min: 1, max: 2 }),
+  randomRewards: fc.boolean(),
+  gamma: fc.oneof(arbGamma(), fc.constant(1)),
+}).chain(({ t, extra, width, nActions, randomRewards, gamma }) => {
+  const depth = t + extra;
+  const terminal = depth * width;
+  const nStates = terminal + 1;
+  const successors = (layer: number) =>
+    layer === depth - 1
+      ? [terminal]
+      : [...Array.from({ length: width }, (_, i) => (layer + 1) * width + i), terminal];
+  const arbOutcomes = (layer: number): fc.Arbitrary<Outcome[]> => {
+    const next = successors(layer);
+    return fc.tuple(
+      fc.array(fc.integer({ min: 0, max: 4 }), { minLength: next.length, maxLength: next.length }),
+      fc.array(fc.tuple(quarterReward, quarterReward), {
+        minLength: next.length,
+        maxLength: next.length,
+      }),
+    ).map(([ws, rs]) => {
+      // early termination gets weight ≤ 1; a row without weight goes to its first successor
+      const weights = ws.map((w, i) => (next[i] === terminal && next.length > 1 ? w % 2 : w));
+      if (!weights.some((w) => w > 0)) weights[0] = 1;
+      const total = weights.reduce((a, b) => a + b, 0);
+      return next.flatMap((s, i) => {
+        const p = weights[i]! / total;
+        if (p === 0) return [];
+        const [r1, r2] = rs[i]!;
+        return randomRewards
+          ? [{ next: s, reward: r1, prob: p / 2 }, { next: s, reward: r2, prob: p / 2 }]
+          : [{ next: s, reward: r1, prob: p }];
+      });
+    });
+  };
+  const rows = Array.from(
+    { length: terminal },
+    (_, s) =>
+      fc.array(arbOutcomes(Math.floor(s / width)), { minLength: nActions, maxLength: nActions }),
+  );
+  return fc.record({
+    outcomes: fc.tuple(...rows),
+    behaviour: arbPolicy(nStates, nActions),
+    pi: arbPolicy(nStates, nActions),
+  }).map(({ outcomes, behaviour, pi }) => ({
+    mdp: makeMdp({
+      gamma,
+      nActions,
+      rewardBound: 2,
+      outcomes: [...outcomes, []],
+      terminal: [terminal],
+      initial: Array.from({ length: nStates }, (_, s) => (s < width ? 1 / width : 0)),
+    }),
+    behaviour,
+    pi,
+    t,
+    depth,
+  }));
+});
+
+const OVER_ENDING = "MDPs whose trajectories all end by time D = t + 1 or t + 2 (layers of 1–2 " +
+  "states, 1–2 actions, early termination, fixed or random rewards in [−2, 2], γ ∈ (0, 1] incl. " +
+  "1), random μ and π with zeros, t ∈ {1, 2}: whole trajectories, every history";
+
+/** The full discounted return from time t, or (the control) with the past rewards added. */
+function wholeReturn(p: Prefix, t: number, gamma: number, pastIncluded: boolean): number {
+  let past = 0;
+  for (let u = 0; pastIncluded && u < t; u++) past += rewardAt(p, u);
+  return past + discountedSum(p, gamma, t);
+}
+
+/**
+ * 9a's oracle: every whole trajectory is enumerated, its return Σ_{j≥0} γ^j r_{t+j} summed
+ * along the path itself (no value table stands in for any part of it), and averaged within
+ * each history; the average must be Q^π(s_t, a_t) from the linear solve.
+ */
+function wholeReturnMargin(c: EndingCase, pastIncluded: boolean): number {
+  const { Q } = evaluatePolicy(c.mdp, c.pi);
+  const means = conditionalMeans(
+    { ...c, horizon: c.depth },
+    (p) => [wholeReturn(p, c.t, c.mdp.gamma, pastIncluded)],
+  );
+  const tol = tolerance(c.mdp, Q);
+  let worst = Infinity;
+  for (const m of means) worst = Math.min(worst, tol - Math.abs(m.mean[0]! - Q[m.s]![m.a]!));
+  return worst;
+}
+
+/** Two layers of two states, random rewards, γ = 1, t = 1, μ ≠ π: the 9a control's pinned case. */
+const pinnedEnding: EndingCase = {
+  mdp: makeMdp({
+    gamma: 1,
+    initial: [0.5, 0.5, 0, 0, 0],
+    rewardBound: 2,
+    terminal: [4],
+    outcomes: [
+      [[{ next: 2, reward: 1, prob: 0.5 }, { next: 3, reward: -1, prob: 0.5 }], [{
+        next: 3,
+        reward: 2,
+        prob: 1,
+      }]],
+      [[{ next: 2, reward: 0, prob: 1 }], [{ next: 3, reward: 0.5, prob: 0.5 }, {
+        next: 4,
+        reward: -2,
+        prob: 0.5,
+      }]],
+      [[{ next: 4, reward: 1.5, prob: 0.5 }, { next: 4, reward: -0.5, prob: 0.5 }], [{
+        next: 4,
+        reward: 0,
+        prob: 1,
+      }]],
+      [[{ next: 4, reward: -1, prob: 1 }], [{ next: 4, reward: 2, prob: 1 }]],
+      [],
+    ],
+  }),
+  behaviour: [[0.25, 0.75], [1, 0], [0.5, 0.5], [0.5, 0.5], [0.5, 0.5]],
+  pi: [[0.5, 0.5], [0.5, 0.5], [1, 0], [0.25, 0.75], [0.5, 0.5]],
+  t: 1,
+  depth: 2,
+};
+
+/**
+ * 9a: whole trajectories on MDPs that end (the oracle), then the general infinite-horizon
+ * MDPs, where the part after s_{t+2} is the truncated series W with its remainder bound.
+ */
+function monteCarloMargin(seed: number, pastIncluded: boolean) {
+  const ending = checkProperty(
+    { seed, over: OVER_ENDING, numRuns: 60, examples: [pinnedEnding] },
+    arbEndingCase,
+    (c) => wholeReturnMargin(c, pastIncluded),
+  );
+  const general = checkProperty(
+    opts(seed),
+    arbCase,
+    (c) => unbiasedMargin(c, pastIncluded ? withPastRewards : monteCarloReturn, true),
+  );
+  return {
+    over: `${OVER_ENDING}; then ${OVER}`,
+    cases: ending.cases + general.cases,
+    worstMargin: Math.min(ending.worstMargin, general.worstMargin),
+  };
+}
+
 /** The claims of Problem 9. */
 export const claims: Claim[] = defineClaims(9, [
   {
     id: "09a",
     statement:
       "the Monte Carlo return r_t + γ r_{t+1} + … has conditional mean Q^π(s_t, a_t) given (τ^(t), a_t)",
-    check: (ctx) =>
-      checkProperty(opts(ctx.seed), arbCase, (c) => unbiasedMargin(c, monteCarloReturn, true)),
+    check: (ctx) => monteCarloMargin(ctx.seed, false),
     negativeControl: {
       variant: "the return counted from time 0 (past rewards included)",
-      check: (ctx) =>
-        checkProperty(opts(ctx.seed), arbCase, (c) => unbiasedMargin(c, withPastRewards, true)),
+      check: (ctx) => monteCarloMargin(ctx.seed, true),
     },
   },
   {

@@ -37,6 +37,12 @@ export interface HistorySetting {
   t: number;
   /** p0, if not the MDP's. */
   initial?: readonly number[];
+  /**
+   * The horizon H of the enumerated prefixes (s_0, …, s_H); default t + 2, enough for the
+   * targets of 9b–9d. A larger H, on an MDP whose trajectories all end by then, gives
+   * whole trajectories.
+   */
+  horizon?: number;
 }
 
 /** The conditional mean of a (vector) function given one history. */
@@ -57,10 +63,10 @@ export interface HistoryMean {
  * E[f(prefix) | τ^(t), a_t] for every history of positive probability (histories that
  * reached a terminal state by time t have no a_t and are left out).
  *
- * @param setting MDP, μ, π, t, p0
- * @param f a vector function of the prefix up to s_{t+2}
+ * @param setting MDP, μ, π, t, p0, horizon H (default t + 2)
+ * @param f a vector function of the prefix up to s_H
  * @returns one entry per history
- * @throws MdpInputError for t < 1 or bad policies
+ * @throws MdpInputError for t < 1, H < t + 1, or bad policies
  * @example
  * ```ts
  * import { makeMdp } from "../../shared/mdp/mod.ts";
@@ -79,8 +85,12 @@ export function conditionalMeans(
   if (!Number.isInteger(t) || t < 1) {
     throw new MdpInputError(`t must be a positive integer, got ${t}`);
   }
+  const horizon = setting.horizon ?? t + 2;
+  if (!Number.isInteger(horizon) || horizon < t + 1) {
+    throw new MdpInputError(`the horizon must be an integer ≥ t + 1 = ${t + 1}, got ${horizon}`);
+  }
   const dist = enumeratePrefixes(mdp, {
-    horizon: t + 2,
+    horizon,
     policy: pi,
     initial: setting.initial,
     policyAt: (u) => (u <= t ? behaviour : pi),
