@@ -65,6 +65,26 @@ async function open(name: string, viewport = { width: 1280, height: 900 }) {
   return { page, errors };
 }
 
+/**
+ * Browser-side: the README's own text runs (outside KaTeX output and code) that hold a `$`, a
+ * TeX command or a stray backtick, i.e. a formula or a code span that markdown broke apart.
+ */
+const RAW_MARKUP = `(() => {
+  const root = document.querySelector("article.readme");
+  if (!root) return [];
+  const copy = root.cloneNode(true);
+  copy.querySelectorAll(".katex, .katex-display, pre, code").forEach((e) => e.remove());
+  const found = [];
+  copy.querySelectorAll("p, li, td, th, h1, h2, h3, h4, h5, h6, blockquote").forEach((el) => {
+    let own = "";
+    el.childNodes.forEach((n) => { if (n.nodeType === 3) own += n.textContent; });
+    if (own.includes("$") || own.includes("\x60") || /\\\\[A-Za-z]{2,}/.test(own)) {
+      found.push(own.trim().slice(0, 80));
+    }
+  });
+  return found;
+})()`;
+
 /** Counts elements matching a selector. */
 function count(page: Page, selector: string): Promise<number> {
   return page.locator(selector).count();
@@ -122,6 +142,7 @@ for (const name of pages.filter((p) => p !== "index.html")) {
         );
       } else {
         assert.ok((await count(page, "article.readme .katex")) > 0, "no rendered math");
+        assert.deepEqual(await page.evaluate(RAW_MARKUP), [], "raw math or a cut code span");
         assert.ok(await page.evaluate('document.fonts.check("16px KaTeX_Main")'), "KaTeX font");
         assert.ok((await count(page, "pre.code-file .line")) > 0, "no highlighted code");
         assert.ok(

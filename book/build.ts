@@ -23,6 +23,7 @@ import { figureContext } from "./figures/context.ts";
 import { exportedNames, renderCodeBlock } from "./highlight.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { MathRenderError } from "./math.ts";
+import { findCutTableRows, findRawMath } from "./markup_damage.ts";
 import { indexPage, type NavEntry, problemPage, type ProblemPageData } from "./page.ts";
 import { claimSources, findClaimLines } from "./source_index.ts";
 import { type ProblemRun, runProblem } from "./verify_run.ts";
@@ -113,6 +114,7 @@ async function build(onlyText: string | undefined): Promise<number> {
 
   // 1. read every problem folder that exists, render its README (all formulas checked)
   const mathErrors: MathRenderError[] = [];
+  const damaged: string[] = []; // raw math or cut table rows, found after rendering
   const pages: (ProblemPageData & { codeText: Map<string, string> })[] = [];
   for (const c of catalog) {
     const dir = new URL(`${c.folder}/`, PROBLEMS);
@@ -134,6 +136,9 @@ async function build(onlyText: string | undefined): Promise<number> {
         );
         readmeHtml = r.html;
         title = r.title ?? title;
+        for (const d of [...findRawMath(r.html), ...findCutTableRows(readme)]) {
+          damaged.push(`problems/${c.folder}/README.md: ${d.kind}: ${d.excerpt}`);
+        }
       } catch (e) {
         if (e instanceof MathRenderError) mathErrors.push(e);
         else throw e;
@@ -150,6 +155,12 @@ async function build(onlyText: string | undefined): Promise<number> {
   if (mathErrors.length > 0) {
     for (const e of mathErrors) console.error(`error: ${e.message}`);
     throw new Error(`${mathErrors.length} formula(s) KaTeX cannot render; the book was not built`);
+  }
+  if (damaged.length > 0) {
+    for (const d of damaged) console.error(`error: ${d}`);
+    throw new Error(
+      `${damaged.length} place(s) where markdown broke a formula or a table row; the book was not built`,
+    );
   }
 
   // 2. a fresh verify run, problem by problem
