@@ -13,13 +13,22 @@ import {
   makeMdp,
   type Policy,
 } from "../../shared/mdp/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import { assertMeanEquals } from "../../shared/stats/mod.ts";
 import {
   checkProperty,
   type Claim,
   ClaimViolation,
   closeMargin,
   defineClaims,
+  type Evidence,
 } from "../../shared/testing/mod.ts";
+import {
+  laggedTdErrorByEnumeration,
+  laggedTdErrorSamples,
+  tdErrorGivenStateByEnumeration,
+  valueBySummingRewards,
+} from "./oracles.ts";
 import {
   actionValuesByLinearSolve,
   expectedLaggedTdError,
@@ -253,20 +262,25 @@ export const claims: Claim[] = defineClaims(11, [
   },
   {
     id: "11b",
-    statement: "E[δ_t^{V^π} | s_t] = 0",
-    check: (ctx) => stateMeanProperty(ctx.seed, 0),
+    statement:
+      "E[δ_t^{V^π} | s_t] = 0 (V^π from the Bellman solve, checked against its definition)",
+    check: (ctx) => stateMeanProperty(ctx.seed, false),
     negativeControl: {
-      variant: "a biased critic V^π + 1 on the live states",
-      check: (ctx) => stateMeanProperty(ctx.seed, 1),
+      variant:
+        "a stale critic: the TD error of V^{μ} (μ uniform, e.g. the previous policy's critic) is " +
+        "also mean zero given s_t under π",
+      check: (ctx) => stateMeanProperty(ctx.seed, true),
     },
   },
   {
     id: "11c",
-    statement: "E[δ_{t+ℓ}^{V^π} | s_t, a_t] = 0 for every ℓ ≥ 1 (checked for ℓ = 1..6)",
-    check: (ctx) => laggedProperty(ctx.seed, 1),
+    statement:
+      "E[δ_{t+ℓ}^{V^π} | s_t, a_t] = 0 for every ℓ ≥ 1, and for any critic W the lag-ℓ mean is E[δ^W | s'] averaged over the law P(· | s_t, a_t)(P^π)^{ℓ−1} of s_{t+ℓ}",
+    check: (ctx) => laggedCheck(ctx.seedFor, false),
     negativeControl: {
-      variant: "the lag ℓ = 0 included (where the expectation is A^π, not 0)",
-      check: (ctx) => laggedProperty(ctx.seed, 0),
+      variant:
+        "the law of s_{t+ℓ} propagated one step too many, P(· | s_t, a_t)(P^π)^ℓ (an off-by-one in the lag)",
+      check: (ctx) => laggedCheck(ctx.seedFor, true),
     },
   },
   {
@@ -331,6 +345,10 @@ export const claims: Claim[] = defineClaims(11, [
   },
 ]);
 
+const OVER_C =
+  "random MDPs (1–3 states, 1–3 actions, γ ∈ (0, 1) incl. 0.001, 0.999; terminating with γ = 1), " +
+  "random policies with zeros, arbitrary critics W ∈ [−10, 10], lags ℓ = 0..3 by enumeration " +
+  "(ℓ ≤ 6 by the propagated law for V^π); Monte Carlo on a pinned 2-state MDP";
 const OVER_D =
   "sequences of length 1–12, rewards in quarters, values in eighths, γ = k/1000 or 1, any t, k";
 const OVER_E =
@@ -349,38 +367,162 @@ function advantageProperty(seed: number, forgetBaseline: boolean) {
   );
 }
 
-function stateMeanProperty(seed: number, bias: number) {
+/**
+ * 11b. (i) V^π from the linear solve equals its definition, the expected discounted return
+ * summed over time (`valueBySummingRewards`, within its proven tail); (ii) E[δ_t | s_t = s],
+ * taken over enumerated trajectories from a uniform p0 at t = 0 and t = 1, is 0 for the
+ * critic V^π. With `staleCritic` (the control) the critic is V^μ of the uniform policy μ.
+ */
+function stateMeanProperty(seed: number, staleCritic: boolean) {
   return checkProperty(
     { seed, over: OVER_MDP, numRuns: 200, examples: [PINNED] },
     mdpAndPolicy,
     ([mdp, pi]) => {
       const { V, Q } = evaluatePolicy(mdp, pi);
-      const critic = V.map((x, s) => (mdp.isTerminal[s] ? 0 : x + bias));
-      const given = expectedTdErrorGivenStateAction(mdp, critic);
-      // E[δ | s] = Σ_a π(a | s) E[δ | s, a]
-      const perState = given.map((row, s) => [row.reduce((acc, x, a) => acc + pi[s]![a]! * x, 0)]);
-      return tableMargin(perState, perState.map(() => [0]), Q, "E[δ | s]");
+      const tol = scaleTol(Q).abs;
+      const summed = valueBySummingRewards(mdp, pi, tol / 10);
+      let worst = Infinity;
+      V.forEach((v, s) => {
+        const m = tol - Math.abs(v - summed.V[s]!);
+        if (!(m >= 0)) {
+          throw new ClaimViolation(
+            `V^π(${s}) = ${v} by the linear solve, ${summed.V[s]} by summing ${summed.steps} ` +
+              `steps of rewards (tail ≤ ${summed.tailBound})`,
+          );
+        }
+        worst = Math.min(worst, m);
+      });
+      const live: number[] = mdp.isTerminal.map((t) => (t ? 0 : 1));
+      const nLive = live.reduce((acc, x) => acc + x, 0);
+      if (nLive === 0) return worst;
+      const uniform = mdp.isTerminal.map(() =>
+        new Array<number>(mdp.nActions).fill(1 / mdp.nActions)
+      );
+      const critic = staleCritic ? evaluatePolicy(mdp, uniform).V : V;
+      const byPaths = tdErrorGivenStateByEnumeration(
+        mdp,
+        pi,
+        critic,
+        live.map((x) => x / nLive),
+        1,
+      );
+      byPaths.forEach((row, t) =>
+        row.forEach((x, s) => {
+          if (Number.isNaN(x)) return; // s_t = s has probability 0
+          const m = tol - Math.abs(x);
+          if (!(m >= 0)) {
+            throw new ClaimViolation(`E[δ_${t} | s_${t} = ${s}] = ${x} over trajectories`);
+          }
+          worst = Math.min(worst, m);
+        })
+      );
+      return worst;
     },
   );
 }
 
-function laggedProperty(seed: number, firstLag: number) {
-  return checkProperty(
-    { seed, over: OVER_MDP, numRuns: 150, examples: [PINNED] },
-    mdpAndPolicy,
-    ([mdp, pi]) => {
+/** Small MDPs (enumeration to horizon 4 stays small), a policy and an arbitrary critic W. */
+const smallMdpPolicyCritic: fc.Arbitrary<[FiniteMdp, Policy, number[]]> = fc.oneof(
+  arbMdp({ maxStates: 3, maxActions: 3 }),
+  arbMdp({ maxStates: 3, maxActions: 2, terminating: true, gamma: fc.constant(1) }),
+).chain((mdp) =>
+  fc.tuple(
+    fc.constant(mdp),
+    arbPolicy(mdp.nStates, mdp.nActions),
+    fc.array(fc.integer({ min: -80, max: 80 }).map((x) => x / 8), {
+      minLength: mdp.nStates,
+      maxLength: mdp.nStates,
+    }),
+  )
+);
+
+/** Lags checked by enumeration (horizon MAX_LAG + 1) and, for V^π, by the state law up to 6. */
+const MAX_LAG = 3;
+
+/** Trajectories per (s, a) of the Monte Carlo part of 11c. */
+const LAGGED_MC_N = 12_000;
+
+/**
+ * 11c. (i) For an arbitrary critic W and ℓ = 0..3, `expectedLaggedTdError` (the law of
+ * s_{t+ℓ} propagated by P^π) equals E[δ^W_{t+ℓ} | s_t, a_t] over enumerated trajectories;
+ * (ii) for W = V^π both are 0 for ℓ ≥ 1 (the propagated one up to ℓ = 6); (iii) Monte Carlo on
+ * the pinned MDP: sampled δ_{t+ℓ} given (s, a) have mean A^π(s, a) at ℓ = 0 and 0 at
+ * ℓ = 1..3, empirical Bernstein bands at total false alarm 1e-6. With `offByOne` (the control)
+ * the propagated law takes ℓ steps of P^π instead of ℓ − 1.
+ */
+function laggedCheck(seedFor: (label: string) => number, offByOne: boolean): Evidence {
+  const lagged = (mdp: FiniteMdp, pi: Policy, w: number[], ell: number) =>
+    expectedLaggedTdError(mdp, pi, w, offByOne && ell >= 1 ? ell + 1 : ell);
+  const property = checkProperty(
+    {
+      seed: seedFor("11c/property"),
+      over: OVER_C,
+      numRuns: 80,
+      examples: [[PINNED_MDP, PINNED[1], [0, 5]] as [FiniteMdp, Policy, number[]]],
+    },
+    smallMdpPolicyCritic,
+    ([mdp, pi, w]: [FiniteMdp, Policy, number[]]) => {
       const { V, Q } = evaluatePolicy(mdp, pi);
+      const tol = scaleTol([...Q, w.map(Math.abs)]);
       let worst = Infinity;
-      for (let ell = firstLag; ell <= 6; ell++) {
-        const e = expectedLaggedTdError(mdp, pi, V, ell);
-        worst = Math.min(
-          worst,
-          tableMargin(e, e.map((row) => row.map(() => 0)), Q, `E[δ_{t+${ell}} | s, a]`),
-        );
+      const tables = Array.from({ length: MAX_LAG + 1 }, (_, ell) => lagged(mdp, pi, w, ell));
+      for (let s = 0; s < mdp.nStates; s++) {
+        if (mdp.isTerminal[s]) continue;
+        for (let a = 0; a < mdp.nActions; a++) {
+          const anyCritic = laggedTdErrorByEnumeration(mdp, pi, w, s, a, MAX_LAG);
+          const valueCritic = laggedTdErrorByEnumeration(mdp, pi, V, s, a, MAX_LAG);
+          for (let ell = 0; ell <= MAX_LAG; ell++) {
+            const m1 = closeMargin(tables[ell]![s]![a]!, anyCritic[ell]!, tol);
+            const m2 = ell >= 1 ? closeMargin(valueCritic[ell]!, 0, tol) : Infinity;
+            if (!(m1 >= 0) || !(m2 >= 0)) {
+              throw new ClaimViolation(
+                `(s=${s}, a=${a}), ℓ = ${ell}: with critic W = ${w}, propagated law ` +
+                  `${tables[ell]![s]![a]}, trajectories ${anyCritic[ell]}; with V^π, ` +
+                  `trajectories ${valueCritic[ell]}`,
+              );
+            }
+            worst = Math.min(worst, m1, m2);
+          }
+        }
+      }
+      for (let ell = 1; ell <= 6; ell++) {
+        const e = lagged(mdp, pi, V, ell);
+        worst = Math.min(worst, tableMargin(e, e.map((row) => row.map(() => 0)), Q, `ℓ = ${ell}`));
       }
       return worst;
     },
   );
+  // (iii) Monte Carlo on the pinned MDP: 4 pairs × 4 lags = 16 bands at 1e-6/16 each.
+  const [mdp, pi] = PINNED;
+  const { V, Q } = evaluatePolicy(mdp, pi);
+  const seed = seedFor("11c/monte-carlo");
+  const rng = new Rng(seed);
+  const bound = mdp.rewardBound + 2 * Math.max(...V.map(Math.abs)); // |δ| ≤ R + (1 + γ) max|V|
+  const falseAlarm = 1e-6 / (mdp.nStates * mdp.nActions * (MAX_LAG + 1));
+  let mcWorst = Infinity;
+  let widest = 0;
+  for (let s = 0; s < mdp.nStates; s++) {
+    for (let a = 0; a < mdp.nActions; a++) {
+      const xs = laggedTdErrorSamples(mdp, pi, V, s, a, MAX_LAG, LAGGED_MC_N, rng);
+      xs.forEach((samples, ell) => {
+        const ok = assertMeanEquals(samples, ell === 0 ? Q[s]![a]! - V[s]! : 0, {
+          method: { kind: "empirical-bernstein", lo: -bound, hi: bound },
+          seed,
+          label: `δ_{t+${ell}} given (s=${s}, a=${a})`,
+          falseAlarm,
+        });
+        mcWorst = Math.min(mcWorst, ok.margin);
+        widest = Math.max(widest, ok.halfWidth);
+      });
+    }
+  }
+  return {
+    over: OVER_C,
+    cases: property.cases,
+    worstMargin: property.worstMargin,
+    note: `Monte Carlo on the pinned MDP: ${LAGGED_MC_N} trajectories per (s, a), seed ${seed}, ` +
+      `widest band ${widest.toExponential(2)}, worst margin ${mcWorst.toExponential(2)}`,
+  };
 }
 
 function recursionProperty(
