@@ -19,7 +19,6 @@ import {
   jointFromWeights,
   marginalY,
   mse,
-  shifted,
   squaredDistance,
 } from "./mod.ts";
 
@@ -75,6 +74,37 @@ const pinned: Case = (() => {
   return { joint, f: [fraction(1, 2), fraction(7)] };
 })();
 
+/** X = Y uniform on {0, 1}, f = f*: centring at E[X] = 1/2 misses the cross term −2 Cov(X, f*(Y)) = −1/2. */
+const correlated: Case = (() => {
+  const joint = jointFromWeights([fraction(0), fraction(1)], [[1, 0], [0, 1]]);
+  return { joint, f: conditionalMean(joint) };
+})();
+
+/** The constant estimator y ↦ E[X] (the unconditional mean), exactly. */
+function unconditionalMean(joint: Joint): Fraction[] {
+  const m = joint.atoms.reduce((acc, { x, p }) => acc.add(p.mul(x)), fraction(0));
+  return Array.from({ length: joint.nY }, () => m);
+}
+
+/**
+ * The 07a control must test a conditional median and nothing else: at every y with
+ * P(Y = y) > 0, P(X ≤ m | y) ≥ 1/2 and P(X ≥ m | y) ≥ 1/2. Anything else is a broken control
+ * (a plain Error, which never counts as a rejection).
+ */
+function medianOrCrash(joint: Joint): Fraction[] {
+  const m = conditionalMedian(joint);
+  marginalY(joint).forEach((py, y) => {
+    if (py.equals(0)) return;
+    const below = joint.atoms.filter((a) => a.y === y && a.x.compare(m[y]!) <= 0);
+    const above = joint.atoms.filter((a) => a.y === y && a.x.compare(m[y]!) >= 0);
+    const mass = (as: typeof below) => as.reduce((acc, a) => acc.add(a.p), fraction(0));
+    if (mass(below).mul(2).compare(py) < 0 || mass(above).mul(2).compare(py) < 0) {
+      throw new Error(`the control's candidate ${m[y]!.toFraction()} is no median at y = ${y}`);
+    }
+  });
+  return m;
+}
+
 /** The margin of "candidate g minimises the MSE", exactly: min over f ∈ {f, f*} of MSE(f) − MSE(g). */
 function minimiserMargin(c: Case, g: Estimator): number {
   const star = conditionalMean(c.joint);
@@ -121,7 +151,7 @@ export const claims: Claim[] = defineClaims(7, [
         checkProperty(
           { seed: ctx.seed, over: OVER, numRuns: 300, examples: [pinned] },
           arbCase,
-          (c) => minimiserMargin(c, conditionalMedian(c.joint)),
+          (c) => minimiserMargin(c, medianOrCrash(c.joint)),
         ),
     },
   },
@@ -135,12 +165,13 @@ export const claims: Claim[] = defineClaims(7, [
         (c) => decompositionMargin(c, conditionalMean(c.joint)),
       ),
     negativeControl: {
-      variant: "the same decomposition around the shifted estimator f* + 1/2",
+      variant:
+        "the same decomposition centred at the unconditional mean E[X] (the bias–variance identity of constant guesses)",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER, numRuns: 300, examples: [pinned] },
+          { seed: ctx.seed, over: OVER, numRuns: 300, examples: [pinned, correlated] },
           arbCase,
-          (c) => decompositionMargin(c, shifted(conditionalMean(c.joint), fraction(1, 2))),
+          (c) => decompositionMargin(c, unconditionalMean(c.joint)),
         ),
     },
   },

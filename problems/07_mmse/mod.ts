@@ -208,23 +208,6 @@ export function squaredDistance(joint: Joint, f: Estimator, g: Estimator): Fract
   return total;
 }
 
-/**
- * Shifts an estimator by a constant: y ↦ f(y) + c.
- *
- * @param f the estimator
- * @param c the shift
- * @returns the shifted estimator
- * @example
- * ```ts
- * import { fraction } from "mathjs";
- * import { shifted } from "./mod.ts";
- * if (shifted([fraction(1)], fraction(1, 2))[0]!.toFraction() !== "3/2") throw new Error();
- * ```
- */
-export function shifted(f: Estimator, c: Fraction): Fraction[] {
-  return f.map((v) => v.add(c));
-}
-
 function checkEstimator(joint: Joint, f: Estimator): void {
   if (f.length !== joint.nY) {
     throw new JointInputError(
