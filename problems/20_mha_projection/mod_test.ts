@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import {
+  columns,
+  fromRows,
   initMha1,
+  initMha2,
   matrix,
   mha1Ref,
   mha2Ref,
@@ -14,9 +17,12 @@ import {
   attentionWeights,
   equivalenceBound,
   foldOutputProjection,
+  gamma,
   mha1ParameterCount,
   mha2ParameterCount,
   parameterDifference,
+  roundingCounts,
+  unfoldToMha1,
 } from "./mod.ts";
 
 registerClaimTests(claims);
@@ -28,11 +34,65 @@ Deno.test("20 with one head and d_head = d_out the fold is W^V W^O and both mode
   a.data.forEach((v, i) => assert.ok(Math.abs(v - b.data[i]!) < 1e-13));
 });
 
-Deno.test("20 the error bound is positive, tiny for float64 and grows with the unit roundoff", () => {
+Deno.test("20 the error bound is (γ_m1 + γ_m2)·ρ·Σ_h max_r (|X||W_h^V||W_h^O|)[r, j], by hand on a small case", () => {
+  // one head, d_in = d_head = d_out = 1, L = 2: |X||W^V||W^O| = (1·2·3, 2·2·3) = (6, 12)
+  const p1 = {
+    heads: 1,
+    dAttn: 1,
+    dHead: 1,
+    wq: fromRows([[1]]),
+    wk: fromRows([[1]]),
+    wv: fromRows([[-2]]),
+    wo: fromRows([[3]]),
+  };
+  const u = 2 ** -24;
+  const m = roundingCounts({ dIn: 1, dOut: 1, dAttn: 1, dHead: 1, heads: 1 }, 2);
+  assert.deepEqual(m, { mha1: 1 + 2 + 1 + 3, mha2: 1 + 2 + 1 + 1 + 1 });
+  const want = (7 * u / (1 - 7 * u) + 6 * u / (1 - 6 * u)) * 2 * 12;
+  const b = equivalenceBound(fromRows([[1], [-2]]), p1, u);
+  assert.deepEqual(Array.from(b.data), [want, want]);
+  assert.equal(gamma(3, 0.25), 3);
+  assert.throws(() => gamma(4, 0.25), /n·u < 1/);
+});
+
+Deno.test("20 the error bound is positive, tiny for float64 and larger in float32", () => {
   const p1 = initMha1(new Rng(3), { dIn: 8, dOut: 4, dAttn: 2, dHead: 3, heads: 3 });
   const x = normalMatrix(new Rng(4), 5, 8, 1);
   const b64 = equivalenceBound(x, p1, 2 ** -53), b32 = equivalenceBound(x, p1, 2 ** -24);
-  b64.data.forEach((v, i) => assert.ok(v > 0 && v < 1e-12 && b32.data[i]! === v * 2 ** 29));
+  b64.data.forEach((v, i) => assert.ok(v > 0 && v < 1e-12 && b32.data[i]! > v * 2 ** 28));
+});
+
+Deno.test("20 the converse: every MHA2 is an MHA1 with more heads that share queries and keys", () => {
+  const rng = new Rng(9);
+  for (
+    const [dIn, dOut, dAttn, heads, dHead, L] of [
+      [3, 2, 2, 1, 1, 4], // a rank-2 value map split over two heads of width 1
+      [5, 7, 3, 2, 3, 6], // d_head does not divide d_out: the last block is padded with zeros
+      [4, 3, 1, 3, 8, 2], // d_head > d_out: one head per MHA2 head
+    ]
+  ) {
+    const p2 = initMha2(rng, { dIn: dIn!, dOut: dOut!, dAttn: dAttn!, heads: heads! });
+    const p1 = unfoldToMha1(p2, dHead!);
+    assert.equal(p1.heads, heads! * Math.ceil(dOut! / dHead!));
+    const x = normalMatrix(rng, L!, dIn!, 2);
+    const a = mha1Ref(x, p1), b = mha2Ref(x, p2);
+    a.data.forEach((v, i) => assert.ok(Math.abs(v - b.data[i]!) < 1e-12, `entry ${i}`));
+  }
+  // The referee's case: an MHA2 with H = 2 whose second value map is 0 and whose first has
+  // rank 2 equals an MHA1 with H = 2 and d_head = 1 (both heads use the first head's Q, K).
+  const p2 = initMha2(rng, { dIn: 2, dOut: 2, dAttn: 2, heads: 2 });
+  for (let i = 0; i < 2; i++) p2.wv.data.fill(0, i * 4 + 2, i * 4 + 4);
+  const p1 = unfoldToMha1({
+    ...p2,
+    heads: 1,
+    wq: columns(p2.wq, 0, 2),
+    wk: columns(p2.wk, 0, 2),
+    wv: columns(p2.wv, 0, 2),
+  }, 1);
+  assert.equal(p1.heads, 2);
+  const x = normalMatrix(rng, 5, 2, 2);
+  const a = mha1Ref(x, p1), b = mha2Ref(x, p2);
+  a.data.forEach((v, i) => assert.ok(Math.abs(v - b.data[i]!) < 1e-12, `entry ${i}`));
 });
 
 Deno.test("20 attention weights are row-stochastic", () => {
