@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   evaluatePolicy,
+  evaluatePolicyExact,
   ImproperPolicyError,
   makeMdp,
   MdpInputError,
@@ -9,7 +10,12 @@ import {
 } from "../../shared/mdp/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
-import { optimalityResidual } from "./mod.ts";
+import {
+  dominanceGapExact,
+  optimalFromStartOnly,
+  optimalityResidual,
+  reachableStates,
+} from "./mod.ts";
 
 registerClaimTests(claims);
 
@@ -50,4 +56,20 @@ Deno.test("03 with γ = 1 an improper policy has no finite value: a clear error"
   });
   assert.throws(() => evaluatePolicy(loop, [[1, 0], [1, 0]]), ImproperPolicyError);
   assert.equal(evaluatePolicy(loop, [[0, 1], [1, 0]]).V[0], 0);
+});
+
+Deno.test("03a the side room: optimal from state 0, yet Q(s0, move) = 0 < 1 = Q*(s0, move)", () => {
+  const side = makeMdp({
+    gamma: 0.5,
+    outcomes: [
+      [[{ next: 0, reward: 1, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
+      [[{ next: 1, reward: 0, prob: 1 }], [{ next: 1, reward: 1, prob: 1 }]],
+    ],
+  });
+  const startOnly = optimalFromStartOnly(side, [0, 1], [[2, 1], [1, 2]], 0);
+  assert.deepEqual(startOnly, [0, 0]);
+  const pi = [[1, 0], [1, 0]];
+  assert.equal(evaluatePolicyExact(side, pi).V[0]!.toFraction(), "2");
+  assert.equal(dominanceGapExact(side, pi, [[1, 0], [0, 1]]).toFraction(), "-1");
+  assert.deepEqual(reachableStates(side, [[0, 1], [1, 0]], 0), [true, true]);
 });
