@@ -16,6 +16,7 @@ import {
   type FiniteMdp,
   linearSolveTolerance,
   makeMdp,
+  optimalFromStartOnly,
   optimalValues,
   optimalValuesExact,
   type Policy,
@@ -29,12 +30,7 @@ import {
   defineClaims,
   type Evidence,
 } from "../../shared/testing/mod.ts";
-import {
-  dominanceGap,
-  dominanceGapExact,
-  optimalFromStartOnly,
-  optimalityResidual,
-} from "./mod.ts";
+import { dominanceGap, dominanceGapExact, optimalityResidual } from "./mod.ts";
 
 // ---------------------------------------------------------------------------------------
 // 03a

@@ -5,17 +5,14 @@ import {
   ImproperPolicyError,
   makeMdp,
   MdpInputError,
+  optimalFromStartOnly,
   optimalValues,
+  reachableStates,
   valueIteration,
 } from "../../shared/mdp/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
-import {
-  dominanceGapExact,
-  optimalFromStartOnly,
-  optimalityResidual,
-  reachableStates,
-} from "./mod.ts";
+import { dominanceGapExact, optimalityResidual } from "./mod.ts";
 
 registerClaimTests(claims);
 

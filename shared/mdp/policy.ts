@@ -225,6 +225,84 @@ export function greedyActions(q: ActionValueFunction, tolerance = 0): number[] {
   return q.map((row) => argmaxSet(row, tolerance)[0]!);
 }
 
+/**
+ * The states reachable from `start` when actions are drawn from π: a breadth-first search
+ * over pairs with π(a | s) > 0 and P(s' | s, a) > 0. Terminal states are included when
+ * reached but not expanded.
+ *
+ * @param mdp the MDP
+ * @param pi the policy
+ * @param start the initial state
+ * @returns reachable[s] for every state
+ * @example
+ * ```ts
+ * import { makeMdp, reachableStates } from "./mod.ts";
+ * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]], [[{ next: 1, reward: 0, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]]] });
+ * if (reachableStates(m, [[1, 0], [1, 0]], 0).join() !== "true,false") throw new Error();
+ * ```
+ */
+export function reachableStates(mdp: FiniteMdp, pi: Policy, start: number): boolean[] {
+  const seen = new Array<boolean>(mdp.nStates).fill(false);
+  seen[start] = true;
+  const queue = [start];
+  while (queue.length > 0) {
+    const s = queue.shift()!;
+    if (mdp.isTerminal[s]) continue;
+    mdp.transition[s]!.forEach((p, a) => {
+      if (pi[s]![a]! <= 0) return;
+      p.forEach((x, t) => {
+        if (x > 0 && !seen[t]) {
+          seen[t] = true;
+          queue.push(t);
+        }
+      });
+    });
+  }
+  return seen;
+}
+
+/**
+ * A policy that is optimal from `start` but, where it can be, not optimal elsewhere: it
+ * follows the optimal deterministic policy `optimalActions` on the states that policy reaches
+ * from `start`, and on every other state takes the action of smallest Q* (when that action
+ * is not optimal there). Its trajectories from `start` never leave the reached set, so
+ * V^π(start) = V*(start). Problems 3 and 4 use it to test beliefs about policies that are
+ * optimal only from the start state.
+ *
+ * @param mdp the MDP
+ * @param optimalActions an optimal deterministic policy, one action per state
+ * @param qStar Q* (exact or float) as numbers
+ * @param start the state it must be optimal from
+ * @returns the policy as one action per state
+ * @example
+ * ```ts
+ * import { makeMdp, optimalFromStartOnly } from "./mod.ts";
+ * // state 1 is never visited from state 0 by the optimal policy "stay"
+ * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]], [[{ next: 1, reward: 0, prob: 1 }], [{ next: 1, reward: 1, prob: 1 }]]] });
+ * if (optimalFromStartOnly(m, [0, 1], [[2, 1], [0, 2]], 0).join() !== "0,0") throw new Error();
+ * ```
+ */
+export function optimalFromStartOnly(
+  mdp: FiniteMdp,
+  optimalActions: readonly number[],
+  qStar: readonly (readonly number[])[],
+  start: number,
+): number[] {
+  const piStar = optimalActions.map((a) =>
+    Array.from({ length: mdp.nActions }, (_, b) => (a === b ? 1 : 0))
+  );
+  const reached = reachableStates(mdp, piStar, start);
+  return optimalActions.map((a, s) => {
+    if (reached[s]) return a;
+    const row = qStar[s]!;
+    let worst = a;
+    row.forEach((q, b) => {
+      if (q < row[worst]!) worst = b;
+    });
+    return worst;
+  });
+}
+
 /** Array test that does not narrow readonly element types to any (unlike Array.isArray). */
 function isArray(x: unknown): boolean {
   return Array.isArray(x);
