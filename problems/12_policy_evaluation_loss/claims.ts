@@ -30,6 +30,7 @@ import {
   conditionalTargetMeanGivenState,
   conditionalTargetMeanGivenStateAction,
   fitOneHotRegression,
+  MAX_STEPS,
   sampleTransitions,
   target,
   valueFitLoss,
@@ -272,6 +273,14 @@ async function trainingCheck(
       seedFor("12d/init-q"),
     ),
   }));
+  for (const [name, fit] of [["V_φ", fits.v], ["Q_φ", fits.q]] as const) {
+    if (fit.capped) {
+      throw new ClaimViolation(
+        `${name}: gradient descent stopped at the cap of ${MAX_STEPS} steps (contraction ` +
+          `${fit.contraction}), so the optimisation bound does not hold`,
+      );
+    }
+  }
   let worst = Infinity;
   let maxErrV = 0;
   let maxErrQ = 0;

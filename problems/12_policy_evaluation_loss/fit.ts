@@ -13,6 +13,9 @@
  */
 import { tf } from "../../shared/tf/mod.ts";
 
+/** The largest number of gradient steps {@link fitOneHotRegression} takes. */
+export const MAX_STEPS = 10_000;
+
 /** What {@link fitOneHotRegression} returns. */
 export interface FitResult {
   /** The trained network's output for each input index. */
@@ -25,6 +28,11 @@ export interface FitResult {
   learningRate: number;
   /** The contraction factor ρ = 1 − f_min/f_max. */
   contraction: number;
+  /**
+   * Whether the step count was cut to {@link MAX_STEPS}: then the contraction bound does not
+   * guarantee the tolerance.
+   */
+  capped: boolean;
 }
 
 /**
@@ -37,7 +45,8 @@ export interface FitResult {
  * @param nInputs the number of distinct inputs (one-hot width)
  * @param seed the seed of the kernel initialiser
  * @param tolerance the optimisation error to reach (default 1e-4)
- * @returns the fitted values, the sample means, steps, learning rate and contraction
+ * @returns the fitted values, the sample means, steps, learning rate, contraction, and whether
+ *   the step cap {@link MAX_STEPS} cut the run short
  * @throws Error on mismatched lengths, an input out of range, or no samples
  * @example
  * ```ts
@@ -77,10 +86,12 @@ export function fitOneHotRegression(
   const initBound = Math.sqrt(6 / (nInputs + 1));
   const maxTarget = Math.max(...targets.map(Math.abs));
   const initialError = initBound + maxTarget;
-  const steps = contraction === 0 ? 1 : Math.min(
-    10_000,
-    Math.max(1, Math.ceil(Math.log(tolerance / initialError) / Math.log(contraction))),
-  );
+  // T = ⌈log(τ/(b + max|y|)) / log ρ⌉ steps shrink every error below τ (at least 1; one step
+  // reaches the minimiser exactly when ρ = 0), capped at MAX_STEPS
+  const needed = contraction === 0
+    ? 1
+    : Math.max(1, Math.ceil(Math.log(tolerance / initialError) / Math.log(contraction)));
+  const steps = Math.min(MAX_STEPS, needed);
 
   const model = tf.sequential({
     layers: [tf.layers.dense({
@@ -113,5 +124,6 @@ export function fitOneHotRegression(
     steps,
     learningRate,
     contraction,
+    capped: needed > MAX_STEPS,
   };
 }
