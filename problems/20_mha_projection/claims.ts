@@ -14,6 +14,7 @@ import {
   matrix,
   matrixFromTensor,
   mha1,
+  type Mha1Params,
   mha1Ref,
   type Mha1Shape,
   mha2,
@@ -59,6 +60,50 @@ const OVER_A = "d_in, d_out ∈ 1..16, d_attn, d_head ∈ 1..8, H ∈ 1..4, L �
   "weights, X ~ N(0, 4); float32 tfjs and float64 reference, entrywise rounding-error bound";
 
 /**
+ * The README's bound written out index by index, with no matrix product: for entry (ℓ, j),
+ * (γ_{m1} + γ_{m2})·2·Σ_h max_r Σ_{i,c} |X_ri| |W^V_h|_ic |W^O_h|_cj with
+ * m1 = d_in + L + H·d_head + 3 and m2 = d_in + L + d_head + H + 1. The claim checks that the
+ * tolerance it applies is exactly this (to rounding), so the tolerance cannot drift.
+ */
+function boundByLoops(x: Matrix, p: Mha1Params, u: number): number[] {
+  const L = x.rows, dIn = x.cols, dOut = p.wo.cols, H = p.heads, dh = p.dHead;
+  const g = (n: number) => n * u / (1 - n * u);
+  const factor = (g(dIn + L + H * dh + 3) + g(dIn + L + dh + H + 1)) * 2;
+  const out: number[] = [];
+  for (let l = 0; l < L; l++) {
+    for (let j = 0; j < dOut; j++) {
+      let total = 0;
+      for (let h = 0; h < H; h++) {
+        let best = 0;
+        for (let r = 0; r < L; r++) {
+          let s = 0;
+          for (let i = 0; i < dIn; i++) {
+            for (let c = 0; c < dh; c++) {
+              s += Math.abs(x.data[r * dIn + i]!) * Math.abs(p.wv.data[i * H * dh + h * dh + c]!) *
+                Math.abs(p.wo.data[(h * dh + c) * dOut + j]!);
+            }
+          }
+          best = Math.max(best, s);
+        }
+        total += best;
+      }
+      out.push(factor * total);
+    }
+  }
+  return out;
+}
+
+/** Throws unless `equivalenceBound` is the README's bound (relative 1e-12: summation order). */
+function assertDerivedBound(x: Matrix, p: Mha1Params, bound: Matrix, u: number): void {
+  const want = boundByLoops(x, p, u);
+  bound.data.forEach((v, i) => {
+    if (!(Math.abs(v - want[i]!) <= 1e-12 * want[i]!)) {
+      throw new ClaimViolation(`bound entry ${i} is ${v}, the README's formula gives ${want[i]}`);
+    }
+  });
+}
+
+/**
  * The smallest margin bound − |MHA1(X) − MHA2(X)| over all entries, in float64 and float32,
  * in units of the bound (≥ 0 holds). `shift` ≠ 0 folds with the wrong W^O blocks.
  */
@@ -69,14 +114,17 @@ function equivalenceMargin(c: Case, shift: number): number {
   const x = normalMatrix(rng, c.length, c.dIn, 2);
   const margin = (a: Matrix, b: Matrix, bound: Matrix) =>
     Math.min(...a.data.map((v, i) => (bound.data[i]! - Math.abs(v - b.data[i]!)) / bound.data[i]!));
-  const m64 = margin(mha1Ref(x, p1), mha2Ref(x, p2), equivalenceBound(x, p1, U64));
+  const b64 = equivalenceBound(x, p1, U64), b32 = equivalenceBound(x, p1, U32);
+  assertDerivedBound(x, p1, b64, U64);
+  assertDerivedBound(x, p1, b32, U32);
+  const m64 = margin(mha1Ref(x, p1), mha2Ref(x, p2), b64);
   const xt = tensorFromMatrix(x), t1 = toTensors(p1), t2 = toTensors(p2);
   const y1 = mha1(xt, t1), y2 = mha2(xt, t2);
   const [a, b] = [matrixFromTensor(y1), matrixFromTensor(y2)];
   tf.dispose([xt, y1, y2]);
   disposeParams(t1);
   disposeParams(t2);
-  return Math.min(m64, margin(a, b, equivalenceBound(x, p1, U32)));
+  return Math.min(m64, margin(a, b, b32));
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   embedRef,
   encoder,
   encoderRef,
+  ffnRef,
   fromRows,
   initEncoder,
   initLayer,
@@ -32,6 +33,7 @@ import {
   preLnLayerRef,
   scaledDotProductAttention,
   ShapeError,
+  sinusoidalTable,
   tensorFromMatrix,
   toTensors,
   variedRowsMatrix,
@@ -199,12 +201,38 @@ Deno.test("attention the op counter counts m·k·n multiply–adds per product a
   const ops2 = { macs: 0, elementwise: 0 };
   attentionRef(q, q, v, { ops: ops2 });
   assert.deepEqual(ops2, { macs: 7 * 7 * 2 + 7 * 7 * 3, elementwise: 6 * 49 });
+  // causal: the 21 masked scores are not scaled (28 scalings), the softmax still visits all 49
+  const ops3 = { macs: 0, elementwise: 0 };
+  attentionRef(q, q, v, { ops: ops3, causal: true });
+  assert.deepEqual(ops3, { macs: 7 * 7 * 2 + 7 * 7 * 3, elementwise: 28 + 5 * 49 });
+  // the FFN counts one comparison per hidden entry, and add one addition per entry
+  const ops4 = { macs: 0, elementwise: 0 };
+  const z = normalMatrix(r, 3, 2, 1);
+  ffnRef(z, { w1: normalMatrix(r, 2, 8, 1), w2: normalMatrix(r, 8, 2, 1) }, ops4);
+  assert.deepEqual(ops4, { macs: 3 * 2 * 8 + 3 * 8 * 2, elementwise: 3 * 8 });
 });
 
 Deno.test("attention embedding: one-hot rows select embedding rows; the sinusoidal table adds sin/cos of the position", () => {
   const e = fromRows([[1, 2], [3, 4], [5, 6]]);
   const x = embedRef(oneHot([2, 0], 3), { embedding: e, positional: { kind: "sinusoidal" } });
   assert.deepEqual(Array.from(x.data), [5 + 0, 6 + 1, 1 + Math.sin(1), 2 + Math.cos(1)]);
+  // d = 6: frequencies 1, 10000^(−2/6) = 1/21.544…, 10000^(−4/6) = 1/464.15…, each for a sin and a cos
+  const pe = sinusoidalTable(4, 6);
+  const freqs = [1, 10000 ** (-1 / 3), 10000 ** (-2 / 3)];
+  for (let l = 0; l < 4; l++) {
+    freqs.forEach((f, i) => {
+      assertAllClose(
+        [pe.data[l * 6 + 2 * i]!, pe.data[l * 6 + 2 * i + 1]!],
+        [Math.sin(l * f), Math.cos(l * f)],
+        { abs: 1e-15, rel: 0 },
+        `position ${l}, pair ${i}`,
+      );
+    });
+  }
+  // a learned table with exactly L rows is long enough; its rows are added in order
+  const table = fromRows([[10, 20], [30, 40]]);
+  const y = embedRef(oneHot([1, 1], 3), { embedding: e, positional: { kind: "learned", table } });
+  assert.deepEqual(Array.from(y.data), [13, 24, 33, 44]);
 });
 
 Deno.test("attention bad input gets a clear error naming what and where", async () => {
