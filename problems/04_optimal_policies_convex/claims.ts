@@ -8,21 +8,22 @@ import fc from "fast-check";
 import { fraction } from "mathjs";
 import {
   arbMdp,
+  arbMultiOptimalMdp,
   arbPolicy,
   arbTiedMdp,
   deterministicPolicy,
-  evaluatePolicy,
   evaluatePolicyExact,
   type ExactOptimalSolution,
+  type ExactPolicy,
   type FiniteMdp,
   linearSolveTolerance,
   lookahead,
   makeMdp,
+  optimalFromStartOnly,
   optimalValues,
   optimalValuesExact,
   type Policy,
   policyOnSets,
-  uniformPolicy,
 } from "../../shared/mdp/mod.ts";
 import {
   assertAllClose,
@@ -36,6 +37,7 @@ import {
   allDeterministicPolicies,
   firstSuboptimalState,
   mixPolicies,
+  optimalActionValuesByEnumeration,
   optimalValuesByEnumeration,
 } from "./mod.ts";
 
@@ -150,6 +152,172 @@ function qStarBySolve(mdp: FiniteMdp): { V: number[]; Q: number[][] } {
   return { V, Q: actionValuesBySolve(mdp, deterministicPolicy(mdp, actions)) };
 }
 
+// ---------------------------------------------------------------------------------------
+// 04b: both sides by different routes on small MDPs.
+// ---------------------------------------------------------------------------------------
+
+/** Small MDPs, half of them with several optimal policies (so maximisers are not unique). */
+const smallMdps = fc.oneof(arbMdp({ maxStates: 3, maxActions: 3 }), arbMultiOptimalMdp());
+
+/** Arm 0 pays 1 and stays; arm 1 pays 0 and moves to a state where arm 0 pays 2 forever. */
+const detour = makeMdp({
+  gamma: 0.9,
+  outcomes: [
+    [[{ next: 0, reward: 1, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
+    [[{ next: 1, reward: 2, prob: 1 }], [{ next: 0, reward: 0, prob: 1 }]],
+  ],
+});
+
+/** The off-by-one mistake: r(s, a) + γ V(s) with the value of the current state. */
+function bootstrapFromCurrentState(mdp: FiniteMdp, v: readonly number[]): number[][] {
+  return mdp.expectedReward.map((row, s) => row.map((r) => r + mdp.gamma * v[s]!));
+}
+
+/**
+ * 04b on one MDP: V* = max over deterministic policies of V^π (state solves), Q* = max over
+ * deterministic policies of Q^π entry by entry (state–action solves), and the backup of V*
+ * (`lookahead` of shared/mdp, or the control's variant) must equal Q*.
+ */
+function checkB(
+  mdp: FiniteMdp,
+  backup: (mdp: FiniteMdp, v: readonly number[]) => number[][],
+): number {
+  const vStar = optimalValuesByEnumeration(mdp);
+  const qStar = optimalActionValuesByEnumeration(mdp);
+  const tol = linearSolveTolerance(mdp);
+  return assertAllClose(backup(mdp, vStar), qStar, { abs: tol, rel: 0 }, "E[r + γV*(s')] vs Q*");
+}
+
+const OVER_B = "small random MDPs (1–3 states, 1–3 actions, all kinds, γ ∈ (0, 1) incl. 0.001 " +
+  "and 0.999), half with several optimal policies; V* = max_π V^π and Q* = max_π Q^π by " +
+  "enumeration of deterministic policies";
+
+// ---------------------------------------------------------------------------------------
+// 04e: several distinct optimal policies, mixed with rational weights.
+// ---------------------------------------------------------------------------------------
+
+/**
+ * A solved MDP with several optimal policies, two selectors among the optimal actions, the
+ * kind of π* (deterministic, or spread over a random non-empty part of the argmax set),
+ * weights for the spread, and θ = k/n.
+ */
+type CaseE = [Solved, number[], number[], boolean, number[][], number, number];
+const casesE: fc.Arbitrary<CaseE> = arbMultiOptimalMdp().map(solve).chain((s) => {
+  const picks = fc.array(fc.nat(), { minLength: s.mdp.nStates, maxLength: s.mdp.nStates });
+  const weights = fc.array(
+    fc.array(fc.integer({ min: 1, max: 4 }), {
+      minLength: s.mdp.nActions,
+      maxLength: s.mdp.nActions,
+    }),
+    { minLength: s.mdp.nStates, maxLength: s.mdp.nStates },
+  );
+  const theta = fc.integer({ min: 1, max: 12 }).chain((n) =>
+    fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))
+  );
+  return fc.tuple(fc.constant(s), picks, picks, fc.boolean(), weights, theta)
+    .map(([sol, p1, p2, d1, w, [k, n]]) => [sol, p1, p2, d1, w, k, n] as CaseE);
+});
+
+/**
+ * The fork: from state 0, arms 0 and 1 (reward 0) lead to states 1 and 2, which pay 1 per step
+ * on arm 0 and 0 on arm 1; arm 2 stays at state 0 for nothing. γ = 1/2. Both forks are optimal.
+ */
+const fork = makeMdp({
+  gamma: 0.5,
+  outcomes: [
+    [[{ next: 1, reward: 0, prob: 1 }], [{ next: 2, reward: 0, prob: 1 }], [{
+      next: 0,
+      reward: 0,
+      prob: 1,
+    }]],
+    [[{ next: 1, reward: 1, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }], [{
+      next: 1,
+      reward: 0,
+      prob: 1,
+    }]],
+    [[{ next: 2, reward: 1, prob: 1 }], [{ next: 2, reward: 0, prob: 1 }], [{
+      next: 2,
+      reward: 0,
+      prob: 1,
+    }]],
+  ],
+});
+const forkCase: CaseE = [
+  solve(fork),
+  [0, 0, 0],
+  [0, 0, 0],
+  true,
+  [[1, 1, 1], [1, 1, 1], [
+    1,
+    1,
+    1,
+  ]],
+  1,
+  2,
+];
+
+/**
+ * An optimal policy chosen from the argmax sets: deterministic (argmax[s][pick mod size]) or
+ * spread with weights over the argmax actions from that one onward (cyclically, at least one).
+ */
+function chooseOptimal(sol: ExactOptimalSolution, pick: number[], det: boolean, w: number[][]) {
+  const sets = sol.argmax.map((set, s) => {
+    const start = pick[s]! % set.length;
+    if (det) return [set[start]!];
+    const size = 1 + (Math.floor(pick[s]! / set.length) % set.length);
+    return Array.from({ length: size }, (_, i) => set[(start + i) % set.length]!);
+  });
+  return { sets, policy: policyOnSets(sets, w) };
+}
+
+/**
+ * 04e on one case. "everywhere": π*, ν* optimal (supports in the argmax sets, their optimality
+ * verified exactly first) and the mixture must be exactly optimal. "from s0" (the control): π*
+ * and ν* are replaced by policies optimal from state 0 only, and the mixture is claimed to be
+ * optimal from state 0.
+ */
+function checkE(
+  [{ mdp, sol }, p1, p2, d1, w, k, n]: CaseE,
+  kind: "everywhere" | "from s0",
+): void {
+  let pi = chooseOptimal(sol, p1, d1, w).policy;
+  // ν* is deterministic on an optimal action other than π*'s first one at state 0 (state 0
+  // always has two or more): the two supports differ, disjoint when π* is deterministic too
+  const size0 = sol.argmax[0]!.length;
+  const shifted = p2.map((x, s) => (s === 0 ? p1[0]! + 1 + (x % (size0 - 1)) : x));
+  let nu = chooseOptimal(sol, shifted, true, w).policy;
+  if (kind === "from s0") {
+    const q = sol.Q.map((row) => row.map((x) => x.valueOf()));
+    const startOnly = (p: number[]) =>
+      deterministicPolicy(mdp, optimalFromStartOnly(mdp, selectActions(sol, p), q, 0));
+    pi = startOnly(p1).map((row) => row.map((x) => fraction(x)));
+    nu = startOnly(shifted).map((row) => row.map((x) => fraction(x)));
+  }
+  const judged = (p: ExactPolicy) => {
+    const V = evaluatePolicyExact(mdp, p).V;
+    return kind === "everywhere"
+      ? V.findIndex((v, s) => !v.equals(sol.V[s]!))
+      : (V[0]!.equals(sol.V[0]!) ? -1 : 0);
+  };
+  for (const [name, p] of [["π*", pi], ["ν*", nu]] as const) {
+    if (judged(p) !== -1) throw new Error(`${name} is not optimal: the generator is wrong`);
+  }
+  const mu = mixPolicies(pi, nu, fraction(k, n));
+  const bad = judged(mu);
+  if (bad !== -1) {
+    throw new ClaimViolation(`mixture with θ = ${k}/${n} is suboptimal at state ${bad}`);
+  }
+}
+
+/** The deterministic optimal choice argmax[s][pick mod size]. */
+function selectActions(sol: ExactOptimalSolution, pick: number[]): number[] {
+  return sol.argmax.map((set, s) => set[pick[s]! % set.length]!);
+}
+
+const OVER_E = "MDPs with several optimal policies (1–3 states, 2–3 actions, all kinds, " +
+  "γ ∈ (0, 1)), π* and ν* deterministic or spread over parts of the exact argmax sets, " +
+  "different at state 0, θ = k/n with n ≤ 12; exact rationals";
+
 const OVER_FLOAT = "random MDPs (1–8 states, 1–5 actions, all transition and reward kinds, " +
   "γ ∈ (0, 1) incl. 0.001 and 0.999)";
 const OVER_SMALL = "random MDPs with exact ties (1–3 states, 2–3 actions, all kinds, " +
@@ -180,23 +348,18 @@ export const claims: Claim[] = defineClaims(4, [
     id: "04b",
     statement: "E[r + γV*(s') | s, a] = Q*(s, a) for every state and action",
     check: (ctx) =>
-      checkProperty({ seed: ctx.seed, over: OVER_FLOAT, numRuns: 200 }, arbMdp(), (mdp) => {
-        const { V, Q } = qStarBySolve(mdp);
-        const tol = linearSolveTolerance(mdp);
-        return assertAllClose(lookahead(mdp, V), Q, { abs: tol, rel: 0 }, "E[r + γV*(s')] vs Q*");
-      }),
+      checkProperty(
+        { seed: ctx.seed, over: OVER_B, numRuns: 80, examples: [twoArms, detour] },
+        smallMdps,
+        (mdp) => checkB(mdp, lookahead),
+      ),
     negativeControl: {
-      variant: "the value of the uniform policy in place of V*",
+      variant: "bootstrapping from the current state (off by one step): r(s, a) + γV*(s)",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER_FLOAT, numRuns: 200, examples: [twoArms] },
-          arbMdp(),
-          (mdp) => {
-            const { Q } = qStarBySolve(mdp);
-            const vUniform = evaluatePolicy(mdp, uniformPolicy(mdp)).V;
-            const tol = linearSolveTolerance(mdp);
-            return assertAllClose(lookahead(mdp, vUniform), Q, { abs: tol, rel: 0 }, "lookahead");
-          },
+          { seed: ctx.seed, over: OVER_B, numRuns: 80, examples: [twoArms, detour] },
+          smallMdps,
+          (mdp) => checkB(mdp, bootstrapFromCurrentState),
         ),
     },
   },
@@ -285,39 +448,18 @@ export const claims: Claim[] = defineClaims(4, [
       "θπ* + (1 − θ)ν* is optimal for optimal π*, ν* and θ ∈ [0, 1]: optimal policies form a convex set",
     check: (ctx) =>
       checkProperty(
-        {
-          seed: ctx.seed,
-          over: OVER_SMALL + "; θ ∈ {0, 1/10, …, 1}",
-          numRuns: 150,
-          examples: [twoArmsCase],
-        },
-        weightedCases,
-        ([{ mdp, sol }, w1, w2, , k]) => {
-          const mu = mixPolicies(
-            policyOnSets(sol.argmax, w1),
-            policyOnSets(sol.argmax, w2),
-            fraction(k, 10),
-          );
-          const bad = firstSuboptimalState(mdp, mu, sol.V);
-          if (bad !== -1) {
-            throw new ClaimViolation(`mixture with θ = ${k}/10 suboptimal at state ${bad}`);
-          }
-        },
+        { seed: ctx.seed, over: OVER_E, numRuns: 100, examples: [forkCase] },
+        casesE,
+        (c) => checkE(c, "everywhere"),
       ),
     negativeControl: {
-      variant: "mixing an optimal policy with one that has mass off the argmax (θ ∈ (0, 1))",
+      variant:
+        "convexity of the policies optimal from the start state (V^π(s₀) = V*(s₀)), the ones a return objective sees",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER_SMALL, numRuns: 150, examples: [twoArmsCase] },
-          weightedCases,
-          ([{ mdp, sol }, w1, w2, pick, k]) => {
-            const off = setsWithOneOffAction(sol, mdp.nActions, pick);
-            if (!off) return;
-            const theta = fraction(Math.min(9, Math.max(1, k)), 10);
-            const mu = mixPolicies(policyOnSets(sol.argmax, w1), policyOnSets(off.sets, w2), theta);
-            const bad = firstSuboptimalState(mdp, mu, sol.V);
-            if (bad !== -1) throw new ClaimViolation(`mixture suboptimal at state ${bad}`);
-          },
+          { seed: ctx.seed, over: OVER_E, numRuns: 100, examples: [forkCase] },
+          casesE,
+          (c) => checkE(c, "from s0"),
         ),
     },
   },

@@ -6,16 +6,16 @@
  *
  * @module
  */
-import { type Fraction, fraction, lusolve } from "mathjs";
+import { type Fraction, fraction } from "mathjs";
 import {
   deterministicPolicy,
+  evaluateActionValues,
   evaluatePolicy,
   evaluatePolicyExact,
   type ExactPolicy,
   type FiniteMdp,
   MdpInputError,
   type Policy,
-  validatePolicy,
 } from "../../shared/mdp/mod.ts";
 
 /**
@@ -81,7 +81,8 @@ export function optimalValuesByEnumeration(mdp: FiniteMdp): number[] {
 /**
  * Q^π by solving its own Bellman equation on state–action pairs,
  * Q(s, a) = r(s, a) + γ Σ_{s'} P(s' | s, a) Σ_{a'} π(a' | s') Q(s', a'),
- * a system of size |S||A| that never forms V^π (an independent route to Q^π).
+ * a system of size |S||A| that never forms V^π (an independent route to Q^π; it is
+ * `evaluateActionValues` of shared/mdp).
  *
  * @param mdp the MDP
  * @param pi the policy
@@ -96,32 +97,36 @@ export function optimalValuesByEnumeration(mdp: FiniteMdp): number[] {
  * ```
  */
 export function actionValuesBySolve(mdp: FiniteMdp, pi: Policy): number[][] {
-  validatePolicy(mdp, pi);
-  const nA = mdp.nActions;
-  const n = mdp.nStates * nA;
-  const index = (s: number, a: number) => s * nA + a;
-  // (I − γ P Π) q = r on the |S||A| pairs; terminal pairs have q = 0 (identity rows)
-  const A = Array.from(
-    { length: n },
-    (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
-  );
-  const b = Array.from({ length: n }, () => [0]);
-  for (let s = 0; s < mdp.nStates; s++) {
-    if (mdp.isTerminal[s]) continue;
-    for (let a = 0; a < nA; a++) {
-      const i = index(s, a);
-      b[i]![0] = mdp.expectedReward[s]![a]!;
-      mdp.transition[s]![a]!.forEach((p, t) => {
-        if (p === 0 || mdp.isTerminal[t]) return;
-        for (let a2 = 0; a2 < nA; a2++) A[i]![index(t, a2)]! -= mdp.gamma * p * pi[t]![a2]!;
-      });
-    }
-  }
-  const x = lusolve(A, b) as number[][];
-  return Array.from(
+  return evaluateActionValues(mdp, pi);
+}
+
+/**
+ * Q*(s, a) = max over all deterministic policies of Q^π(s, a), entry by entry, with Q^π from
+ * the state–action solve ({@link actionValuesBySolve}). By Problem 3 an optimal deterministic
+ * policy attains every entry at once, so this is Q*; it never forms V* and never maximises a
+ * lookahead, which makes it an independent route for 04b.
+ *
+ * @param mdp a small MDP
+ * @returns Q* as q[s][a]
+ * @example
+ * ```ts
+ * import { makeMdp } from "../../shared/mdp/mod.ts";
+ * import { optimalActionValuesByEnumeration } from "./mod.ts";
+ * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]] });
+ * const q = optimalActionValuesByEnumeration(m);
+ * if (Math.abs(q[0]![0]! - 1) > 1e-12 || Math.abs(q[0]![1]! - 2) > 1e-12) throw new Error();
+ * ```
+ */
+export function optimalActionValuesByEnumeration(mdp: FiniteMdp): number[][] {
+  const best = Array.from(
     { length: mdp.nStates },
-    (_, s) => Array.from({ length: nA }, (_, a) => x[index(s, a)]![0]!),
+    () => new Array<number>(mdp.nActions).fill(-Infinity),
   );
+  for (const actions of allDeterministicPolicies(mdp)) {
+    const q = actionValuesBySolve(mdp, deterministicPolicy(mdp, actions));
+    q.forEach((row, s) => row.forEach((x, a) => (best[s]![a] = Math.max(best[s]![a]!, x))));
+  }
+  return best;
 }
 
 /**
