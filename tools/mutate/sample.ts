@@ -1,0 +1,87 @@
+/**
+ * Deterministic sampling of mutants, stratified by file: each file gets a share of the
+ * sample proportional to its number of mutants (largest remainders, ties broken by the
+ * seed), and its share is drawn uniformly without replacement.
+ *
+ * @module
+ */
+import { Rng } from "../../shared/random/mod.ts";
+
+/**
+ * How many of `n` sampled mutants each file gets: proportional to its count, rounded by
+ * largest remainder with seeded tie-breaks, never more than the file has.
+ *
+ * @param counts mutants per file, in a fixed order
+ * @param n the sample size
+ * @param rng the seeded source for tie-breaks
+ * @returns the quota per file, summing to min(n, total)
+ * @example
+ * ```ts
+ * import { allocate } from "./sample.ts";
+ * import { Rng } from "../../shared/random/mod.ts";
+ * if (allocate([30, 10], 4, new Rng(1)).join() !== "3,1") throw new Error();
+ * ```
+ */
+export function allocate(counts: readonly number[], n: number, rng: Rng): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (n >= total) return [...counts];
+  const exact = counts.map((c) => (n * c) / total);
+  const quota = exact.map(Math.floor);
+  let left = n - quota.reduce((a, b) => a + b, 0);
+  // Seeded keys break ties among equal remainders without favouring early files.
+  const order = exact.map((x, i) => ({ i, rem: x - quota[i]!, key: rng.uniform() }))
+    .filter((o) => quota[o.i]! < counts[o.i]!)
+    .sort((a, b) => b.rem - a.rem || a.key - b.key);
+  for (const o of order) {
+    if (left === 0) break;
+    quota[o.i]! += 1;
+    left -= 1;
+  }
+  return quota;
+}
+
+/**
+ * A stratified sample of `n` items, the same for the same items, `n` and seed.
+ *
+ * @param items the population, grouped by file in a fixed order
+ * @param n the sample size (all items when n is at least their number)
+ * @param seed the seed
+ * @returns the sampled items, in population order
+ * @example
+ * ```ts
+ * import { sampleByFile } from "./sample.ts";
+ * const items = [..."aaaaaabbbb"].map((file, i) => ({ file, i }));
+ * const s = sampleByFile(items, 5, 7);
+ * if (s.length !== 5 || s.filter((x) => x.file === "a").length !== 3) throw new Error();
+ * if (JSON.stringify(s) !== JSON.stringify(sampleByFile(items, 5, 7))) throw new Error();
+ * ```
+ */
+export function sampleByFile<T extends { file: string }>(
+  items: readonly T[],
+  n: number,
+  seed: number,
+): T[] {
+  if (n >= items.length) return [...items];
+  const files: string[] = [];
+  const indices = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    if (!indices.has(item.file)) {
+      indices.set(item.file, []);
+      files.push(item.file);
+    }
+    indices.get(item.file)!.push(i);
+  });
+  const rng = new Rng(seed);
+  const quota = allocate(files.map((f) => indices.get(f)!.length), n, rng);
+  const chosen: number[] = [];
+  files.forEach((f, k) => {
+    const pool = [...indices.get(f)!];
+    // Partial Fisher–Yates: the first quota[k] entries become a uniform draw.
+    for (let j = 0; j < quota[k]!; j++) {
+      const r = j + rng.int(pool.length - j);
+      [pool[j], pool[r]] = [pool[r]!, pool[j]!];
+      chosen.push(pool[j]!);
+    }
+  });
+  return chosen.sort((a, b) => a - b).map((i) => items[i]!);
+}
