@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { centralDifference } from "../../shared/gradients/mod.ts";
-import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import {
   checkProperty,
   type Claim,
@@ -17,6 +17,7 @@ import {
   clippedObjective,
   clippedObjectiveAutodiff,
   clippedObjectiveClosedForm,
+  clippedObjectiveTf,
 } from "./mod.ts";
 
 /** ε = k/100 for k in 1..99, with the edges 0.01 and 0.99 and the usual 0.2 pinned. */
@@ -76,15 +77,34 @@ const OVER_A =
 const OVER_B = "ε ∈ (0, 1) on a 1/100 grid, ℓ ∈ [0, 3] incl. ℓ = 1 ± ε exactly, A ∈ [−20, 0)";
 const OVER_C = "ε ∈ (0, 1), ℓ ∈ [0.005, 2.995] at least 0.005 from 1 ± ε, A ∈ [−20, 20] incl. 0";
 
+/** The tfjs surrogate (the loss that trains) at one point, read back as a number. */
+function tfValue(c: Case): number {
+  return tf.tidy(() => clippedObjectiveTf(tf.scalar(c.ratio), c.advantage, c.eps).dataSync()[0]!);
+}
+
 /**
- * 14a and 14b: the surrogate by its definition, combining ℓA and clip(ℓ)A with `combine`
- * (min; max in the controls), equals the closed form exactly for every case with the given
- * sign of A. `example` pins a case a false variant must fail on.
+ * The closed form in float32, as tfjs computes it: ℓ, A and the clip bound rounded to float32,
+ * min or max exact, one float32 rounding of the product (a product of two float32 numbers is
+ * exact in float64, so fround of it is the correctly rounded float32 product).
+ */
+function closedFormFloat32(c: Case): number {
+  const f = Math.fround;
+  return c.advantage >= 0
+    ? f(Math.min(f(c.ratio), f(1 + c.eps)) * f(c.advantage))
+    : f(Math.max(f(c.ratio), f(1 - c.eps)) * f(c.advantage));
+}
+
+/**
+ * 14a and 14b: the surrogate `surrogate(ℓ, A, ε)` equals `closedForm(ℓ, A, ε)` exactly for
+ * every case with the given sign of A, in float64 (the definition) and in float32 (the tfjs
+ * surrogate that trains, against the closed form rounded as tfjs rounds). The controls pass
+ * a wrong surrogate or a wrong closed form; `example` pins a case they must fail on.
  */
 function closedFormProperty(
   seed: number,
   sign: "nonnegative" | "negative",
-  combine: (x: number, y: number) => number,
+  surrogate: (ratio: number, advantage: number, eps: number) => number,
+  closedForm: (ratio: number, advantage: number, eps: number) => number,
   example?: Case,
 ) {
   return checkProperty(
@@ -95,39 +115,69 @@ function closedFormProperty(
       examples: example ? [example] : undefined,
     },
     cases(sign),
-    (c) =>
+    (c) => {
       identical(
-        clippedObjective(c.ratio, c.advantage, c.eps, combine),
-        clippedObjectiveClosedForm(c.ratio, c.advantage, c.eps),
+        surrogate(c.ratio, c.advantage, c.eps),
+        closedForm(c.ratio, c.advantage, c.eps),
         c,
-      ),
+      );
+      return identical(tfValue(c), closedFormFloat32(c), c);
+    },
   );
 }
+
+/** The control of 14a: the clipped term alone, clip(ℓ)A, without the min against ℓA. */
+const clipWithoutMin = (ratio: number, advantage: number, eps: number) =>
+  clippedObjective(ratio, advantage, eps, (_unclipped, clipped) => clipped);
+
+/** The control of 14b: 14a's closed form min(ℓ, 1 + ε)A believed to hold for A < 0 too. */
+const improvingSideFormForAnySign = (ratio: number, advantage: number, eps: number) =>
+  Math.min(ratio, 1 + eps) * advantage;
 
 /** The claims of Problem 14. */
 export const claims: Claim[] = defineClaims(14, [
   {
     id: "14a",
-    statement: "for A ≥ 0, min(ℓA, clip(ℓ, 1−ε, 1+ε)A) = min(ℓ, 1+ε)A",
-    check: (ctx) => closedFormProperty(ctx.seed, "nonnegative", Math.min),
+    statement: "for A ≥ 0, min(ℓA, clip(ℓ, 1−ε, 1+ε)A) = min(ℓ, 1+ε)A (float64, and the tfjs loss)",
+    check: (ctx) =>
+      withNoTensorLeak(
+        "14a",
+        () =>
+          closedFormProperty(ctx.seed, "nonnegative", clippedObjective, clippedObjectiveClosedForm),
+      ),
     negativeControl: {
-      variant: "max instead of min in the surrogate (pessimism dropped)",
+      variant: "the clipped term alone, clip(ℓ)A, without the min against ℓA",
       check: (ctx) =>
-        closedFormProperty(ctx.seed, "nonnegative", Math.max, {
-          ratio: 0.5,
-          advantage: 1,
-          eps: 0.2,
-        }),
+        withNoTensorLeak("14a control", () =>
+          closedFormProperty(
+            ctx.seed,
+            "nonnegative",
+            clipWithoutMin,
+            clippedObjectiveClosedForm,
+            { ratio: 0.5, advantage: 1, eps: 0.2 },
+          )),
     },
   },
   {
     id: "14b",
-    statement: "for A < 0, min(ℓA, clip(ℓ, 1−ε, 1+ε)A) = max(ℓ, 1−ε)A",
-    check: (ctx) => closedFormProperty(ctx.seed, "negative", Math.min),
+    statement: "for A < 0, min(ℓA, clip(ℓ, 1−ε, 1+ε)A) = max(ℓ, 1−ε)A (float64, and the tfjs loss)",
+    check: (ctx) =>
+      withNoTensorLeak(
+        "14b",
+        () =>
+          closedFormProperty(ctx.seed, "negative", clippedObjective, clippedObjectiveClosedForm),
+      ),
     negativeControl: {
-      variant: "max instead of min in the surrogate (pessimism dropped)",
+      variant: "14a's form min(ℓ, 1+ε)A taken for A < 0 as well (the clip bound on the wrong side)",
       check: (ctx) =>
-        closedFormProperty(ctx.seed, "negative", Math.max, { ratio: 1.5, advantage: -1, eps: 0.2 }),
+        withNoTensorLeak("14b control", () =>
+          closedFormProperty(
+            ctx.seed,
+            "negative",
+            clippedObjective,
+            improvingSideFormForAnySign,
+            { ratio: 0.5, advantage: -1, eps: 0.2 },
+          )),
     },
   },
   {
@@ -136,7 +186,8 @@ export const claims: Claim[] = defineClaims(14, [
       "∂C_ε/∂ℓ (tfjs autodiff) is exactly 0 where the clip is active on the improving side and A elsewhere",
     check: (ctx) => withNoTensorLeak("14c", () => gradientProperty(ctx.seed, false)),
     negativeControl: {
-      variant: "the gradient also vanishes where the clip is active on the worsening side",
+      variant:
+        "π in place of π_old: the ratio is computed against the current policy, so it is 1 and the clip never binds",
       check: (ctx) => withNoTensorLeak("14c control", () => gradientProperty(ctx.seed, true)),
     },
   },
@@ -147,31 +198,29 @@ export const claims: Claim[] = defineClaims(14, [
  * differences with h = 1e-4 < 0.005, the distance to the nearest kink, so the difference
  * quotient of a piecewise-linear function is exact up to rounding). Zeros must be exact;
  * non-zero values equal A up to float32 rounding of A (relative 6e-8; we allow 1e-6).
- * With `wrongBelief`, the prediction is 0 wherever ℓ is outside [1 − ε, 1 + ε].
+ * With `currentPolicyAsOld` (the control) the surrogate is differentiated at ratio 1, as
+ * when π_old is replaced by the current π (the ratio π/π is 1 whatever the update did).
  */
-function gradientProperty(seed: number, wrongBelief: boolean) {
+function gradientProperty(seed: number, currentPolicyAsOld: boolean) {
   return checkProperty(
     {
       seed,
       over: OVER_C,
       numRuns: 300,
-      examples: [{ ratio: 0.505, advantage: 1, eps: 0.2 }, {
-        ratio: 1.505,
+      examples: [{ ratio: 1.505, advantage: 1, eps: 0.2 }, {
+        ratio: 0.505,
         advantage: -1,
         eps: 0.2,
       }],
     },
     smoothCases,
     (c) => {
-      const outside = c.ratio < 1 - c.eps || c.ratio > 1 + c.eps;
-      const predicted =
-        (wrongBelief ? outside : clipActiveOnImprovingSide(c.ratio, c.advantage, c.eps))
-          ? 0
-          : c.advantage;
-      const ad = clippedObjectiveAutodiff(c.ratio, c.advantage, c.eps);
+      const predicted = clipActiveOnImprovingSide(c.ratio, c.advantage, c.eps) ? 0 : c.advantage;
+      const at = currentPolicyAsOld ? 1 : c.ratio;
+      const ad = clippedObjectiveAutodiff(at, c.advantage, c.eps);
       const fd = centralDifference(
         ([l]) => clippedObjective(Math.max(0, l!), c.advantage, c.eps),
-        [c.ratio],
+        [at],
         1e-4,
       )[0]!;
       const where = `ℓ = ${c.ratio}, A = ${c.advantage}, ε = ${c.eps}`;
