@@ -7,7 +7,6 @@
  * @module
  */
 import {
-  attentionRef,
   columns,
   hconcat,
   matMul,
@@ -155,38 +154,6 @@ export function mha2ParameterCount(s: Mha2Shape): number {
  */
 export function parameterDifference(s: Mha1Shape): number {
   return s.heads * (s.dIn * s.dOut - s.dHead * (s.dIn + s.dOut));
-}
-
-/**
- * The weights softmax(Q_h K_hᵀ/√d_attn) of every head, in float64 (the attention of the
- * reference applied to the identity as values).
- *
- * @param x `[L, dIn]`
- * @param p the query and key projections
- * @returns H matrices `[L, L]`, rows summing to 1
- * @example
- * ```ts
- * import { initMha1, normalMatrix } from "../../shared/attention/mod.ts";
- * import { Rng } from "../../shared/random/mod.ts";
- * import { attentionWeights } from "./mod.ts";
- * const [a] = attentionWeights(normalMatrix(new Rng(2), 3, 4, 1), initMha1(new Rng(1), { dIn: 4, dOut: 2, dAttn: 2, dHead: 2, heads: 1 }));
- * if (Math.abs(a!.data[0]! + a!.data[1]! + a!.data[2]! - 1) > 1e-15) throw new Error();
- * ```
- */
-export function attentionWeights(
-  x: Matrix,
-  p: Pick<Mha1Params, "heads" | "dAttn" | "wq" | "wk">,
-): Matrix[] {
-  const L = x.rows;
-  const identity = matrix(L, L);
-  for (let i = 0; i < L; i++) identity.data[i * L + i] = 1;
-  const q = matMul(x, p.wq), k = matMul(x, p.wk); // [L, dIn] x [dIn, H·dAttn] -> [L, H·dAttn]
-  return Array.from({ length: p.heads }, (_, h) =>
-    attentionRef(
-      columns(q, h * p.dAttn, p.dAttn),
-      columns(k, h * p.dAttn, p.dAttn),
-      identity,
-    ));
 }
 
 function absMatrix(m: Matrix): Matrix {

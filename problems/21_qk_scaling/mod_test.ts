@@ -111,3 +111,22 @@ Deno.test("21 the sampler is a plain matrix product: A = Q Kᵀ/√d_K, and rank
     assert.ok(Math.abs(min![i]!) < 1e-12, `draw ${i}: minor ${min![i]}`);
   }
 });
+
+Deno.test("21 every draw is recorded: no statistic keeps its initial 0 (Gaussian products are non-zero almost surely)", () => {
+  const values = sampleStatistics({ dX: 3, dK: 2, n: 40, seed: 5 }, [
+    ...ENTRY_STATISTICS,
+    ...LOGIT_STATISTICS,
+  ]);
+  values.forEach((v, t) => v.forEach((x, s) => assert.ok(x !== 0, `statistic ${t}, draw ${s}`)));
+});
+
+Deno.test("21 the exact expansion refuses d_X that is not a positive integer", () => {
+  const q = { matrix: "Q", row: 0, col: 0 } as const;
+  for (const dX of [0, -1, 1.5]) {
+    assert.throws(
+      () => exactProductMoment([q], { ...lecunModel(1), dX }),
+      /is not a positive integer/,
+    );
+  }
+  assert.throws(() => exactProductMoment([{ ...q, row: -1 }], lecunModel(1)), /factor 0/);
+});

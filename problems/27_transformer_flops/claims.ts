@@ -73,6 +73,22 @@ function measuredCoefficients(
   heads: number,
   seed: number,
 ): { all: Coefficients; matmul: Coefficients } {
+  const key = `${d},${heads},${seed}`;
+  const known = measured.get(key);
+  if (known) return known;
+  const fresh = measureCoefficients(d, heads, seed);
+  measured.set(key, fresh);
+  return fresh;
+}
+
+/** Counts already fitted, by (d, H, seed): 27b asks for the same widths at many L. */
+const measured = new Map<string, { all: Coefficients; matmul: Coefficients }>();
+
+function measureCoefficients(
+  d: number,
+  heads: number,
+  seed: number,
+): { all: Coefficients; matmul: Coefficients } {
   const counts = [1, 2, 3].map((L) => countForwardOps(L, d, heads, seed));
   const fit = (c: number[], what: string): Coefficients => {
     const [c1, c2, c3] = c as [number, number, number];
