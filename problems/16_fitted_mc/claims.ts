@@ -1,52 +1,78 @@
 /**
- * Problem 16's claim: fitted Monte Carlo evaluation reaches the stated accuracy against
- * the exact Q^π within the stated sample budget, and regressing on one-step rewards does not.
+ * Problem 16's claim: fitted Monte Carlo evaluation reaches the stated accuracy against the
+ * exact Q^π within the stated sample budget on every one of five seeds (one attempt each),
+ * and the off-by-one return (G_{t+1} for the pair (s_t, a_t)) does not, at the same budget
+ * and seeds.
  *
  * @module
  */
-import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import {
   type Claim,
+  claimContext,
   ClaimViolation,
   defineClaims,
   type Evidence,
 } from "../../shared/testing/mod.ts";
 import { FITTED_MC_CONFIG, fittedMonteCarlo, type McTarget } from "./mod.ts";
 
-const OVER =
-  `one seeded run on the handout's walk: the ε-greedy edge policy (ε = ${FITTED_MC_CONFIG.epsilon}), ` +
-  `${FITTED_MC_CONFIG.episodes} exploring-start episodes; RMSE over the 148 non-terminal pairs`;
+/** Independent runs per check: one attempt each, no restarts. */
+export const SEEDS_PER_CHECK = 5;
 
-/** Trains and asserts RMSE ≤ bound; the evidence reports the budget and the time to the bound. */
-async function accuracyCheck(seed: number, target: McTarget): Promise<Evidence> {
+const OVER = `${SEEDS_PER_CHECK} seeds (from VERIFY_SEED), one run each, on the handout's walk: ` +
+  `the ε-greedy edge policy (ε = ${FITTED_MC_CONFIG.epsilon}), ${FITTED_MC_CONFIG.episodes} ` +
+  `exploring-start episodes per run; RMSE over the 148 non-terminal pairs against the ` +
+  `float64 linear-solve Q^π`;
+
+/**
+ * The seeds of 16a, derived from the claim's own context so that the negative control (whose
+ * context differs) trains on exactly the same seeds.
+ *
+ * @returns the seeds
+ */
+function trainingSeeds(): number[] {
+  const ctx = claimContext("16a");
+  return Array.from({ length: SEEDS_PER_CHECK }, (_, i) => ctx.seedFor(`training ${i}`));
+}
+
+/**
+ * Trains once per seed and asserts RMSE ≤ bound on every one; the evidence gives the worst.
+ *
+ * @param target the regression target
+ * @returns the evidence
+ */
+function accuracyCheck(target: McTarget): Evidence {
   const bound = FITTED_MC_CONFIG.rmseBound;
-  const r = await withNoTensorLeak(
-    `16 fitted MC (${target})`,
-    () => fittedMonteCarlo({ seed, target }),
-  );
-  const first = r.curve.find((p) => p.rmse <= bound);
-  const note = `RMSE ${r.rmse.toFixed(2)} (bound ${bound}) after ${r.episodes} episodes, ` +
-    `${r.samples} samples, ${(r.ms / 1000).toFixed(1)} s, seed ${seed}; ` +
-    (first
-      ? `first ≤ ${bound} after ${first.episodes} episodes / ${first.samples} samples`
-      : "never ≤ bound");
-  if (!(r.rmse <= bound)) {
-    throw new ClaimViolation(`fitted MC (${target}) missed the bound: ${note}`);
+  const runs = trainingSeeds().map((seed) => ({ seed, r: fittedMonteCarlo({ seed, target }) }));
+  const worst = runs.reduce((a, b) => (b.r.rmse > a.r.rmse ? b : a));
+  const misses = runs.filter(({ r }) => !(r.rmse <= bound));
+  const list = runs.map(({ r }) => r.rmse.toFixed(2)).join(", ");
+  const note = `RMSE per seed ${list} (bound ${bound}); worst ${worst.r.rmse.toFixed(2)} ` +
+    `at seed ${worst.seed}; ${worst.r.episodes} episodes / ${worst.r.samples} samples per run`;
+  if (misses.length > 0) {
+    throw new ClaimViolation(
+      `fitted MC (${target}) missed the bound on ${misses.length} of ${runs.length} seeds: ${note}`,
+    );
   }
-  return { over: OVER, cases: r.samples, worstMargin: bound - r.rmse, note };
+  return {
+    over: OVER,
+    cases: runs.length,
+    worstMargin: bound - worst.r.rmse,
+    note,
+  };
 }
 
 /** The claims of Problem 16. */
 export const claims: Claim[] = defineClaims(16, [
   {
     id: "16a",
-    statement:
-      `fitted Monte Carlo evaluation brings Q_φ within RMSE ${FITTED_MC_CONFIG.rmseBound} ` +
-      `of the exact Q^π over all non-terminal pairs within ${FITTED_MC_CONFIG.episodes} episodes`,
-    check: (ctx) => accuracyCheck(ctx.seedFor("training"), "return"),
+    statement: `fitted Monte Carlo evaluation brings Q_φ within RMSE ` +
+      `${FITTED_MC_CONFIG.rmseBound} of the exact Q^π over all non-terminal pairs within ` +
+      `${FITTED_MC_CONFIG.episodes} episodes, on each of ${SEEDS_PER_CHECK} seeds`,
+    check: () => accuracyCheck("return"),
     negativeControl: {
-      variant: "the same regression onto one-step rewards r_t instead of returns G_t",
-      check: (ctx) => accuracyCheck(ctx.seedFor("training"), "one-step-reward"),
+      variant: "returns-to-go shifted by one step: the pair (s_t, a_t) regressed onto " +
+        "G_{t+1} = r_{t+1} + r_{t+2} + … (its own reward read as r_{t+1})",
+      check: () => accuracyCheck("return-from-next-step"),
     },
   },
 ]);

@@ -26,14 +26,38 @@ Deno.test("17 the pooled mean targets equal the per-sample k-step targets averag
         });
       }
       const direct = Array.from(sum, (x, p) => (n[p]! > 0 ? x / n[p]! : 0));
-      // float32 storage of values ≤ 200: 1e-4 absolute
+      // float64 sums of ≤ 10^4 terms of size ≤ 200: 1e-9 absolute
       assertAllClose(
         Array.from(data.targets(qbar)),
         direct,
-        { abs: 1e-4, rel: 1e-6 },
+        { abs: 1e-9, rel: 1e-12 },
         `k=${k}, γ=${gamma}`,
       );
       assertAllClose(Array.from(data.weights()), Array.from(n), { abs: 0, rel: 0 }, "counts");
+    }
+  }
+});
+
+Deno.test("17 with Q̄ equal to an episode's own returns, every k-step target telescopes to the return G_t", () => {
+  // an episode through distinct states, so that Q̄(s_j, a_j) := G_j is a table
+  const rng = new Rng(8);
+  for (const gamma of [1, 0.9, 0.5]) {
+    const T = 12;
+    const ep = {
+      states: Array.from({ length: T }, (_, j) => j),
+      actions: Array.from({ length: T }, () => rng.int(4)),
+      rewards: Array.from({ length: T }, () => rng.int(21) - 10),
+    };
+    // G_t = Σ_{j ≥ t} γ^{j−t} r_j by the direct sum
+    const G = ep.rewards.map((_, t) =>
+      ep.rewards.slice(t).reduce((acc, r, j) => acc + gamma ** j * r, 0)
+    );
+    const qbar = new Array<number>(T * 4).fill(0);
+    ep.states.forEach((s, j) => (qbar[s * 4 + ep.actions[j]!] = G[j]!));
+    for (const k of [1, 2, 3, 5, 11, 12, 20]) {
+      const ys = ep.rewards.map((_, t) => kStepTarget(ep, t, k, gamma, qbar, 4));
+      // float64 sums of ≤ 12 terms of size ≤ 10: 1e-12
+      assertAllClose(ys, G, { abs: 1e-12, rel: 0 }, `k=${k}, γ=${gamma}`);
     }
   }
 });
@@ -42,7 +66,13 @@ Deno.test("17 train records an error curve for every k", async () => {
   const lines: string[] = [];
   const r = await withNoTensorLeak(
     "17 train",
-    () => train({ seed: 2, budget: 400, onProgress: (l) => lines.push(l) }),
+    () =>
+      train({
+        seed: 2,
+        budget: 400,
+        config: { episodesPerRound: 400, finalSteps: 0 },
+        onProgress: (l) => lines.push(l),
+      }),
   );
   assert.equal(r.algorithm, "td");
   const byK = r.extra!.curvesByK as { k: number; curve: unknown[] }[];

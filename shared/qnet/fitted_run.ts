@@ -9,8 +9,8 @@
  */
 import type { Episode } from "../cliff/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { tf } from "../tf/mod.ts";
-import { QNet, QNetInputError } from "./network.ts";
+import { QNetInputError } from "./network.ts";
+import { TableQNet } from "./table_net.ts";
 import {
   type ErrorPoint,
   type EvaluationSetting,
@@ -51,11 +51,10 @@ export interface FittedLearner {
   /**
    * Takes `steps` Adam steps of Q_φ on the data so far.
    *
-   * @param net the Q-network being fitted
-   * @param optimizer its Adam optimiser
+   * @param net the Q-network being fitted (it carries its Adam state)
    * @param steps how many steps
    */
-  fit(net: QNet, optimizer: tf.Optimizer, steps: number): void;
+  fit(net: TableQNet, steps: number): void;
 }
 
 /** Options of {@link runFittedEvaluation}. */
@@ -69,9 +68,12 @@ export interface FittedRunOptions {
 /**
  * Runs a fitted evaluation of Q^π for the ε-greedy edge policy on the handout's walk. Each
  * round samples up to `episodesPerRound` exploring-start episodes (truncated ones are counted
- * and left out: their targets are incomplete), adds the others to the learner, takes
- * `stepsPerRound` Adam steps (plus `finalSteps` after the last round) and records the RMSE
- * against Q^π. The network and optimiser are disposed before returning.
+ * and left out: a cut episode has no terminal state, so neither its return nor its last
+ * bootstrap pair is known), adds the others to the learner, takes `stepsPerRound` Adam steps
+ * (plus `finalSteps` after the last round) and records the RMSE against Q^π.
+ *
+ * One seed drives everything: the episodes come from `new Rng(seed)`, whose first draw seeds
+ * the network's initialisation (so the two streams do not coincide).
  *
  * @param config the round structure, the policy's ε and the network
  * @param options seed and progress callback
@@ -82,8 +84,8 @@ export interface FittedRunOptions {
  * ```ts
  * import { runFittedEvaluation } from "./mod.ts";
  * // a learner that regresses every visited pair onto 0
- * const zeros = new Float32Array(48 * 4);
- * const seen = new Float32Array(48 * 4);
+ * const zeros = new Float64Array(48 * 4);
+ * const seen = new Float64Array(48 * 4);
  * let samples = 0;
  * const r = runFittedEvaluation(
  *   { epsilon: 0.1, episodes: 20, episodesPerRound: 10, stepsPerRound: 2, finalSteps: 0, learningRate: 1e-3, hidden: [8] },
@@ -91,7 +93,7 @@ export interface FittedRunOptions {
  *   () => ({
  *     get samples() { return samples; },
  *     add: (ep) => ep.states.forEach((s, t) => { seen[s * 4 + ep.actions[t]!] = 1; samples++; }),
- *     fit: (net, opt, steps) => { for (let i = 0; i < steps; i++) net.fitTable(opt, zeros, seen); },
+ *     fit: (net, steps) => { for (let i = 0; i < steps; i++) net.adamStep(zeros, seen); },
  *   }),
  * );
  * if (r.curve.length !== 2 || r.episodes !== 20 || r.samples !== samples) throw new Error();
@@ -100,66 +102,67 @@ export interface FittedRunOptions {
 export function runFittedEvaluation(
   config: FittedRunConfig,
   options: FittedRunOptions,
-  makeLearner: (setting: EvaluationSetting, net: QNet) => FittedLearner,
+  makeLearner: (setting: EvaluationSetting, net: TableQNet) => FittedLearner,
 ): FittedResult {
   for (const key of ["episodes", "episodesPerRound"] as const) {
     if (!(Number.isInteger(config[key]) && config[key] > 0)) {
       throw new QNetInputError(`${key} must be a positive integer, got ${config[key]}`);
     }
   }
+  for (const key of ["stepsPerRound", "finalSteps"] as const) {
+    if (!(Number.isInteger(config[key]) && config[key] >= 0)) {
+      throw new QNetInputError(`${key} must be a non-negative integer, got ${config[key]}`);
+    }
+  }
   const start = performance.now();
   const setting = evaluationSetting(config.epsilon);
   const { walk } = setting;
   const rng = new Rng(options.seed);
-  const net = new QNet({
-    nStates: walk.nStates,
-    nActions: walk.nActions,
-    seed: options.seed,
-    hidden: config.hidden,
-    outputScale: walk.rewardBound, // Q in units of the reward scale 100
-  });
-  const optimizer = tf.train.adam(config.learningRate);
+  const net = new TableQNet(
+    {
+      nStates: walk.nStates,
+      nActions: walk.nActions,
+      seed: rng.int(2 ** 31),
+      hidden: config.hidden,
+      outputScale: walk.rewardBound, // Q in units of the reward scale 100
+    },
+    { learningRate: config.learningRate },
+  );
   const curve: ErrorPoint[] = [];
   let episodes = 0;
   let truncated = 0;
-  try {
-    const learner = makeLearner(setting, net);
-    while (episodes < config.episodes) {
-      const batch = Math.min(config.episodesPerRound, config.episodes - episodes);
-      for (const ep of sampleExploringStarts(setting, rng, batch)) {
-        episodes++;
-        if (ep.truncated) {
-          truncated++; // no terminal state reached: the targets are incomplete
-          continue;
-        }
-        learner.add(ep);
+  const learner = makeLearner(setting, net);
+  while (episodes < config.episodes) {
+    const batch = Math.min(config.episodesPerRound, config.episodes - episodes);
+    for (const ep of sampleExploringStarts(setting, rng, batch)) {
+      episodes++;
+      if (ep.truncated) {
+        truncated++; // no terminal state reached: the targets are incomplete
+        continue;
       }
-      learner.fit(
-        net,
-        optimizer,
-        config.stepsPerRound + (episodes >= config.episodes ? config.finalSteps : 0),
-      );
-      const point = {
-        episodes,
-        samples: learner.samples,
-        rmse: qRmse(setting, net.table()),
-        ms: performance.now() - start,
-      };
-      curve.push(point);
-      options.onRound?.(point);
+      learner.add(ep);
     }
-    const table = net.table();
-    return {
-      table,
-      rmse: qRmse(setting, table),
-      curve,
+    learner.fit(
+      net,
+      config.stepsPerRound + (episodes >= config.episodes ? config.finalSteps : 0),
+    );
+    const point = {
       episodes,
       samples: learner.samples,
-      truncated,
+      rmse: qRmse(setting, net.table()),
       ms: performance.now() - start,
     };
-  } finally {
-    net.dispose();
-    optimizer.dispose();
+    curve.push(point);
+    options.onRound?.(point);
   }
+  const table = net.table();
+  return {
+    table,
+    rmse: qRmse(setting, table),
+    curve,
+    episodes,
+    samples: learner.samples,
+    truncated,
+    ms: performance.now() - start,
+  };
 }

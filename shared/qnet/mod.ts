@@ -6,5 +6,6 @@
  * @module
  */
 export * from "./network.ts";
+export * from "./table_net.ts";
 export * from "./setting.ts";
 export * from "./fitted_run.ts";

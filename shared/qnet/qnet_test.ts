@@ -11,6 +11,7 @@ import {
   referenceForward,
   runFittedEvaluation,
   sampleExploringStarts,
+  TableQNet,
 } from "./mod.ts";
 
 Deno.test("qnet the tfjs forward pass equals the float64 reference forward pass", async () => {
@@ -54,10 +55,10 @@ Deno.test("qnet initialisation is seeded and follows U(−1/√fan_in, 1/√fan_
 Deno.test("qnet fitTable on exact targets drives the table to them (weights 0 ignored)", async () => {
   await withNoTensorLeak("qnet fit", () => {
     const net = new QNet({ nStates: 4, nActions: 2, seed: 3, outputScale: 10 });
-    const opt = tf.train.adam(0.02);
+    const opt = tf.train.adam(0.05);
     const y = Float32Array.of(5, -3, 0, 8, NaN, NaN, 1, 2);
     const w = Float32Array.of(1, 1, 2, 2, 0, 0, 1, 1);
-    for (let i = 0; i < 400; i++) net.fitTable(opt, y, w);
+    for (let i = 0; i < 150; i++) net.fitTable(opt, y, w);
     const q = net.table();
     net.dispose();
     opt.dispose();
@@ -157,7 +158,7 @@ Deno.test("qnet the fitted-evaluation loop feeds the learner every terminated ep
           assert.ok(ep.terminated, "only terminated episodes reach the learner");
           added.push(ep.length);
         },
-        fit: (_net, _opt, steps) => void fitted.push(steps),
+        fit: (_net, steps) => void fitted.push(steps),
       })),
   );
   // rounds of 10, 10, 5 episodes; the final steps only after the last round
@@ -179,4 +180,120 @@ Deno.test("qnet the fitted-evaluation loop feeds the learner every terminated ep
     () => runFittedEvaluation({ ...config, episodesPerRound: 0 }, { seed: 4 }, () => ({} as never)),
     /episodesPerRound must be a positive integer, got 0/,
   );
+});
+
+/** Random targets and non-negative weights for a table, with some zero-weight entries. */
+function randomRegression(n: number, seed: number, scale: number) {
+  const rng = new Rng(seed);
+  const targets = Float64Array.from({ length: n }, () => scale * (2 * rng.uniform() - 1));
+  // about a quarter of the entries carry no weight (unvisited pairs), the rest 1–5 samples
+  const weights = Float64Array.from({ length: n }, () => rng.uniform() < 0.25 ? 0 : 1 + rng.int(5));
+  return { targets, weights };
+}
+
+Deno.test("qnet TableQNet's forward pass, hand-written gradient and Adam agree with tfjs (autodiff, tf.train.adam)", async () => {
+  for (const [hidden, seed] of [[[64, 64], 1], [[8, 8], 2], [[5], 3], [[6, 7, 5], 4]] as const) {
+    await withNoTensorLeak("qnet TableQNet vs tfjs", () => {
+      const c = 100;
+      const tfNet = new QNet({ nStates: 48, nActions: 4, seed, hidden, outputScale: c });
+      const plain = new TableQNet(
+        { nStates: 48, nActions: 4, seed, hidden, outputScale: c },
+        { learningRate: 0.01 },
+        tfNet.weights(),
+      );
+      // forward: float32 against float64 (sums of ≤ 64 products of size ≤ 1, times c = 100)
+      assertAllClose(Array.from(plain.table()), Array.from(tfNet.table()), {
+        abs: 1e-4,
+        rel: 1e-4,
+      }, `forward, hidden ${hidden}`);
+      // gradient: tfjs autodiff of the same weighted loss on the same parameters
+      const { targets, weights } = randomRegression(192, seed, 150);
+      const total = weights.reduce((a, b) => a + b, 0);
+      const params = [...tfNet.kernels, ...tfNet.biases];
+      const autodiff = tf.tidy(() => {
+        const all = tf.range(0, 48, 1, "int32") as tf.Tensor1D;
+        const w = tf.tensor2d(Float32Array.from(weights), [48, 4]).div(total);
+        const y = tf.tensor2d(Float32Array.from(targets), [48, 4]).div(c);
+        const { grads } = tf.variableGrads(
+          () => tfNet.apply(all).div(c).sub(y).square().mul(w).sum().div(2) as tf.Scalar,
+          params,
+        );
+        const out = params.map((v) => Array.from(grads[v.name]!.dataSync()));
+        tf.dispose(grads);
+        return out;
+      });
+      const { grads } = plain.lossAndGradient(targets, weights);
+      [...grads.kernels, ...grads.biases].forEach((g, i) => {
+        const scale = Math.max(...autodiff[i]!.map(Math.abs));
+        // float32 autodiff: relative to the largest entry of the tensor
+        assertAllClose(
+          Array.from(g),
+          autodiff[i]!,
+          { abs: 1e-4 * scale + 1e-9, rel: 1e-3 },
+          `gradient ${i}`,
+        );
+      });
+      // Adam: five steps of each from the same start
+      const opt = tf.train.adam(0.01);
+      for (let i = 0; i < 5; i++) {
+        tfNet.fitTable(opt, Float32Array.from(targets), Float32Array.from(weights));
+        plain.adamStep(targets, weights);
+      }
+      assertAllClose(Array.from(plain.table()), Array.from(tfNet.table()), {
+        abs: 1e-2,
+        rel: 1e-4,
+      }, `after 5 Adam steps, hidden ${hidden}`);
+      tfNet.dispose();
+      opt.dispose();
+    });
+  }
+});
+
+Deno.test("qnet TableQNet's seeded initialisation follows U(−1/√fan_in, 1/√fan_in)", () => {
+  const a = new TableQNet({ nStates: 48, nActions: 4, seed: 5 }).weights();
+  const b = new TableQNet({ nStates: 48, nActions: 4, seed: 5 }).weights();
+  const c = new TableQNet({ nStates: 48, nActions: 4, seed: 6 }).weights();
+  assert.deepEqual(a, b, "same seed, same weights");
+  assert.notDeepEqual(a, c, "another seed, other weights");
+  [48, 64, 64].forEach((fanIn, l) => {
+    const bound = 1 / Math.sqrt(fanIn);
+    const flat = [...a.kernels[l]!.flat(), ...a.biases[l]!];
+    assert.ok(flat.every((x) => Math.abs(x) <= bound), `layer ${l} within ±${bound}`);
+    // mean square of U(−b, b) is b²/3; ≥ 260 draws put it within 25% (> 5 standard errors)
+    const ms = flat.reduce((acc, x) => acc + x * x, 0) / flat.length;
+    assert.ok(Math.abs(ms / (bound * bound / 3) - 1) < 0.25, `layer ${l} mean square ${ms}`);
+    // and it is centred: |mean| within 5 standard errors b/√(3n)
+    const mean = flat.reduce((acc, x) => acc + x, 0) / flat.length;
+    assert.ok(Math.abs(mean) < 5 * bound / Math.sqrt(3 * flat.length), `layer ${l} mean ${mean}`);
+  });
+});
+
+Deno.test("qnet TableQNet bad input gets a clear error naming what and where", () => {
+  const net = new TableQNet({ nStates: 2, nActions: 2, seed: 1, hidden: [3] });
+  assert.throws(
+    () => net.adamStep(new Float64Array(3), new Float64Array(4)),
+    /expected 4 targets and weights, got 3 and 4/,
+  );
+  assert.throws(
+    () => net.adamStep(new Float64Array(4), Float64Array.of(1, -1, 0, 0)),
+    /weight -1 at entry 1/,
+  );
+  assert.throws(() => net.adamStep(new Float64Array(4), new Float64Array(4)), /every weight is 0/);
+  assert.throws(
+    () => net.adamStep(Float64Array.of(0, NaN, 0, 0), Float64Array.of(1, 1, 0, 0)),
+    /target NaN at entry 1/,
+  );
+  assert.throws(
+    () => new TableQNet({ nStates: 2, nActions: 2, seed: 1 }, { learningRate: 0 }),
+    /learningRate must be a positive number, got 0/,
+  );
+  assert.throws(
+    () => new TableQNet({ nStates: 2, nActions: 2, seed: 1 }, undefined, net.weights()),
+    QNetInputError,
+  );
+  assert.throws(
+    () => new TableQNet({ nStates: 0, nActions: 2, seed: 1 }),
+    /nStates must be a positive integer, got 0/,
+  );
+  assert.equal(net.steps, 0, "failed steps are not counted");
 });

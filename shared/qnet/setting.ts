@@ -36,7 +36,7 @@ export interface ErrorPoint {
 /** The outcome of a fitted evaluation run. */
 export interface FittedResult {
   /** The final Q_φ table, flat row-major [|S| · |A|]. */
-  table: Float32Array;
+  table: Float64Array;
   /** Its RMSE against Q^π over the non-terminal pairs. */
   rmse: number;
   /** RMSE after each round. */
