@@ -5,9 +5,11 @@
  */
 import fc from "fast-check";
 import {
-  arbMdpWithPolicy,
+  arbMdp,
   arbPolicy,
   arbTiedMdp,
+  evaluateActionValues,
+  evaluatePolicy,
   evaluatePolicyExact,
   type FiniteMdp,
   linearSolveTolerance,
@@ -16,7 +18,6 @@ import {
   optimalValuesExact,
   type Policy,
   policyOnSets,
-  uniformPolicy,
 } from "../../shared/mdp/mod.ts";
 import {
   assertAllClose,
@@ -25,7 +26,7 @@ import {
   ClaimViolation,
   defineClaims,
 } from "../../shared/testing/mod.ts";
-import { advantageExact, meanAdvantage } from "./mod.ts";
+import { advantage, advantageExact, meanAdvantage } from "./mod.ts";
 
 /** One state, arms paying 0 and 1, γ = 1/2. */
 const twoArms = makeMdp({
@@ -34,7 +35,36 @@ const twoArms = makeMdp({
 });
 
 const OVER_A = "random MDPs (1–8 states, 1–5 actions, all transition and reward kinds, " +
-  "γ ∈ (0, 1) incl. 0.001 and 0.999) with random policies (zeros, deterministic)";
+  "γ ∈ (0, 1) incl. 0.001 and 0.999, half with a terminal state) with random policies π, π′ " +
+  "(zeros, deterministic); A^π also as Q^π (state–action solve) − V^π (state solve)";
+
+type CaseA = [FiniteMdp, Policy, Policy];
+/** Random MDP (half with a terminal state), a policy π and a second policy π′. */
+const casesA: fc.Arbitrary<CaseA> = fc.oneof(arbMdp(), arbMdp({ terminating: true })).chain((
+  mdp,
+) =>
+  fc.tuple(
+    fc.constant(mdp),
+    arbPolicy(mdp.nStates, mdp.nActions),
+    arbPolicy(mdp.nStates, mdp.nActions),
+  )
+);
+const twoArmsA: CaseA = [twoArms, [[0, 1]], [[0.5, 0.5]]];
+
+/**
+ * 05a on one case: the advantage table of `advantage` (state solve, then lookahead) must match
+ * Q^π from the state–action system minus V^π from the state system, and the mean of the latter
+ * under `mu` (π itself for the claim) must be 0. Returns the margin (≥ 0 when both hold).
+ */
+function marginA(mdp: FiniteMdp, pi: Policy, mu: Policy): number {
+  const tol = linearSolveTolerance(mdp);
+  const { V } = evaluatePolicy(mdp, pi);
+  const independent = evaluateActionValues(mdp, pi).map((row, s) => row.map((q) => q - V[s]!));
+  assertAllClose(advantage(mdp, pi), independent, { abs: tol, rel: 0 }, "A^π two routes");
+  const mean = independent.map((row, s) => row.reduce((acc, x, a) => acc + mu[s]![a]! * x, 0));
+  assertAllClose(meanAdvantage(mdp, pi, mu), mean, { abs: tol, rel: 0 }, "meanAdvantage");
+  return tol - Math.max(...mean.map(Math.abs));
+}
 
 type CaseB = [FiniteMdp, number[][], Policy];
 /** Small MDPs with exact ties, a policy spread over the exact argmax sets, and a random policy. */
@@ -55,22 +85,22 @@ const OVER_B = "random MDPs with exact ties (1–4 states, 2–3 actions, γ ∈
   "spread over the exact argmax sets and a random policy each; exact rationals";
 
 /**
- * For each policy, compares "optimal" (V^π = V* exactly) with the sign condition on A^π
- * (all ≤ 0, or all ≥ 0 for the negative control).
+ * For each policy, compares "optimal" (V^π = V* exactly) with the sign condition on A^π:
+ * A^π ≤ 0 at every (s, a), or, for the negative control, only at the actions π takes.
  */
-function checkB([mdp, w, randomPi]: CaseB, sign: "nonpositive" | "nonnegative"): void {
+function checkB([mdp, w, randomPi]: CaseB, where: "everywhere" | "on its support"): void {
   const sol = optimalValuesExact(mdp, optimalValues(mdp).actions);
   for (const pi of [policyOnSets(sol.argmax, w), randomPi]) {
     const optimal = evaluatePolicyExact(mdp, pi).V.every((v, s) => v.equals(sol.V[s]!));
     const adv = advantageExact(mdp, pi);
-    const signHolds = adv.every((row) =>
-      row.every((x) => (sign === "nonpositive" ? x.compare(0) <= 0 : x.compare(0) >= 0))
+    const signHolds = adv.every((row, s) =>
+      row.every((x, a) =>
+        x.compare(0) <= 0 || (where === "on its support" && Number(pi[s]![a]!.valueOf()) === 0)
+      )
     );
     if (optimal !== signHolds) {
       throw new ClaimViolation(
-        `optimal = ${optimal} but "A^π ${
-          sign === "nonpositive" ? "≤" : "≥"
-        } 0 everywhere" = ${signHolds} ` +
+        `optimal = ${optimal} but "A^π ≤ 0 ${where}" = ${signHolds} ` +
           `for π = ${JSON.stringify(pi.map((r) => r.map(Number)))}`,
       );
     }
@@ -81,34 +111,20 @@ function checkB([mdp, w, randomPi]: CaseB, sign: "nonpositive" | "nonnegative"):
 export const claims: Claim[] = defineClaims(5, [
   {
     id: "05a",
-    statement: "E_{a∼π(·|s)}[A^π(s, a)] = 0 at every state",
+    statement: "E_{a∼π(s)}[A^π(s, a)] = 0 at every state",
     check: (ctx) =>
       checkProperty(
-        { seed: ctx.seed, over: OVER_A, numRuns: 300 },
-        arbMdpWithPolicy(),
-        ([mdp, pi]) => {
-          const tol = linearSolveTolerance(mdp);
-          return assertAllClose(meanAdvantage(mdp, pi), mdp.isTerminal.map(() => 0), {
-            abs: tol,
-            rel: 0,
-          }, "E_π[A^π]");
-        },
+        { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [twoArmsA] },
+        casesA,
+        ([mdp, pi]) => marginA(mdp, pi, pi),
       ),
     negativeControl: {
-      variant: "actions drawn from the uniform policy instead of π",
+      variant: "π for π_old: the advantage of π averaged under an updated policy π′ is 0",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [[twoArms, [[0, 1]]]] },
-          arbMdpWithPolicy(),
-          ([mdp, pi]) => {
-            const tol = linearSolveTolerance(mdp);
-            return assertAllClose(
-              meanAdvantage(mdp, pi, uniformPolicy(mdp)),
-              mdp.isTerminal.map(() => 0),
-              { abs: tol, rel: 0 },
-              "E_uniform[A^π]",
-            );
-          },
+          { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [twoArmsA] },
+          casesA,
+          ([mdp, pi, piNew]) => marginA(mdp, pi, piNew),
         ),
     },
   },
@@ -119,15 +135,16 @@ export const claims: Claim[] = defineClaims(5, [
       checkProperty(
         { seed: ctx.seed, over: OVER_B, numRuns: 150 },
         casesB,
-        (c) => checkB(c, "nonpositive"),
+        (c) => checkB(c, "everywhere"),
       ),
     negativeControl: {
-      variant: "the reversed sign: π optimal if and only if A^π ≥ 0 everywhere",
+      variant:
+        "judging by the actions π takes: π optimal if and only if A^π(s, a) ≤ 0 where π(a | s) > 0",
       check: (ctx) =>
         checkProperty(
           { seed: ctx.seed, over: OVER_B, numRuns: 150, examples: [[twoArms, [[1, 1]], [[1, 0]]]] },
           casesB,
-          (c) => checkB(c, "nonnegative"),
+          (c) => checkB(c, "on its support"),
         ),
     },
   },

@@ -113,18 +113,56 @@ export function evaluateActionValues(mdp: FiniteMdp, pi: Policy): number[][] {
       });
     }
   }
-  let x: number[][];
-  try {
-    x = lusolve(A, b) as number[][];
-  } catch (e) {
+  const x = gaussianElimination(A, b.map((row) => row[0]!));
+  const bound = 1e12 * (1 + mdp.rewardBound);
+  if (x === undefined || x.some((v) => !(Math.abs(v) <= bound))) {
     throw new ImproperPolicyError(
-      `state–action evaluation: I − γPΠ is singular (γ = ${mdp.gamma}): ${(e as Error).message}`,
+      `state–action evaluation: I − γPΠ is singular (γ = ${mdp.gamma}); with γ = 1 the policy ` +
+        `does not reach a terminal state from some state`,
     );
   }
   return Array.from(
     { length: mdp.nStates },
-    (_, s) => Array.from({ length: nA }, (_, a) => x[index(s, a)]![0]!),
+    (_, s) => Array.from({ length: nA }, (_, a) => x[index(s, a)]!),
   );
+}
+
+/**
+ * Solves A x = b by Gaussian elimination with partial pivoting, in place on copies. A second
+ * solver, deliberately not mathjs's LU, so the state–action route shares no code with
+ * {@link evaluatePolicy}; it is also much faster on the |S||A| systems.
+ *
+ * @returns x, or undefined when a pivot vanishes (A singular)
+ */
+function gaussianElimination(
+  matrix: readonly (readonly number[])[],
+  rhs: readonly number[],
+): number[] | undefined {
+  const n = rhs.length;
+  const A = matrix.map((row) => [...row]);
+  const b = [...rhs];
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(A[i]![k]!) > Math.abs(A[p]![k]!)) p = i;
+    if (A[p]![k] === 0) return undefined;
+    [A[k], A[p]] = [A[p]!, A[k]!];
+    [b[k], b[p]] = [b[p]!, b[k]!];
+    const pivot = A[k]!;
+    for (let i = k + 1; i < n; i++) {
+      const row = A[i]!;
+      const f = row[k]! / pivot[k]!;
+      if (f === 0) continue;
+      for (let j = k; j < n; j++) row[j]! -= f * pivot[j]!;
+      b[i]! -= f * b[k]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let acc = b[i]!;
+    for (let j = i + 1; j < n; j++) acc -= A[i]![j]! * x[j]!;
+    x[i] = acc / A[i]![i]!;
+  }
+  return x;
 }
 
 /** Options for {@link valueIteration}. */

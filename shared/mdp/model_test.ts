@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { evaluatePolicyExact, makeMdp, MdpInputError, validatePolicy, withGamma } from "./mod.ts";
+import {
+  evaluateActionValues,
+  evaluatePolicy,
+  evaluatePolicyExact,
+  ImproperPolicyError,
+  makeMdp,
+  MdpInputError,
+  validatePolicy,
+  withGamma,
+} from "./mod.ts";
 
 const ok = [{ next: 0, reward: 1, prob: 1 }];
 
@@ -104,4 +113,15 @@ Deno.test("derived r(s, a) and P(s' | s, a) add up outcomes with the same next s
   });
   assert.equal(mdp.expectedReward[0]![0], 2);
   assert.deepEqual(mdp.transition[0]![0], [0.5, 0.5]);
+});
+
+Deno.test("evaluateActionValues agrees with evaluatePolicy and rejects an improper policy at γ = 1", () => {
+  const mdp = makeMdp({
+    gamma: 1,
+    terminal: [1],
+    outcomes: [[[{ next: 0, reward: -1, prob: 1 }], [{ next: 1, reward: 2, prob: 1 }]], []],
+  });
+  assert.deepEqual(evaluateActionValues(mdp, [[0, 1], [1, 0]]), [[1, 2], [0, 0]]);
+  assert.throws(() => evaluateActionValues(mdp, [[1, 0], [1, 0]]), ImproperPolicyError);
+  assert.deepEqual(evaluatePolicy(mdp, [[0, 1], [1, 0]]).Q, [[1, 2], [0, 0]]);
 });
