@@ -1,142 +1,505 @@
 /**
- * Problem 18's claims, each with its negative control. The three claims read one training
- * run (seeded from `VERIFY_SEED`), trained once and shared.
+ * Problem 18's claims, each with its negative control. 18a trains K seeds (one attempt
+ * each) and the same seeds with two mistakes, all as one batched program; 18b–18d compare
+ * the code that trains with exact computations from the model.
  *
  * @module
  */
-import { type Claim, ClaimViolation, defineClaims, seedFor } from "../../shared/testing/mod.ts";
-import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import fc from "fast-check";
+import { type CliffWalk, cliffWalk, policyOutcome } from "../../shared/cliff/mod.ts";
+import { createStackedMlp, disposeStackedMlp, type StackedMlp } from "../../shared/mlp/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import { reliability, successesNeeded } from "../../shared/stats/mod.ts";
 import {
-  EDGE_RETURN,
-  PG_CONFIG,
-  type PgConfig,
-  type PgResult,
-  SAFE_RETURN,
-  trainPolicyGradient,
+  checkProperty,
+  type Claim,
+  type ClaimContext,
+  ClaimViolation,
+  defineClaims,
+  isViolation,
+} from "../../shared/testing/mod.ts";
+import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
+import {
+  enumerateEpisodes,
+  forward64,
+  type MlpWeights,
+  moveWeights,
+  softmaxRows,
+} from "./_oracles.ts";
+import {
+  batchStats,
+  defaultConfig,
+  expectedStats,
+  OPTIMAL_VALUE,
+  type PgMistake,
+  type SeedRun,
+  stackedPolicyLoss,
+  stackedValueLoss,
+  trainSeeds,
 } from "./mod.ts";
 
-const runs = new Map<string, Promise<PgResult>>();
+/** The suite's false-alarm level per check. */
+const ALPHA = 1e-6;
+/** Seeds of the reliability claim, one attempt each. */
+export const RELIABILITY_SEEDS = 20;
+/** The single-attempt success probability 18a guarantees. */
+export const GUARANTEED_RATE = 0.15;
+/** Successes of 20 whose Clopper–Pearson lower bound at 1e-6 reaches the rate (13). */
+const NEEDED = successesNeeded(GUARANTEED_RATE, RELIABILITY_SEEDS, ALPHA)!;
+const TARGET = OPTIMAL_VALUE - defaultConfig.targetGap;
 
-/** Trains once per (seed, configuration) and asserts that no tensor outlives the run. */
-export function trainedRun(
-  seed: number,
-  config: Readonly<PgConfig> = PG_CONFIG,
-): Promise<PgResult> {
-  const key = `${seed}:${JSON.stringify(config)}`;
-  let run = runs.get(key);
-  if (!run) {
-    run = withNoTensorLeak(
-      `policy-gradient training (seed ${seed})`,
-      () => trainPolicyGradient(seed, config),
-    );
-    runs.set(key, run);
+// ---------------------------------------------------------------- 18a: reliability
+
+const MISTAKES: PgMistake[] = ["none", "shifted-returns", "reversed-sign"];
+const reliabilityCache = new Map<number, Promise<Map<PgMistake, SeedRun[]>>>();
+
+/**
+ * The K seeds of 18a trained correctly and with each mistake (same seeds, budget, one
+ * attempt), as one batched program, once per claim seed.
+ */
+function reliabilityRuns(ctx: ClaimContext): Promise<Map<PgMistake, SeedRun[]>> {
+  let runs = reliabilityCache.get(ctx.seed);
+  if (!runs) {
+    const seeds = Array.from({ length: RELIABILITY_SEEDS }, (_, i) => ctx.seedFor(`seed ${i}`));
+    runs = withNoTensorLeak("18a training", async () => {
+      const all = await trainSeeds(
+        MISTAKES.flatMap(() => seeds),
+        defaultConfig,
+        { mistake: MISTAKES.flatMap((m) => seeds.map(() => m)) },
+      );
+      return new Map(
+        MISTAKES.map((m, i) => [m, all.slice(i * seeds.length, (i + 1) * seeds.length)]),
+      );
+    });
+    reliabilityCache.set(ctx.seed, runs);
   }
-  return run;
+  return runs;
 }
 
-/** The training seed of the checks: one run per VERIFY_SEED, shared by 18a–18c. */
-const trainingSeed = () => seedFor("18 policy-gradient training");
-
-/** The untrained networks: the same code with no episodes. */
-const untrained = () => trainedRun(trainingSeed(), { ...PG_CONFIG, budget: 0 });
-
-/** The deliberately wrong gradient: ascent on −J (advantages with the wrong sign). */
-const reversed = () =>
-  trainedRun(trainingSeed(), { ...PG_CONFIG, advantageSign: -1, budget: 2000 });
-
-/** What one training run is, for the evidence. */
-const runDescription = () =>
-  `one training run, seed ${trainingSeed()}, at most ${PG_CONFIG.attempts} attempts of ` +
-  `${PG_CONFIG.budget} episodes`;
-
-/** " (attempt k)" when the run needed more than one attempt. */
-const attemptNote = (r: PgResult) => (r.attempts > 1 ? `; needed ${r.attempts} attempts` : "");
-
-function checkSafe(r: PgResult, label: string) {
-  if (r.episodesToSafe === null) {
+function checkReliability(runs: SeedRun[], label: string) {
+  const rel = reliability(runs.map((r) => r.reached), ALPHA);
+  const episodes = runs.flatMap((r) => (r.episodesToTarget === null ? [] : [r.episodesToTarget]))
+    .sort((a, b) => a - b);
+  const misses = runs.filter((r) => !r.reached).map((r) => r.final.value.toFixed(1));
+  const found = `${rel.successes}/${rel.runs} seeds reached V^π(start) ≥ ${TARGET} ` +
+    `(Clopper–Pearson lower bound ${rel.lowerBound.toFixed(3)} at ${ALPHA})`;
+  if (rel.lowerBound < GUARANTEED_RATE) {
     throw new ClaimViolation(
-      `${label}: within ${r.episodes} episodes the greedy path never reached the goal with return ≥ ${SAFE_RETURN} ` +
-        `(final: ${r.greedy.end}, return ${r.greedy.return})`,
+      `${label}: ${found}, below the guaranteed ${GUARANTEED_RATE} (needs ${NEEDED} of ` +
+        `${RELIABILITY_SEEDS}); final V(start) of the misses: ${misses.join(", ")}`,
     );
   }
   return {
-    over: runDescription(),
-    cases: r.episodes,
-    worstMargin: PG_CONFIG.attempts * PG_CONFIG.budget - r.episodesToSafe,
-    note: `greedy return ≥ ${SAFE_RETURN} after ${r.episodesToSafe} episodes (${
-      ((r.msToSafe ?? 0) / 1000).toFixed(1)
-    } s)${attemptNote(r)}`,
+    over: `${RELIABILITY_SEEDS} seeds derived from VERIFY_SEED, one attempt of at most ` +
+      `${defaultConfig.budget} episodes each, from the start state`,
+    cases: rel.runs,
+    worstMargin: rel.lowerBound - GUARANTEED_RATE,
+    note: `${found}; episodes to target: median ${episodes[Math.floor(episodes.length / 2)]}, ` +
+      `worst ${episodes[episodes.length - 1]}` +
+      (misses.length > 0 ? `; final V(start) of the misses: ${misses.join(", ")}` : ""),
   };
 }
 
-function checkEdge(r: PgResult, label: string) {
-  if (r.episodesToEdge === null || r.greedy.return !== EDGE_RETURN || r.greedy.length !== 13) {
-    throw new ClaimViolation(
-      `${label}: within ${r.episodes} episodes the greedy path is not the 13-move edge path ` +
-        `(final: ${r.greedy.end}, return ${r.greedy.return}, ${r.greedy.length} moves)`,
-    );
-  }
+// ---------------------------------------------------------------- helpers for 18b and 18d
+
+/** Copy k of a stack as float64 arrays. */
+async function weightsOf(net: StackedMlp, k: number): Promise<MlpWeights> {
+  const [w1, b1, w2, b2] = await Promise.all(net.variables.map((v) => v.data()));
+  const H = net.w1.shape[2]!;
+  const S = net.nStates;
+  const O = net.nOut;
+  const slice = (a: ArrayLike<number>, n: number) =>
+    Float64Array.from({ length: n }, (_, i) => a[k * n + i]!);
   return {
-    over: runDescription(),
-    cases: r.episodes,
-    worstMargin: PG_CONFIG.attempts * PG_CONFIG.budget - r.episodesToEdge,
-    note: `edge path (return ${EDGE_RETURN}) after ${r.episodesToEdge} episodes (${
-      ((r.msToEdge ?? 0) / 1000).toFixed(1)
-    } s)${attemptNote(r)}`,
+    w1: slice(w1!, S * H),
+    b1: slice(b1!, H),
+    w2: slice(w2!, H * O),
+    b2: slice(b2!, O),
+    nStates: S,
+    hidden: H,
+    nOut: O,
   };
 }
 
-function checkSampled(r: PgResult, label: string) {
-  const greedyReturn = r.greedy.return;
-  const gap = greedyReturn - r.sampledReturn;
-  if (!(greedyReturn === EDGE_RETURN && gap <= PG_CONFIG.sampledGap)) {
-    throw new ClaimViolation(
-      `${label}: the sampled policy's expected return ${
-        r.sampledReturn.toFixed(3)
-      } is not within ` +
-        `${PG_CONFIG.sampledGap} of the greedy return ${greedyReturn}`,
-    );
+/** A random direction with the layout of `w`, entries N(0, 1). */
+function randomDirection(w: MlpWeights, rng: Rng): MlpWeights {
+  const r = (a: Float64Array) => a.map(() => rng.normal());
+  return { ...w, w1: r(w.w1), b1: r(w.b1), w2: r(w.w2), b2: r(w.b2) };
+}
+
+/** ⟨g, u⟩ for copy k of a stacked gradient (tfjs) and a float64 direction. */
+async function dotCopy(grads: tf.Tensor[], u: MlpWeights, k: number): Promise<number> {
+  let total = 0;
+  const parts = [u.w1, u.b1, u.w2, u.b2];
+  for (let i = 0; i < 4; i++) {
+    const g = await grads[i]!.data();
+    const part = parts[i]!;
+    for (let j = 0; j < part.length; j++) total += g[k * part.length + j]! * part[j]!;
+  }
+  return total;
+}
+
+/** The walk the gradient claims use: the handout's. */
+const handoutWalk = (): CliffWalk => cliffWalk();
+const COPIES = 3;
+const DIRECTIONS = 3;
+const FD_STEP = 1e-5;
+
+/**
+ * 18b's comparison: for random policy networks, −⟨∇_θ loss, u⟩ of the tfjs policy loss
+ * (`lossOf`) at the exact expected weights against the central difference of the exact
+ * J(θ) = V^{π_θ}(start) along u.
+ */
+async function policyGradientGap(
+  ctx: ClaimContext,
+  lossOf: (net: StackedMlp, w: tf.Tensor3D) => tf.Scalar,
+) {
+  const walk = handoutWalk();
+  const S = walk.nStates;
+  const A = walk.nActions;
+  const seeds = Array.from({ length: COPIES }, (_, i) => ctx.seedFor(`18b net ${i}`));
+  const net = createStackedMlp(S, defaultConfig.hidden, A, seeds, 1.5);
+  const rng = new Rng(ctx.seedFor("18b directions"));
+  let worst = Infinity;
+  const notes: string[] = [];
+  try {
+    const weights: number[][][] = [];
+    const base: MlpWeights[] = [];
+    for (let k = 0; k < COPIES; k++) {
+      const w = await weightsOf(net, k);
+      base.push(w);
+      const table = softmaxRows(forward64(w));
+      const o = policyOutcome(walk, table, walk.start, { visits: true });
+      // an arbitrary baseline b(s): it must not change the expected gradient
+      const b = Array.from({ length: S }, () => 50 * rng.normal());
+      // E[W[s, a]] = d(s) π(a | s) (Q(s, a) − b(s)), Q from the exact values
+      weights.push(table.map((row, s) =>
+        row.map((p, a) => {
+          if (walk.isTerminal[s]) return 0;
+          const q = walk.outcomes[s]![a]!.reduce(
+            (acc, x) => acc + x.prob * (x.reward + o.values[x.next]!),
+            0,
+          );
+          return o.visits[s]! * p * (q - b[s]!);
+        })
+      ));
+    }
+    const W = tf.tensor3d(weights);
+    const { grads, value } = tf.variableGrads(() => lossOf(net, W), net.variables);
+    const g = net.variables.map((v) => grads[v.name]!);
+    for (let k = 0; k < COPIES; k++) {
+      const J = (w: MlpWeights) => policyOutcome(walk, softmaxRows(forward64(w))).value;
+      for (let i = 0; i < DIRECTIONS; i++) {
+        const u = randomDirection(base[k]!, rng);
+        const fd = (J(moveWeights(base[k]!, u, FD_STEP)) - J(moveWeights(base[k]!, u, -FD_STEP))) /
+          (2 * FD_STEP);
+        const tfjs = -(await dotCopy(g, u, k));
+        // float32 gradient of a sum of ~200 terms: 1e-3 relative to the size of the derivative
+        const tol = 1e-3 * Math.max(1, Math.abs(fd));
+        worst = Math.min(worst, tol - Math.abs(tfjs - fd));
+        notes.push(`copy ${k}, direction ${i}: ∂J/∂u = ${fd.toFixed(4)}, tfjs ${tfjs.toFixed(4)}`);
+        if (!(Math.abs(tfjs - fd) <= tol)) {
+          tf.dispose([W, value, ...g]);
+          throw new ClaimViolation(
+            `copy ${k}, direction ${i}: −⟨∇ loss, u⟩ = ${tfjs} but the central difference of ` +
+              `the exact J is ${fd} (tolerance ${tol.toExponential(2)})`,
+          );
+        }
+      }
+    }
+    tf.dispose([W, value, ...g]);
+  } finally {
+    disposeStackedMlp(net);
   }
   return {
-    over: "the final stochastic policy π_θ, exact expected return by a linear solve",
-    cases: 1,
-    worstMargin: PG_CONFIG.sampledGap - gap,
-    note: `V^π(start) = ${
-      r.sampledReturn.toFixed(3)
-    }, greedy ${greedyReturn}, after ${r.episodes} episodes`,
+    over:
+      `${COPIES} random policy networks (hidden ${defaultConfig.hidden}) on the handout's walk, ` +
+      `${DIRECTIONS} random directions each, an arbitrary baseline`,
+    cases: COPIES * DIRECTIONS,
+    worstMargin: worst,
+    note: notes[0]!,
   };
+}
+
+/** The mistake of 18b's control: probabilities where log-probabilities belong. */
+function lossWithoutLog(net: StackedMlp, w: tf.Tensor3D): tf.Scalar {
+  return tf.tidy(() => {
+    const p = tf.softmax(createLogits(net)); // [K, S, A]
+    return tf.neg(tf.sum(tf.mul(w, p)));
+  });
+}
+
+function createLogits(net: StackedMlp): tf.Tensor3D {
+  const h = tf.tanh(tf.add(net.w1, net.b1)); // [K, S, H]
+  return tf.add(tf.matMul(h, net.w2), net.b2) as tf.Tensor3D; // [K, S, A]
+}
+
+// ---------------------------------------------------------------- 18c: batch statistics
+
+interface StatsCase {
+  rows: number;
+  cols: number;
+  slippery: boolean;
+  horizon: number;
+  logits: number[];
+  zeros: boolean[];
+  baseline: number[];
+  start: number;
+}
+
+const arbStatsCase: fc.Arbitrary<StatsCase> = fc.record({
+  rows: fc.integer({ min: 2, max: 3 }),
+  cols: fc.integer({ min: 2, max: 4 }),
+  slippery: fc.boolean(),
+  horizon: fc.integer({ min: 1, max: 4 }),
+  logits: fc.array(fc.integer({ min: -30, max: 30 }).map((x) => x / 10), {
+    minLength: 48,
+    maxLength: 48,
+  }),
+  zeros: fc.array(fc.boolean(), { minLength: 48, maxLength: 48 }),
+  baseline: fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 12, maxLength: 12 }),
+  start: fc.nat(11),
+});
+
+/** A policy table of a small walk from a case: softmax of its logits, some entries zeroed. */
+function caseTable(walk: CliffWalk, c: StatsCase): number[][] {
+  return Array.from({ length: walk.nStates }, (_, s) => {
+    const z = [0, 1, 2, 3].map((a) => c.logits[(s * 4 + a) % 48]!);
+    // zero out some actions, keeping at least one
+    const keep = z.map((_, a) => !c.zeros[(s * 4 + a) % 48] || a === s % 4);
+    const e = z.map((x, a) => (keep[a] ? Math.exp(x) : 0));
+    const t = e.reduce((x, y) => x + y, 0);
+    return e.map((x) => x / t);
+  });
+}
+
+/**
+ * 18c's comparison: the exact expectation of `batchStats` (every episode of a small walk
+ * enumerated with its probability, each passed through the code that trains) against the
+ * dynamic programme of `expectedStats`.
+ */
+function statsGap(ctx: ClaimContext, mistake: PgMistake, bootstrapInCode: boolean) {
+  return checkProperty(
+    {
+      seed: ctx.seedFor("18c cases"),
+      over: "small walks (2–3 × 2–4, slippery or not), softmax tables with zeros, " +
+        "time limits 1–4 (1–3 when slippery), arbitrary baselines and start states",
+      numRuns: 40,
+    },
+    arbStatsCase,
+    (c) => {
+      const walk = cliffWalk({ rows: c.rows, cols: c.cols, slippery: c.slippery });
+      // a slippery move has three outcomes: 12^H episodes, so its limit stays at 3
+      const horizon = c.slippery ? Math.min(c.horizon, 3) : c.horizon;
+      const live = walk.isTerminal.flatMap((t, s) => (t ? [] : [s]));
+      const start = live[c.start % live.length]!;
+      const table = caseTable(walk, c);
+      const V = Array.from({ length: walk.nStates }, (_, s) => c.baseline[s % 12]!);
+      const exact = expectedStats(walk, table, V, V, horizon, start);
+      const enumerated = enumerateEpisodes(walk, table, horizon, start);
+      const S = walk.nStates;
+      const sum = {
+        w: Array.from({ length: S }, () => [0, 0, 0, 0]),
+        n: new Array<number>(S).fill(0),
+        t: new Array<number>(S).fill(0),
+        c: new Array<number>(S).fill(0),
+      };
+      for (const { episode, prob } of enumerated) {
+        const st = batchStats([episode], S, 4, {
+          baseline: V,
+          bootstrap: bootstrapInCode ? V : null,
+          mistake,
+        });
+        for (let s = 0; s < S; s++) {
+          for (let a = 0; a < 4; a++) sum.w[s]![a]! += prob * st.policyWeights[s]![a]!;
+          sum.n[s]! += prob * st.visits[s]!;
+          sum.t[s]! += prob * st.targetSums[s]!;
+          sum.c[s]! += prob * st.cutWeights[s]!;
+        }
+      }
+      let worst = Infinity;
+      const compare = (x: number, y: number, what: string) => {
+        // float64 sums of at most 12^3 terms of size ≤ 10^3: 1e-9 relative
+        const gap = 1e-9 * Math.max(1, Math.abs(y)) - Math.abs(x - y);
+        if (!(gap >= 0)) {
+          throw new ClaimViolation(`${what}: enumeration ${x}, dynamic programme ${y}`);
+        }
+        worst = Math.min(worst, gap);
+      };
+      for (let s = 0; s < S; s++) {
+        for (let a = 0; a < 4; a++) {
+          compare(sum.w[s]![a]!, exact.policyWeights[s]![a]!, `E[W[${s}, ${a}]]`);
+        }
+        compare(sum.n[s]!, exact.visits[s]!, `E[n[${s}]]`);
+        compare(sum.t[s]!, exact.targetSums[s]!, `E[S[${s}]]`);
+        compare(sum.c[s]!, exact.cutWeights[s]!, `E[C[${s}]]`);
+      }
+      return worst;
+    },
+  );
+}
+
+// ---------------------------------------------------------------- 18d: value semi-gradient
+
+const VALUE_HORIZON = 8;
+
+/**
+ * 18d's comparison: the gradient of the tfjs value loss at the exact expected statistics
+ * (time limit 8, so cuts are frequent) against the expected semi-gradient
+ * Σ_s (E[n_s] V_φ(s) − E[S_s]) ∂V_φ(s)/∂u, with ∂V_φ(s)/∂u by central differences of the
+ * float64 network.
+ */
+async function valueGradientGap(ctx: ClaimContext, withCut: boolean) {
+  const walk = cliffWalk({ maxSteps: VALUE_HORIZON });
+  const S = walk.nStates;
+  const seeds = Array.from({ length: COPIES }, (_, i) => ctx.seedFor(`18d value ${i}`));
+  const policySeeds = Array.from({ length: COPIES }, (_, i) => ctx.seedFor(`18d policy ${i}`));
+  const vf = createStackedMlp(S, defaultConfig.hidden, 1, seeds, 30);
+  const pi = createStackedMlp(S, defaultConfig.hidden, 4, policySeeds, 1);
+  const rng = new Rng(ctx.seedFor("18d directions"));
+  let worst = Infinity;
+  let note = "";
+  try {
+    const base: MlpWeights[] = [];
+    const n: number[][] = [];
+    const T: number[][] = [];
+    const C: number[][] = [];
+    let cutMass = 0;
+    for (let k = 0; k < COPIES; k++) {
+      const w = await weightsOf(vf, k);
+      base.push(w);
+      const V = forward64(w).map((r) => r[0]!);
+      const table = softmaxRows(forward64(await weightsOf(pi, k)));
+      const e = expectedStats(walk, table, V, V, VALUE_HORIZON);
+      n.push(e.visits);
+      T.push(e.targetSums);
+      C.push(e.cutWeights);
+      cutMass += e.cutWeights.reduce((a, b) => a + Math.abs(b), 0);
+    }
+    const nT = tf.tensor2d(n);
+    const tT = tf.tensor2d(T);
+    const cT = withCut ? tf.tensor2d(C) : undefined;
+    const { grads, value } = tf.variableGrads(
+      () => stackedValueLoss(vf, nT, tT, cT),
+      vf.variables,
+    );
+    const g = vf.variables.map((v) => grads[v.name]!);
+    try {
+      for (let k = 0; k < COPIES; k++) {
+        const V = forward64(base[k]!).map((r) => r[0]!);
+        for (let i = 0; i < DIRECTIONS; i++) {
+          const u = randomDirection(base[k]!, rng);
+          const plus = forward64(moveWeights(base[k]!, u, FD_STEP));
+          const minus = forward64(moveWeights(base[k]!, u, -FD_STEP));
+          let semi = 0;
+          for (let s = 0; s < S; s++) {
+            const dV = (plus[s]![0]! - minus[s]![0]!) / (2 * FD_STEP);
+            semi += (n[k]![s]! * V[s]! - T[k]![s]!) * dV;
+          }
+          const tfjs = await dotCopy(g, u, k);
+          const tol = 1e-3 * Math.max(1, Math.abs(semi));
+          worst = Math.min(worst, tol - Math.abs(tfjs - semi));
+          if (!note) {
+            note = `copy 0: semi-gradient along u ${semi.toFixed(4)}, tfjs ${tfjs.toFixed(4)}`;
+          }
+          if (!(Math.abs(tfjs - semi) <= tol)) {
+            throw new ClaimViolation(
+              `copy ${k}, direction ${i}: ⟨∇ value loss, u⟩ = ${tfjs} but the expected ` +
+                `semi-gradient is ${semi} (tolerance ${tol.toExponential(2)})`,
+            );
+          }
+        }
+      }
+    } finally {
+      tf.dispose([nT, tT, ...(cT ? [cT] : []), value, ...g]);
+    }
+    note += `; Σ|E[C]| = ${cutMass.toFixed(1)} (the cut term a missing stop-gradient adds)`;
+  } finally {
+    disposeStackedMlp(vf);
+    disposeStackedMlp(pi);
+  }
+  return {
+    over: `${COPIES} random value and policy networks on the handout's walk with time limit ` +
+      `${VALUE_HORIZON}, ${DIRECTIONS} random directions each`,
+    cases: COPIES * DIRECTIONS,
+    worstMargin: worst,
+    note,
+  };
+}
+
+/** Runs several controls; rejected only when every one of them is rejected. */
+async function everyRejected(variants: [string, () => unknown][]): Promise<void> {
+  const accepted: string[] = [];
+  const rejected: string[] = [];
+  for (const [label, run] of variants) {
+    try {
+      await run();
+      accepted.push(label);
+    } catch (e) {
+      if (!isViolation(e)) throw e;
+      rejected.push(`${label}: ${(e as Error).message}`);
+    }
+  }
+  if (accepted.length === 0) throw new ClaimViolation(rejected.join(" | "));
 }
 
 /** The claims of Problem 18. */
 export const claims: Claim[] = defineClaims(18, [
   {
     id: "18a",
-    statement:
-      `within ${PG_CONFIG.attempts} attempts of ${PG_CONFIG.budget} episodes the greedy policy reaches the goal without falling (return ≥ ${SAFE_RETURN})`,
-    check: async () => checkSafe(await trainedRun(trainingSeed()), "trained"),
+    statement: `one attempt of at most ${defaultConfig.budget} episodes from the start state ` +
+      `reaches the exact V^π(start) ≥ ${TARGET} (V* = ${OPTIMAL_VALUE}) with probability ≥ ` +
+      `${GUARANTEED_RATE} (Clopper–Pearson at ${ALPHA} over ${RELIABILITY_SEEDS} seeds)`,
+    check: async (ctx) => checkReliability((await reliabilityRuns(ctx)).get("none")!, "correct"),
     negativeControl: {
-      variant: "the untrained networks (no episodes)",
-      check: async () => checkSafe(await untrained(), "untrained"),
+      variant: "the same seeds, budget and single attempt with returns-to-go shifted by one " +
+        "step (the step's own reward dropped); also with the advantage's sign reversed",
+      check: async (ctx) => {
+        const runs = await reliabilityRuns(ctx);
+        await everyRejected([
+          [
+            "shifted returns-to-go",
+            () => checkReliability(runs.get("shifted-returns")!, "shifted"),
+          ],
+          ["reversed sign", () => checkReliability(runs.get("reversed-sign")!, "reversed")],
+        ]);
+      },
     },
   },
   {
     id: "18b",
-    statement:
-      `within ${PG_CONFIG.attempts} attempts of ${PG_CONFIG.budget} episodes the greedy policy walks the 13-move edge path (return 88)`,
-    check: async () => checkEdge(await trainedRun(trainingSeed()), "trained"),
+    statement: "at the exact expected batch weights, the gradient of the tfjs policy loss " +
+      "that trains is −∇_θ V^{π_θ}(start), whatever the baseline",
+    check: (ctx) => withNoTensorLeak("18b", () => policyGradientGap(ctx, stackedPolicyLoss)),
     negativeControl: {
-      variant: "the advantage with the wrong sign (ascent on −J), 2000 episodes",
-      check: async () => checkEdge(await reversed(), "reversed advantages"),
+      variant: "the loss with π(a | s) where log π(a | s) belongs",
+      check: (ctx) => withNoTensorLeak("18b control", () => policyGradientGap(ctx, lossWithoutLog)),
     },
   },
   {
     id: "18c",
-    statement:
-      `the sampled policy's expected return from the start is within ${PG_CONFIG.sampledGap} of the greedy return 88`,
-    check: async () => checkSampled(await trainedRun(trainingSeed()), "trained"),
+    statement: "the batch statistics the losses consume (returns-to-go bootstrapped with V_φ " +
+      "at a cut) have exactly the expectations of the dynamic programme over time",
+    check: (ctx) => statsGap(ctx, "none", true),
     negativeControl: {
-      variant: "the untrained, near-uniform policy",
-      check: async () => checkSampled(await untrained(), "untrained"),
+      variant: "returns-to-go shifted by one step; also a baseline fitted on the batch " +
+        "before it is used; also a cut treated as the end of the episode",
+      check: (ctx) =>
+        everyRejected([
+          ["shifted returns-to-go", () => statsGap(ctx, "shifted-returns", true)],
+          ["leaky baseline", () => statsGap(ctx, "leaky-baseline", true)],
+          ["no bootstrap at the cut", () => statsGap(ctx, "none", false)],
+        ]),
+    },
+  },
+  {
+    id: "18d",
+    statement: "at the exact expected statistics, the gradient of the tfjs value loss is the " +
+      "expected semi-gradient Σ_t (V_φ(s_t) − ⟦Q̂_t⟧) ∇V_φ(s_t), the target held fixed",
+    check: (ctx) => withNoTensorLeak("18d", () => valueGradientGap(ctx, false)),
+    negativeControl: {
+      variant: "no stop-gradient on the bootstrapped target (V_φ(s_T) inside ⟦Q̂_t⟧ differentiated)",
+      check: (ctx) => withNoTensorLeak("18d control", () => valueGradientGap(ctx, true)),
     },
   },
 ]);

@@ -1,26 +1,27 @@
 import assert from "node:assert/strict";
-import { cliffWalk } from "../../shared/cliff/mod.ts";
+import { cliffWalk, rollout } from "../../shared/cliff/mod.ts";
+import {
+  createStackedMlp,
+  disposeStackedMlp,
+  stackedForwardAll,
+  stackedPolicyTables,
+  stackedValueTables,
+} from "../../shared/mlp/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
-import { rollout } from "../../shared/cliff/mod.ts";
 import { claims } from "./claims.ts";
 import {
-  createMlp,
-  disposeMlp,
-  mlpForwardAll,
-  policyTable,
-  valueTable,
-} from "../../shared/mlp/mod.ts";
-import {
   batchStats,
-  PG_CONFIG,
-  policyLoss,
+  defaultConfig,
+  resolveConfig,
   returnsToGo,
+  stackedPolicyLoss,
+  stackedValueLoss,
   train,
-  trainPolicyGradient,
-  valueLoss,
+  trainSeeds,
 } from "./mod.ts";
+import { reliabilitySweep } from "./sweep.ts";
 
 registerClaimTests(claims);
 
@@ -30,31 +31,33 @@ function oneHot(i: number, n: number): number[] {
   return row;
 }
 
-Deno.test("18 returns-to-go are the undiscounted suffix sums", () => {
+Deno.test("18 returns-to-go are the undiscounted suffix sums, plus the bootstrap at a cut", () => {
   assert.deepEqual(returnsToGo([]), []);
   assert.deepEqual(returnsToGo([-1, -1, -1, -100]), [-103, -102, -101, -100]);
+  assert.deepEqual(returnsToGo([-1, -1], -40), [-42, -41]);
 });
 
 Deno.test("18 the aggregated losses have the gradients of the per-step sums of the pseudo-code", async () => {
   await withNoTensorLeak("gradient cross-check", async () => {
     const walk = cliffWalk({ maxSteps: 30 });
-    const pi = createMlp(48, 16, 4, 11, 0.5);
-    const vf = createMlp(48, 16, 1, 12);
-    const table = await policyTable(pi);
-    const V = await valueTable(vf);
+    const pi = createStackedMlp(48, 16, 4, [11], 0.5);
+    const vf = createStackedMlp(48, 16, 1, [12]);
+    const table = (await stackedPolicyTables(pi))[0]!;
+    const V = (await stackedValueTables(vf))[0]!;
     const rng = new Rng(5);
     const batch = Array.from({ length: 6 }, () => rollout(walk, table, rng, { start: 24 }));
-    const stats = batchStats(batch, V, 48, 4);
-    // per step: g_θ = −(1/B) Σ_t ∇ log π(a_t|s_t) (Q̂_t − V(s_t)); g_φ = (1/B) Σ_t ∇ ½ (Q̂_t − V(s_t))²
+    assert.ok(batch.some((ep) => ep.truncated), "the batch should contain a cut episode");
+    const stats = batchStats(batch, 48, 4, { baseline: V });
+    // per step: targets Q̂_t with V(s_T) added after a cut
     const steps = batch.flatMap((ep) => {
-      const G = returnsToGo(ep.rewards);
+      const G = returnsToGo(ep.rewards, ep.truncated ? V[ep.finalState]! : 0);
       return ep.states.map((s, t) => ({ s, a: ep.actions[t]!, G: G[t]! }));
     });
     const B = batch.length;
     const perStepPolicy = () =>
       tf.tidy(() => {
-        const logp = tf.logSoftmax(mlpForwardAll(pi)); // [S, A]
-        // select log π(a_t | s_t) with a constant 0/1 matrix (gather's gradient has no wasm kernel)
+        const logp = tf.logSoftmax(tf.squeeze(stackedForwardAll(pi), [0])); // [S, A]
+        // select log π(a_t | s_t) with a constant 0/1 matrix
         const select = tf.tensor2d(steps.map((x) => oneHot(x.s * 4 + x.a, 48 * 4))); // [T, S·A]
         const picked = tf.reshape(tf.matMul(select, tf.reshape(logp, [-1, 1])), [-1]); // [T, S·A] x [S·A, 1] -> [T]
         const adv = tf.tensor1d(steps.map((x) => x.G - V[x.s]!));
@@ -63,16 +66,16 @@ Deno.test("18 the aggregated losses have the gradients of the per-step sums of t
     const perStepValue = () =>
       tf.tidy(() => {
         const select = tf.tensor2d(steps.map((x) => oneHot(x.s, 48))); // [T, S]
-        const v = tf.reshape(tf.matMul(select, mlpForwardAll(vf)), [-1]); // [T, S] x [S, 1] -> [T]
+        const v = tf.reshape(tf.matMul(select, tf.squeeze(stackedForwardAll(vf), [0])), [-1]); // [T, S] x [S, 1] -> [T]
         const target = tf.tensor1d(steps.map((x) => x.G)); // data: no gradient flows into it
         return tf.div(tf.sum(tf.mul(0.5, tf.square(tf.sub(target, v)))), B) as tf.Scalar;
       });
-    const W = tf.tensor2d(stats.policyWeights);
-    const n = tf.tensor1d(stats.visits);
-    const S = tf.tensor1d(stats.targetSums);
+    const W = tf.tensor3d([stats.policyWeights]);
+    const n = tf.tensor2d([stats.visits]);
+    const S = tf.tensor2d([stats.targetSums]);
     const pairs: [() => tf.Scalar, () => tf.Scalar, tf.Variable[]][] = [
-      [perStepPolicy, () => policyLoss(pi, W), pi.variables],
-      [perStepValue, () => valueLoss(vf, n, S), vf.variables],
+      [perStepPolicy, () => stackedPolicyLoss(pi, W), pi.variables],
+      [perStepValue, () => stackedValueLoss(vf, n, S), vf.variables],
     ];
     for (const [direct, aggregated, vars] of pairs) {
       const g1 = tf.variableGrads(direct, vars);
@@ -86,35 +89,62 @@ Deno.test("18 the aggregated losses have the gradients of the per-step sums of t
       tf.dispose([g1.value, g2.value, ...Object.values(g1.grads), ...Object.values(g2.grads)]);
     }
     tf.dispose([W, n, S]);
-    disposeMlp(pi);
-    disposeMlp(vf);
+    disposeStackedMlp(pi);
+    disposeStackedMlp(vf);
   });
 });
 
-Deno.test("18 batchStats weights the advantage by the sign and averages over episodes", () => {
-  const ep = { states: [0, 0], actions: [1, 1], rewards: [-1, -100] };
-  const st = batchStats([ep, ep], [0, 0], 1, 2, -1);
+Deno.test("18 batchStats: the sign, the average over episodes, the shifted and leaky mistakes", () => {
+  const ep = {
+    states: [0, 0],
+    actions: [1, 1],
+    rewards: [-1, -100],
+    finalState: 1,
+    truncated: false,
+  };
+  const st = batchStats([ep, ep], 2, 2, { mistake: "reversed-sign" });
   // Q̂ = [−101, −100]; sign −1; two identical episodes averaged
   assert.equal(st.policyWeights[0]![1], 201);
   assert.equal(st.visits[0], 2);
   assert.equal(st.targetSums[0], -201);
+  // shifted: targets [−100, 0]
+  assert.equal(batchStats([ep], 2, 2, { mistake: "shifted-returns" }).targetSums[0], -100);
+  // leaky: the baseline is the batch's own mean target at state 0, so the weights sum to 0
+  assert.equal(batchStats([ep], 2, 2, { mistake: "leaky-baseline" }).policyWeights[0]![1], 0);
 });
 
-Deno.test("18 the training job reports episodes, a curve and the greedy policy, leaking no tensors", async () => {
+Deno.test("18 batched training: a seed's run does not depend on the other seeds in the batch", async () => {
+  const alone = await trainSeeds([5], { budget: 64 });
+  const together = await trainSeeds([9, 5], { budget: 64 });
+  // float32 batched kernels may sum in another order: equal to 1e-3 in V(start)
+  assertAllClose(together[1]!.curve, alone[0]!.curve, { abs: 1e-3, rel: 1e-4 }, "curve of seed 5");
+});
+
+Deno.test("18 the training job reports the exact value, the target and a curve, leaking no tensors", async () => {
   const report = await withNoTensorLeak("train pg", () => train({ seed: 3, budget: 64 }));
   assert.equal(report.algorithm, "pg");
   assert.equal(report.episodes, 64);
-  assert.equal(report.curve.length, 2); // two updates of 32 episodes
+  assert.equal(report.curve.length, 64 / defaultConfig.episodesPerUpdate + 1);
   assert.equal(report.greedyActions?.length, 48);
+  assert.equal(report.reachedTarget, false);
+  assert.equal(report.extra?.episodesToTarget, null);
+  assert.equal(report.extra?.value, report.curve[report.curve.length - 1]!.value);
 });
 
 Deno.test("18 bad configuration is refused with the field named", async () => {
-  await assert.rejects(
-    () => trainPolicyGradient(1, { ...PG_CONFIG, episodesPerUpdate: 0 }),
+  assert.throws(
+    () => resolveConfig({ episodesPerUpdate: 0 }),
     /PgConfig\.episodesPerUpdate must be a positive integer, got 0/,
   );
-  await assert.rejects(
-    () => trainPolicyGradient(1, { ...PG_CONFIG, policyLr: -1 }),
-    /PgConfig\.policyLr must be > 0, got -1/,
-  );
+  assert.throws(() => resolveConfig({ policyLr: -1 }), /PgConfig\.policyLr must be > 0, got -1/);
+  assert.throws(() => resolveConfig({ start: "left" as "start" }), /PgConfig\.start/);
+  assert.throws(() => resolveConfig({ nope: 1 } as never), /PgConfig has no field "nope"/);
+  await assert.rejects(() => train({ seed: 1, config: { hidden: 0 } }), /PgConfig\.hidden/);
+});
+
+Deno.test("18 the sweep counts successes and reports the Clopper–Pearson bound", async () => {
+  const r = await reliabilitySweep({ seeds: 2, config: { budget: 32 } });
+  assert.equal(r.runs.length, 2);
+  assert.equal(r.reliability.successes, 0);
+  assert.equal(r.reliability.lowerBound, 0);
 });

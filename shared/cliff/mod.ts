@@ -18,3 +18,4 @@ export * from "./env.ts";
 export * from "./render.ts";
 export * from "./train_types.ts";
 export * from "./restarts.ts";
+export * from "./outcome.ts";

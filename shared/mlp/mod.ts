@@ -9,6 +9,8 @@
  */
 import { tf } from "../tf/mod.ts";
 
+export * from "./stacked.ts";
+
 /** A two-layer perceptron one-hot(s) → tanh hidden layer → outputs, as tf variables. */
 export interface Mlp {
   /** [nStates, hidden] first-layer weights. */

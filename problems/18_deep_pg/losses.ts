@@ -1,0 +1,117 @@
+/**
+ * The two losses of the deep policy gradient as tfjs programs, written over the 48 states:
+ * each network runs once on all states, and the sampled steps enter through per-(s, a) and
+ * per-state weights (README: "Written over the 48 states"). The stacked forms train K seeds
+ * at once; a single network is the case K = 1.
+ *
+ * @module
+ */
+import {
+  type Mlp,
+  mlpForwardAll,
+  stackedForwardAll,
+  type StackedMlp,
+} from "../../shared/mlp/mod.ts";
+import { tf } from "../../shared/tf/mod.ts";
+
+/**
+ * The policy loss −Σ_{k,s,a} W[k, s, a] log π_{θ_k}(a | s): its gradient in θ_k is g_θ of the
+ * handout for copy k (averaged over its batch). Call inside a gradient function.
+ *
+ * @param net the K stacked policy networks
+ * @param weights W as a [K, S, A] tensor
+ * @returns the scalar loss
+ * @example
+ * ```ts
+ * import { createStackedMlp, disposeStackedMlp } from "../../shared/mlp/mod.ts";
+ * import { stackedPolicyLoss } from "./losses.ts";
+ * import { tf } from "../../shared/tf/mod.ts";
+ * const net = createStackedMlp(2, 4, 2, [1, 2], 0); // uniform policies
+ * const loss = tf.tidy(() => stackedPolicyLoss(net, tf.tensor3d([[[1, 0], [0, 0]], [[0, 0], [0, 1]]])).arraySync() as number);
+ * if (Math.abs(loss - 2 * Math.log(2)) > 1e-6) throw new Error(); // two copies, −log(1/2) each
+ * disposeStackedMlp(net);
+ * ```
+ */
+export function stackedPolicyLoss(net: StackedMlp, weights: tf.Tensor3D): tf.Scalar {
+  const logp = tf.logSoftmax(stackedForwardAll(net)); // [K, S, A]
+  return tf.neg(tf.sum(tf.mul(weights, logp)));
+}
+
+/**
+ * The baseline loss Σ_{k,s} (½ n[k, s] V_k(s)² − S[k, s] V_k(s)) = Σ_t ½ (⟦Q̂_t⟧ − V_φ(s_t))²
+ * minus a constant: the gradient g_φ, with the target entering only as data (the
+ * stop-gradient). `cut` (optional) adds −Σ C[k, s] V_k(s): the extra gradient a loss without
+ * the stop-gradient would have (the `value-target-gradient` mistake).
+ *
+ * @param net the K stacked value networks
+ * @param visits n as a [K, S] tensor
+ * @param targetSums S as a [K, S] tensor
+ * @param cut C as a [K, S] tensor, only for the mistake
+ * @returns the scalar loss
+ * @example
+ * ```ts
+ * import { createStackedMlp, disposeStackedMlp } from "../../shared/mlp/mod.ts";
+ * import { stackedValueLoss } from "./losses.ts";
+ * import { tf } from "../../shared/tf/mod.ts";
+ * const net = createStackedMlp(2, 4, 1, [1], 0); // outputs 0: loss 0
+ * const loss = tf.tidy(() => stackedValueLoss(net, tf.tensor2d([[1, 2]]), tf.tensor2d([[3, 4]])).arraySync());
+ * if (loss !== 0) throw new Error();
+ * disposeStackedMlp(net);
+ * ```
+ */
+export function stackedValueLoss(
+  net: StackedMlp,
+  visits: tf.Tensor2D,
+  targetSums: tf.Tensor2D,
+  cut?: tf.Tensor2D,
+): tf.Scalar {
+  const v = tf.squeeze(stackedForwardAll(net), [2]); // [K, S, 1] -> [K, S]
+  const loss = tf.sum(tf.sub(tf.mul(tf.mul(0.5, visits), tf.square(v)), tf.mul(targetSums, v)));
+  // d/dφ ½(c + V(s_T) − V(s_t))² also has (c + V(s_T) − V(s_t)) ∇V(s_T): that is −C · ∇V
+  return (cut ? tf.sub(loss, tf.sum(tf.mul(cut, v))) : loss) as tf.Scalar;
+}
+
+/**
+ * The policy loss of one network, −Σ_{s,a} W[s, a] log π_θ(a | s).
+ *
+ * @param net the policy network
+ * @param weights W as an [S, A] tensor
+ * @returns the scalar loss
+ * @example
+ * ```ts
+ * import { createMlp, disposeMlp } from "../../shared/mlp/mod.ts";
+ * import { policyLoss } from "./losses.ts";
+ * import { tf } from "../../shared/tf/mod.ts";
+ * const net = createMlp(2, 4, 2, 1, 0);
+ * const loss = tf.tidy(() => policyLoss(net, tf.tensor2d([[1, 0], [0, 0]])).arraySync() as number);
+ * if (Math.abs(loss - Math.log(2)) > 1e-6) throw new Error(); // uniform: −log(1/2)
+ * disposeMlp(net);
+ * ```
+ */
+export function policyLoss(net: Mlp, weights: tf.Tensor2D): tf.Scalar {
+  const logp = tf.logSoftmax(mlpForwardAll(net)); // [S, A]
+  return tf.neg(tf.sum(tf.mul(weights, logp)));
+}
+
+/**
+ * The baseline loss of one network, Σ_s (½ n_s V_φ(s)² − S_s V_φ(s)).
+ *
+ * @param net the value network
+ * @param visits n as an [S] tensor
+ * @param targetSums S as an [S] tensor
+ * @returns the scalar loss
+ * @example
+ * ```ts
+ * import { createMlp, disposeMlp } from "../../shared/mlp/mod.ts";
+ * import { valueLoss } from "./losses.ts";
+ * import { tf } from "../../shared/tf/mod.ts";
+ * const net = createMlp(2, 4, 1, 1, 0);
+ * const loss = tf.tidy(() => valueLoss(net, tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).arraySync());
+ * if (loss !== 0) throw new Error();
+ * disposeMlp(net);
+ * ```
+ */
+export function valueLoss(net: Mlp, visits: tf.Tensor1D, targetSums: tf.Tensor1D): tf.Scalar {
+  const v = tf.reshape(mlpForwardAll(net), [-1]); // [S, 1] -> [S]
+  return tf.sum(tf.sub(tf.mul(tf.mul(0.5, visits), tf.square(v)), tf.mul(targetSums, v)));
+}
