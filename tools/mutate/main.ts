@@ -30,10 +30,14 @@ import {
   tally,
 } from "./report.ts";
 import { sampleByFile } from "./sample.ts";
+import { Rng } from "../../shared/random/mod.ts";
 import { copyTree, listProjectFiles } from "./scratch.ts";
 import { ArgumentError, groupOf, selectTargets } from "./targets.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+/** Set by Ctrl-C or SIGTERM: take no further mutant. */
+let interrupted = false;
 
 /** Everything the run needs before the first mutant: snapshot, mutants, dependents. */
 async function prepare(args: MutateArgs, snapshot: string) {
@@ -96,14 +100,19 @@ async function main(): Promise<number> {
   const cleanup = async () => {
     for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
   };
+  // Ctrl-C (or SIGTERM) stops the run: mutants in flight are dropped, and the report
+  // covers the ones that finished.
   const onSignal = () => {
+    if (interrupted) Deno.exit(130);
+    interrupted = true;
+    console.error("mutate: interrupted; reporting the mutants that finished");
     killAll();
-    cleanup().finally(() => Deno.exit(130));
   };
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   try {
-    return await run(args, dirs);
+    const code = await run(args, dirs);
+    return interrupted ? 130 : code;
   } catch (e) {
     if (e instanceof ArgumentError) {
       console.error(`error: ${e.message}`);
@@ -143,13 +152,15 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
   const options = { deno: Deno.execPath(), timeoutMs: args.timeoutMs, env, docRunner };
   const baselines = new Map();
   const workers = dirs.map((d) => new Worker(d, options, baselines));
-  const results: MutantResult[] = new Array(p.chosen.length);
+  const slots: (MutantResult | undefined)[] = new Array(p.chosen.length);
+  // A seeded order spreads the work over files, so an interrupted run is still a fair sample.
+  const order = shuffled(p.chosen.length, args.seed);
   let next = 0;
   let done = 0;
   const width = String(p.chosen.length).length;
   await Promise.all(workers.map(async (worker) => {
-    while (next < p.chosen.length) {
-      const i = next++;
+    while (next < order.length && !interrupted) {
+      const i = order[next++]!;
       const m = p.chosen[i]!;
       const group = groupOf(m.file)!;
       const eq = p.equivalent.get(m);
@@ -160,7 +171,8 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
       } else {
         r = await worker.run(m, group, p.text.get(m.file)!, p.deps.get(m.file)!);
       }
-      results[i] = r;
+      if (interrupted) break; // its processes were killed: the outcome means nothing
+      slots[i] = r;
       done++;
       console.error(
         `[${String(done).padStart(width)}/${p.chosen.length}] ${r.status.padEnd(10)} ` +
@@ -170,6 +182,8 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
     }
   }));
 
+  const results = slots.filter((r): r is MutantResult => r !== undefined);
+  if (interrupted) log(`\ninterrupted: ${results.length} of ${p.chosen.length} mutants finished`);
   const seconds = (performance.now() - t0) / 1000;
   const judgedMs = results.filter((r) => r.status !== "equivalent").map((r) => r.ms);
   const overall = tally(results);
@@ -199,6 +213,8 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
     },
     verifySeed: Deno.env.get("VERIFY_SEED") ?? null,
     files: p.targets.length,
+    planned: p.chosen.length,
+    interrupted,
     generated: p.mutants.length,
     summary,
     overall: { ...overall, ...rates(overall) },
@@ -226,6 +242,17 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** 0..n-1 in a seeded random order. */
+function shuffled(n: number, seed: number): number[] {
+  const rng = new Rng(seed ^ 0x5bd1e995);
+  const a = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
 }
 
 if (import.meta.main) Deno.exit(await main());
