@@ -1,6 +1,7 @@
 /**
- * Problem 19's claims, each with its negative control. The two training claims read one run
- * per estimator, seeded from `VERIFY_SEED`, trained once and shared.
+ * Problem 19's claims, each with its negative control. The two reliability claims and their
+ * controls read one batched training program (GRPO, Dr. GRPO and both with the advantages'
+ * sign reversed, K seeds each, every run one attempt), trained once and shared.
  *
  * @module
  */
@@ -8,160 +9,309 @@ import fc from "fast-check";
 import {
   checkProperty,
   type Claim,
+  claimContext,
   ClaimViolation,
   defineClaims,
-  seedFor,
 } from "../../shared/testing/mod.ts";
-import { withNoTensorLeak } from "../../shared/tf/mod.ts";
-import {
-  clippedObjective,
-  clipWeights,
-  GRPO_CONFIG,
-  type GrpoConfig,
-  type GrpoResult,
-  type GrpoVariant,
-  trainGrpo,
-} from "./mod.ts";
+import { clopperPearsonLower, MAX_FALSE_ALARM } from "../../shared/stats/mod.ts";
+import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { defaultConfig, type GrpoConfig, type GrpoVariant } from "./config.ts";
+import { clippedLoss, clipWeights, perStepObjective, type Steps } from "./objective.ts";
+import { type GrpoRun, type SeedRun, trainGrpoRuns } from "./trainer.ts";
 
-const runs = new Map<string, Promise<GrpoResult>>();
+/** Seeds per reliability claim (each one attempt). */
+export const RELIABILITY_SEEDS = 20;
+/** The success rate per attempt the reliability claims guarantee (at level 1e-6). */
+export const GUARANTEED_RATE = 0.25;
 
-/** Trains once per (seed, configuration), asserting that no tensor outlives the run. */
-export function grpoRun(seed: number, config: Readonly<GrpoConfig>): Promise<GrpoResult> {
-  const key = `${seed}:${JSON.stringify(config)}`;
-  let run = runs.get(key);
-  if (!run) {
-    run = withNoTensorLeak(
-      `${config.variant} training (seed ${seed})`,
-      () => trainGrpo(seed, config),
-    );
-    runs.set(key, run);
-  }
-  return run;
+/** The K seeds of a claim, derived from its own seed (the control uses the same ones). */
+function seedsOf(id: string): number[] {
+  const ctx = claimContext(id);
+  return Array.from({ length: RELIABILITY_SEEDS }, (_, i) => ctx.seedFor(`run ${i}`));
 }
 
-/** The training seed of the checks (one per VERIFY_SEED). */
-const trainingSeed = () => seedFor("19 GRPO training");
+/** The four arms of the reliability program. */
+type Arm = "19a" | "19a reversed" | "19b" | "19b reversed";
 
-function checkSuccess(r: GrpoResult, label: string, config: Readonly<GrpoConfig>) {
-  if (!(r.success >= GRPO_CONFIG.targetSuccess)) {
+const ARMS: readonly { arm: Arm; id: string; config: Readonly<GrpoConfig> }[] = [
+  { arm: "19a", id: "19a", config: { ...defaultConfig, variant: "grpo" } },
+  { arm: "19a reversed", id: "19a", config: { ...defaultConfig, advantageSign: -1 } },
+  { arm: "19b", id: "19b", config: { ...defaultConfig, variant: "dr-grpo" } },
+  {
+    arm: "19b reversed",
+    id: "19b",
+    config: { ...defaultConfig, variant: "dr-grpo", advantageSign: -1 },
+  },
+];
+
+const programs = new Map<string, Promise<Map<Arm, SeedRun[]>>>();
+
+/**
+ * The reliability program: every arm's K runs as one batched tfjs program (the runs share
+ * no parameter, so each trains exactly as it would alone), trained once per VERIFY_SEED.
+ * Asserts that no tensor outlives it.
+ */
+function reliabilityProgram(): Promise<Map<Arm, SeedRun[]>> {
+  const seeds = { "19a": seedsOf("19a"), "19b": seedsOf("19b") } as Record<string, number[]>;
+  const key = JSON.stringify(seeds);
+  let program = programs.get(key);
+  if (!program) {
+    const runs: GrpoRun[] = ARMS.flatMap(({ id, config }) =>
+      seeds[id]!.map((seed) => ({ seed, config }))
+    );
+    program = withNoTensorLeak("Problem 19 reliability program", () => trainGrpoRuns(runs))
+      .then((results) =>
+        new Map(ARMS.map(({ arm }, i) => [
+          arm,
+          results.slice(i * RELIABILITY_SEEDS, (i + 1) * RELIABILITY_SEEDS),
+        ]))
+      );
+    programs.set(key, program);
+  }
+  return program;
+}
+
+/** Checks "the rate of reaching the target in one attempt is ≥ GUARANTEED_RATE". */
+function checkReliability(runs: readonly SeedRun[], label: string, config: Readonly<GrpoConfig>) {
+  const reached = runs.filter((r) => r.episodesToTarget !== null);
+  const k = reached.length;
+  const bound = clopperPearsonLower(k, runs.length, MAX_FALSE_ALARM);
+  const episodes = reached.map((r) => r.episodesToTarget!).sort((a, b) => a - b);
+  const median = episodes.length ? episodes[Math.floor((episodes.length - 1) / 2)]! : NaN;
+  const worst = episodes.at(-1) ?? NaN;
+  const misses = runs.filter((r) => r.episodesToTarget === null);
+  const note = `${k} of ${runs.length} runs reached the target; Clopper–Pearson lower bound ` +
+    `${bound.toFixed(3)} at 1e-6; episodes to target: median ${median}, worst ${worst}` +
+    (misses.length
+      ? `; misses end at success ${misses.map((r) => r.outcome.success.toFixed(3)).join(", ")}`
+      : "");
+  if (!(bound >= GUARANTEED_RATE)) {
     throw new ClaimViolation(
-      `${label}: after ${r.episodes} episodes the success probability is ${
-        r.success.toFixed(4)
-      } < ` +
-        `${GRPO_CONFIG.targetSuccess}`,
+      `${label}: the success rate per attempt is not shown ≥ ${GUARANTEED_RATE}: ${note}`,
     );
   }
   return {
-    over:
-      `one training run, seed ${trainingSeed()}, at most ${config.attempts} attempts of ${config.budget} ` +
-      `episodes; exact success probability`,
-    cases: r.episodes,
-    worstMargin: r.success - GRPO_CONFIG.targetSuccess,
-    note: `success ${r.success.toFixed(4)} after ${r.episodesToTarget} episodes (${
-      ((r.msToTarget ?? 0) / 1000).toFixed(1)
-    } s); mean length of successes ${r.lengths.success.toFixed(1)}, of failures ${
-      r.lengths.failure.toFixed(1)
-    }${r.attempts > 1 ? `; needed ${r.attempts} attempts` : ""}`,
+    over: `${runs.length} seeds from VERIFY_SEED, one attempt each, at most ${config.budget} ` +
+      `episodes; target: exact success probability ≥ ${config.targetSuccess}`,
+    cases: runs.length,
+    worstMargin: bound - GUARANTEED_RATE,
+    note,
   };
 }
 
-function trainingClaim(id: string, variant: GrpoVariant, name: string): Claim {
-  const config = { ...GRPO_CONFIG, variant };
-  const reversed = { ...config, advantageSign: -1, budget: 1280 };
+function reliabilityClaim(id: "19a" | "19b", name: string): Claim {
+  const arm = ARMS.find((a) => a.arm === id)!;
+  const reversed = ARMS.find((a) => a.arm === `${id} reversed`)!;
   return {
     id,
-    statement:
-      `${name}: within ${config.attempts} attempts of ${config.budget} episodes the sampled policy ends in the goal with probability ≥ ${config.targetSuccess}`,
-    check: async () => checkSuccess(await grpoRun(trainingSeed(), config), name, config),
+    statement: `${name}, one attempt per seed, brings the exact success probability of its ` +
+      `sampled policy to ≥ ${arm.config.targetSuccess} within ${arm.config.budget} episodes ` +
+      `with probability ≥ ${GUARANTEED_RATE} (Clopper–Pearson lower bound at 1e-6 over ` +
+      `${RELIABILITY_SEEDS} seeds)`,
+    check: async () => checkReliability((await reliabilityProgram()).get(id)!, name, arm.config),
     negativeControl: {
-      variant:
-        `${name} with the advantages' sign reversed (${reversed.attempts} attempts of ${reversed.budget} episodes)`,
+      variant: `${name} with the advantages' sign reversed (descent where ascent belongs), ` +
+        `same seeds, budget and single attempt`,
       check: async () =>
-        checkSuccess(
-          await grpoRun(trainingSeed(), reversed),
-          `${name}, reversed advantages`,
-          reversed,
+        checkReliability(
+          (await reliabilityProgram()).get(reversed.arm)!,
+          `${name}, reversed sign`,
+          reversed.config,
         ),
     },
   };
 }
 
-/** A random group: 1–6 trajectories of 1–8 steps over 3 states × 2 actions, advantages, ratios. */
-const arbGroupCase = fc.record({
-  group: fc.array(
-    fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 1 })), {
-      minLength: 1,
-      maxLength: 8,
-    }).map((steps) => ({ states: steps.map((x) => x[0]), actions: steps.map((x) => x[1]) })),
-    { minLength: 1, maxLength: 6 },
-  ),
-  advantages: fc.array(fc.integer({ min: -300, max: 300 }).map((k) => k / 100), {
-    minLength: 6,
-    maxLength: 6,
-  }),
-  // ratios in [0.2, 2]: inside and on both sides of the clip range [0.8, 1.2]
-  ratio: fc.array(
-    fc.array(fc.integer({ min: 20, max: 200 }).map((k) => k / 100), { minLength: 2, maxLength: 2 }),
-    {
-      minLength: 3,
-      maxLength: 3,
-    },
-  ),
-  variant: fc.constantFrom("grpo", "dr-grpo") as fc.Arbitrary<GrpoVariant>,
-});
+/** A random loss case: a group over 3 states × 3 actions, advantages, two logit tables. */
+interface LossCase {
+  group: Steps[];
+  advantages: number[];
+  /** Logits of π_old. */
+  oldLogits: number[][];
+  /** Logits of π_θ − logits of π_old: moves the ratios to both sides of the clip. */
+  shift: number[][];
+  variant: GrpoVariant;
+}
 
-/** A case where ignoring the sign of the advantage changes the objective. */
-const PINNED = {
-  group: [{ states: [0], actions: [0] }],
-  advantages: [-1, 0, 0, 0, 0, 0],
-  ratio: [[0.5, 1], [1, 1], [1, 1]],
-  variant: "grpo" as GrpoVariant,
+const N_STATES = 3;
+const N_ACTIONS = 3;
+const CLIP = defaultConfig.clip;
+
+const arbTable = (lo: number, hi: number) =>
+  fc.array(
+    fc.array(fc.integer({ min: lo, max: hi }).map((k) => k / 100), {
+      minLength: N_ACTIONS,
+      maxLength: N_ACTIONS,
+    }),
+    { minLength: N_STATES, maxLength: N_STATES },
+  );
+
+/** Trajectories of 1–12 steps (long and short together), advantages with zeros and both signs. */
+const arbLossCase: fc.Arbitrary<LossCase> = fc.record({
+  trajectories: fc.array(
+    fc.record({
+      steps: fc.array(
+        fc.tuple(
+          fc.integer({ min: 0, max: N_STATES - 1 }),
+          fc.integer({ min: 0, max: N_ACTIONS - 1 }),
+        ),
+        { minLength: 1, maxLength: 12 },
+      ),
+      advantage: fc.integer({ min: -300, max: 300 }).map((k) => k / 100),
+    }),
+    { minLength: 2, maxLength: 6 },
+  ),
+  oldLogits: arbTable(-150, 150),
+  // shifts in [−0.6, 0.6]: ratios from about 0.4 to 2.5, inside and outside [1 − ε, 1 + ε]
+  shift: arbTable(-60, 60),
+  variant: fc.constantFrom<GrpoVariant>("grpo", "dr-grpo"),
+}).map(({ trajectories, ...rest }) => ({
+  ...rest,
+  group: trajectories.map((t) => ({
+    states: t.steps.map((x) => x[0]),
+    actions: t.steps.map((x) => x[1]),
+  })),
+  advantages: trajectories.map((t) => t.advantage),
+}));
+
+/**
+ * Pinned: a GRPO group of a 1-step and a 3-step trajectory, with a negative advantage on a
+ * ratio inside the clip range (where 1 + ε on the negative side would bite) and a positive
+ * one on a ratio above 1 + ε (clipped, zero gradient).
+ */
+const PINNED: LossCase = {
+  group: [{ states: [0], actions: [0] }, { states: [1, 1, 2], actions: [1, 0, 2] }],
+  advantages: [1, -1],
+  oldLogits: [[0, 0, 0], [0, 0, 0], [0, 0, 0]],
+  shift: [[0.5, 0, 0], [0, 0.05, 0], [0, 0, -0.4]],
+  variant: "grpo",
 };
 
-/** The float64 rounding of sums of ≤ 48 terms of size ≤ 6: 1e-12 is ample. */
-const GROUPED_TOLERANCE = 1e-12;
+/** How the loss under test is built from a case (the code that trains, or a plausible bug). */
+interface LossRecipe {
+  /** Weights W± fed to the loss. */
+  weights(c: LossCase): ReturnType<typeof clipWeights>;
+  /** log π_old fed to the loss, from the two logit tables. */
+  oldLogp(old: tf.Tensor2D, current: tf.Tensor2D): tf.Tensor2D;
+}
+
+const TRAINED: LossRecipe = {
+  weights: (c) => clipWeights(c.group, c.advantages, c.variant, N_STATES, N_ACTIONS),
+  oldLogp: (old) => tf.logSoftmax(old),
+};
+
+/** The bug "dropping 1/|o_i|": GRPO's weights without the length normalisation. */
+const NO_LENGTH_NORMALISATION: LossRecipe = {
+  ...TRAINED,
+  weights: (c) => clipWeights(c.group, c.advantages, "dr-grpo", N_STATES, N_ACTIONS),
+};
+
+/** The bug "ratio against π_θ": old log-probabilities recomputed from the current logits. */
+const RATIO_AGAINST_CURRENT: LossRecipe = {
+  ...TRAINED,
+  oldLogp: (_old, current) => tf.logSoftmax(current),
+};
+
+/** The tfjs loss of a case and its autodiff gradient with respect to the logits of π_θ. */
+function tfjsLoss(c: LossCase, recipe: LossRecipe): { value: number; gradient: number[][] } {
+  const w = recipe.weights(c);
+  const z = c.oldLogits.map((row, s) => row.map((x, a) => x + c.shift[s]![a]!));
+  return tf.tidy(() => {
+    const current = tf.tensor2d(z);
+    const oldLogp = recipe.oldLogp(tf.tensor2d(c.oldLogits), current);
+    const positive = tf.tensor2d(w.positive);
+    const negative = tf.tensor2d(w.negative);
+    const { value, grad } = tf.valueAndGrad((logits: tf.Tensor) =>
+      clippedLoss(logits, oldLogp, positive, negative, CLIP)
+    )(current);
+    return { value: value.arraySync() as number, gradient: grad.arraySync() as number[][] };
+  });
+}
+
+/** The float64 oracle: the per-step objective as written, and its closed-form gradient. */
+function oracle(c: LossCase) {
+  const z = c.oldLogits.map((row, s) => row.map((x, a) => x + c.shift[s]![a]!));
+  const oldProbs = c.oldLogits.map((row) => {
+    const e = row.map(Math.exp);
+    const total = e.reduce((x, y) => x + y, 0);
+    return e.map((x) => x / total);
+  });
+  return perStepObjective(c.group, c.advantages, c.variant, z, oldProbs, CLIP);
+}
+
+/**
+ * Float32 tolerance: each of at most 72 step terms is at most 3 · 2.5 in size and carries a
+ * relative rounding error of a few 1e-7 through exp, log-softmax and the products; 1e-4
+ * absolute plus 1e-4 relative leaves a wide margin and is far below the gaps the bugs make.
+ */
+const TOLERANCE = { abs: 1e-4, rel: 1e-4 };
+
+function margin(actual: number, expected: number): number {
+  return TOLERANCE.abs + TOLERANCE.rel * Math.abs(expected) - Math.abs(actual - expected);
+}
+
+function lossValueMargin(c: LossCase, recipe: LossRecipe): number {
+  return margin(tfjsLoss(c, recipe).value, -oracle(c).value);
+}
+
+function lossGradientMargin(c: LossCase, recipe: LossRecipe): number {
+  const g = tfjsLoss(c, recipe).gradient;
+  const expected = oracle(c).gradient;
+  let worst = Infinity;
+  expected.forEach((row, s) =>
+    row.forEach((x, b) => {
+      worst = Math.min(worst, margin(g[s]![b]!, -x));
+    })
+  );
+  return worst;
+}
+
+const LOSS_OVER = "random groups (2–6 trajectories of 1–12 steps over 3 states × 3 actions), " +
+  "advantages in [−3, 3], old logits in [−1.5, 1.5] shifted by [−0.6, 0.6] (ratios on both " +
+  "sides of the clip), both estimators, ε = 0.2";
 
 /** The claims of Problem 19. */
 export const claims: Claim[] = defineClaims(19, [
-  trainingClaim("19a", "grpo", "GRPO"),
-  trainingClaim("19b", "dr-grpo", "Dr. GRPO"),
+  reliabilityClaim("19a", "GRPO"),
+  reliabilityClaim("19b", "Dr. GRPO"),
   {
     id: "19c",
-    statement:
-      "the objective grouped by (s, a) and the sign of Â equals the per-step PPO-clipped GRPO / Dr. GRPO objective",
+    statement: "the tfjs loss that trains equals minus the per-step PPO-clipped GRPO / Dr. GRPO " +
+      "objective (float64, as written in the formula)",
     check: (ctx) =>
       checkProperty(
-        {
-          seed: ctx.seed,
-          over:
-            "random groups (1–6 trajectories of 1–8 steps), advantages in [−3, 3], ratios in [0.2, 2], both estimators",
-          numRuns: 300,
-          examples: [PINNED],
-        },
-        arbGroupCase,
-        ({ group, advantages, ratio, variant }) => {
-          const j = clippedObjective(group, advantages, variant, ratio, 0.2);
-          return GROUPED_TOLERANCE - Math.abs(j.grouped - j.perStep);
-        },
+        { seed: ctx.seed, over: LOSS_OVER, numRuns: 150, examples: [PINNED] },
+        arbLossCase,
+        (c) => lossValueMargin(c, TRAINED),
       ),
     negativeControl: {
-      variant: "the grouped form that ignores the advantage's sign (clip(ρ)·Â for every step)",
+      variant: "GRPO's loss with the 1/|o_i| length normalisation dropped",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: "as for 19c", numRuns: 300, examples: [PINNED] },
-          arbGroupCase,
-          ({ group, advantages, ratio, variant }) => {
-            const j = clippedObjective(group, advantages, variant, ratio, 0.2);
-            const w = clipWeights(group, advantages, variant, 3, 2);
-            let wrong = 0;
-            ratio.forEach((row, s) =>
-              row.forEach((rho, a) => {
-                wrong += (w.positive[s]![a]! + w.negative[s]![a]!) *
-                  Math.min(Math.max(rho, 0.8), 1.2);
-              })
-            );
-            return GROUPED_TOLERANCE - Math.abs(wrong - j.perStep);
-          },
+          { seed: ctx.seed, over: LOSS_OVER, numRuns: 150, examples: [PINNED] },
+          arbLossCase.filter((c) => c.variant === "grpo"),
+          (c) => lossValueMargin(c, NO_LENGTH_NORMALISATION),
+        ),
+    },
+  },
+  {
+    id: "19d",
+    statement: "the autodiff gradient of the tfjs loss with respect to the logits equals the " +
+      "closed-form float64 gradient of the per-step clipped objective",
+    check: (ctx) =>
+      checkProperty(
+        { seed: ctx.seed, over: LOSS_OVER, numRuns: 150, examples: [PINNED] },
+        arbLossCase,
+        (c) => lossGradientMargin(c, TRAINED),
+      ),
+    negativeControl: {
+      variant: "the ratio taken against the current policy π_θ instead of π_old (old " +
+        "log-probabilities recomputed from the logits being trained)",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: LOSS_OVER, numRuns: 150, examples: [PINNED] },
+          arbLossCase,
+          (c) => lossGradientMargin(c, RATIO_AGAINST_CURRENT),
         ),
     },
   },

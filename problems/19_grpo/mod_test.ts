@@ -1,24 +1,25 @@
 import assert from "node:assert/strict";
-import { cliffWalk, edgePolicyActions, rollout } from "../../shared/cliff/mod.ts";
+import { cliffWalk, edgePolicyActions, policyOutcome, rollout } from "../../shared/cliff/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { assertClose, registerClaimTests, seedFor, verifySeed } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
-import { createMlp, disposeMlp, mlpForwardAll } from "../../shared/mlp/mod.ts";
+import { createMlp, disposeMlp } from "../../shared/mlp/mod.ts";
 import { claims } from "./claims.ts";
 import {
   clippedLoss,
-  clippedObjective,
   clipWeights,
+  exactOutcome,
   groupAdvantages,
-  GRPO_CONFIG,
-  successProbability,
-  trainGrpo,
+  grpoConfig,
+  trainGrpoRuns,
   trainJob,
 } from "./mod.ts";
+import { EpisodeSampler } from "./group_sampler.ts";
+import { createStackedMlp, disposeStackedMlp, stackedLogits } from "./stacked_mlp.ts";
 
 registerClaimTests(claims);
 
-Deno.test("19 group advantages: GRPO has mean 0 and std 1, Dr. GRPO mean 0, equal rewards give 0", () => {
+Deno.test("19 group advantages: GRPO has mean 0 and std 1, Dr. GRPO mean 0, equal scores give 0", () => {
   const r = [100, -100, -100, 100, 100];
   const a = groupAdvantages(r, "grpo");
   const mean = a.reduce((x, y) => x + y, 0) / a.length;
@@ -29,7 +30,7 @@ Deno.test("19 group advantages: GRPO has mean 0 and std 1, Dr. GRPO mean 0, equa
   assert.throws(() => groupAdvantages([], "grpo"), /at least one trajectory/);
 });
 
-Deno.test("19 advantages are broadcast to every action: weights of one trajectory sum to Â/G (GRPO) or Â·|o|/G (Dr.)", () => {
+Deno.test("19 weights of one trajectory sum to Â/G (GRPO) or Â·|o|/G (Dr. GRPO)", () => {
   const group = [{ states: [0, 1, 1], actions: [0, 1, 1] }];
   const g = clipWeights(group, [2], "grpo", 2, 2);
   const d = clipWeights(group, [2], "dr-grpo", 2, 2);
@@ -39,63 +40,143 @@ Deno.test("19 advantages are broadcast to every action: weights of one trajector
   assert.equal(total(g.negative), 0);
 });
 
-Deno.test("19 the tfjs loss is minus the float64 grouped objective (float32: 1e-4 relative)", async () => {
-  await withNoTensorLeak("clipped loss cross-check", async () => {
-    const net = createMlp(3, 8, 2, 7);
-    const rng = new Rng(11);
-    const delta = [0, 1, 2].map(() => [0, 1].map(() => 0.8 * (rng.uniform() - 0.5)));
-    const ratio = delta.map((row) => row.map(Math.exp));
-    const group = [{ states: [0, 1, 2], actions: [0, 1, 1] }, { states: [2, 2], actions: [0, 0] }];
-    for (const variant of ["grpo", "dr-grpo"] as const) {
-      const advantages = [1.5, -0.5];
-      const w = clipWeights(group, advantages, variant, 3, 2);
-      const loss = tf.tidy(() => {
-        // log π_old = log π_θ − δ, so ρ = exp(δ)
-        const old = tf.sub(tf.logSoftmax(mlpForwardAll(net)), tf.tensor2d(delta)) as tf.Tensor2D;
-        return clippedLoss(net, old, tf.tensor2d(w.positive), tf.tensor2d(w.negative), 0.2);
-      });
-      const value = (await loss.data())[0]!;
-      loss.dispose();
-      const j = clippedObjective(group, advantages, variant, ratio, 0.2);
-      assertClose(-value, j.perStep, { abs: 1e-5, rel: 1e-4 }, `${variant} objective`);
-    }
-    disposeMlp(net);
+Deno.test("19 the batched loss of K networks has, for each copy, the gradient of that copy alone", async () => {
+  await withNoTensorLeak("batched gradient", () => {
+    const stack = createStackedMlp(48, 8, 4, [3, 4, 5], 0.5);
+    const single = createMlp(48, 8, 4, 4, 0.5); // the same initialisation as copy 1
+    const rng = new Rng(9);
+    const w = (sign: number) => Array.from({ length: 3 * 48 * 4 }, () => sign * rng.uniform());
+    const [Wp, Wn] = [w(1), w(-1)];
+    const gap = tf.tidy(() => {
+      const positive = tf.tensor3d(Wp, [3, 48, 4]);
+      const negative = tf.tensor3d(Wn, [3, 48, 4]);
+      const old = tf.sub(tf.logSoftmax(stackedLogits(stack)), 0.1); // ρ = e^0.1 > 1 + ε: some clipped
+      const g = tf.grads((w2: tf.Tensor) =>
+        clippedLoss(
+          tf.add(
+            tf.matMul(tf.sub(tf.mul(tf.sigmoid(tf.mul(tf.add(stack.w1, stack.b1), 2)), 2), 1), w2),
+            stack.b2,
+          ),
+          old,
+          positive,
+          negative,
+          0.2,
+        )
+      )([stack.w2])[0]!;
+      const g1 = tf.grads((w2: tf.Tensor) =>
+        clippedLoss(
+          tf.add(
+            tf.matMul(tf.tanh(tf.add(tf.matMul(tf.eye(48), single.w1), single.b1)), w2),
+            single.b2,
+          ),
+          tf.gather(old, 1),
+          tf.gather(positive, 1),
+          tf.gather(negative, 1),
+          0.2,
+        )
+      )([single.w2])[0]!;
+      return tf.max(tf.abs(tf.sub(tf.gather(g, 1), g1))).arraySync() as number;
+    });
+    disposeStackedMlp(stack);
+    disposeMlp(single);
+    assert.ok(gap < 1e-5, `copy 1's gradient differs from the single network's by ${gap}`);
   });
 });
 
-Deno.test("19 exact success probability agrees with sampled episodes (Hoeffding, δ = 1e-6)", () => {
+Deno.test("19 the fast sampler draws exactly what rollout draws from the same random source", () => {
+  const walk = cliffWalk({ variant: "terminal-only", maxSteps: 60 });
+  const rng = new Rng(seedFor("19 sampler tables", verifySeed()));
+  const sampler = new EpisodeSampler(walk);
+  for (let trial = 0; trial < 20; trial++) {
+    // random rows with some exact zeros
+    const table = Array.from({ length: 48 }, () => {
+      const raw: number[] = [0, 1, 2, 3].map(() => (rng.uniform() < 0.2 ? 0 : rng.uniform()));
+      if (!raw.some((x) => x > 0)) raw[0] = 1;
+      const total = raw.reduce((a, b) => a + b, 0);
+      return raw.map((x) => x / total);
+    });
+    sampler.load(table);
+    const s = trial * 7919;
+    for (let i = 0; i < 20; i++) {
+      const a = sampler.episode(new Rng(s + i), 60);
+      const b = rollout(walk, table, new Rng(s + i));
+      assert.deepEqual([a.states, a.actions, a.end], [b.states, b.actions, b.end]);
+    }
+  }
+});
+
+Deno.test("19 exact outcome agrees with sampled episodes (Hoeffding, δ = 1e-6 each)", () => {
   const walk = cliffWalk({ variant: "terminal-only", maxSteps: 30 });
   const edge = edgePolicyActions(walk);
-  // 70% the edge policy, 30% uniform: neither certain success nor certain failure
+  // 70% the edge policy, 30% uniform: every outcome has a non-trivial probability
   const table = edge.map((a) => [0, 1, 2, 3].map((b) => 0.7 * (a === b ? 1 : 0) + 0.3 / 4));
-  const exact = successProbability(walk, table, 30);
-  const seed = seedFor("19 success sampling", verifySeed());
+  const exact = exactOutcome(walk, table, 30);
+  const seed = seedFor("19 outcome sampling", verifySeed());
   const rng = new Rng(seed);
   const n = 20_000;
-  let hits = 0;
-  for (let i = 0; i < n; i++) if (rollout(walk, table, rng).end === "goal") hits++;
+  let goal = 0, fall = 0, length = 0;
+  for (let i = 0; i < n; i++) {
+    const ep = rollout(walk, table, rng);
+    if (ep.end === "goal") goal++;
+    if (ep.end === "cliff") fall++;
+    length += ep.length;
+  }
   const band = Math.sqrt(Math.log(2 / 1e-6) / (2 * n)); // indicators in [0, 1]
-  assertClose(hits / n, exact, { abs: band, rel: 0 }, `success rate, N = ${n}, seed ${seed}`);
-  assert.ok(exact > 0.2 && exact < 0.9, `non-trivial case: ${exact}`);
+  assertClose(goal / n, exact.success, { abs: band, rel: 0 }, `success, N = ${n}, seed ${seed}`);
+  assertClose(fall / n, exact.fall, { abs: band, rel: 0 }, `fall, N = ${n}, seed ${seed}`);
+  assertClose(length / n, exact.expectedLength, { abs: 30 * band, rel: 0 }, "length in [1, 30]");
+  assert.ok(exact.success > 0.2 && exact.success < 0.9, `non-trivial case: ${exact.success}`);
+  assert.ok(exact.truncated > 0.001, `some truncation: ${exact.truncated}`);
 });
 
-Deno.test("19 the training jobs report curves and lengths of successes and failures, leaking no tensors", async () => {
+Deno.test("19 exact outcome over a long horizon tends to the linear solve of the untruncated walk", () => {
+  const walk = cliffWalk({ variant: "terminal-only" });
+  const edge = edgePolicyActions(walk);
+  const table = edge.map((a) => [0, 1, 2, 3].map((b) => 0.5 * (a === b ? 1 : 0) + 0.5 / 4));
+  const solved = policyOutcome(walk, table);
+  const long = exactOutcome(walk, table, 3000);
+  assert.ok(long.truncated < 1e-12, `truncation mass ${long.truncated}`);
+  assertClose(long.success, solved.success, { abs: 1e-9, rel: 0 }, "success");
+  assertClose(long.expectedLength, solved.expectedLength, { abs: 1e-6, rel: 1e-9 }, "length");
+  // at the suite's horizon of 100 moves some mass is cut: never more success than the limit
+  assert.ok(exactOutcome(walk, table, 100).success <= solved.success + 1e-12);
+});
+
+Deno.test("19 the training job reports target, value, policy and outcome, leaking no tensors", async () => {
   const report = await withNoTensorLeak(
     "train grpo",
-    () => trainJob("grpo")({ seed: 4, budget: 128 }),
+    () => trainJob("grpo")({ seed: 4, budget: 128, config: { resampleEqualGroups: false } }),
   );
   assert.equal(report.algorithm, "grpo");
-  assert.equal(report.curve.length, 2);
-  assert.ok(report.extra && "successLength" in report.extra && "failureLength" in report.extra);
+  assert.equal(report.episodes, 128);
+  assert.equal(report.curve.length, 3);
+  assert.equal(report.reachedTarget, false);
+  assert.equal(report.episodesToTarget, null);
+  assert.ok(report.value !== undefined && report.value >= 0 && report.value <= 1);
+  assert.equal(report.policy?.length, 48);
+  const o = report.outcome!;
+  assert.ok(Math.abs(o.success + o.fall + o.truncated - 1) < 1e-9);
 });
 
-Deno.test("19 bad configuration is refused with the field named", async () => {
+Deno.test("19 runs of one batched program must share the network's hyperparameters", async () => {
   await assert.rejects(
-    () => trainGrpo(1, { ...GRPO_CONFIG, clip: 1.5 }),
-    /GrpoConfig\.clip must be in \(0, 1\), got 1\.5/,
+    () =>
+      trainGrpoRuns([
+        { seed: 1, config: grpoConfig({ budget: 64 }) },
+        { seed: 2, config: grpoConfig({ budget: 64, lr: 0.01 }) },
+      ]),
+    /runs of one batched program share lr/,
   );
-  await assert.rejects(
-    () => trainGrpo(1, { ...GRPO_CONFIG, groupSize: 0 }),
-    /GrpoConfig\.groupSize must be a positive integer/,
+});
+
+Deno.test("19 bad configuration is refused with the field named", () => {
+  assert.throws(
+    () => grpoConfig({ clip: 1.5 }),
+    /GrpoConfig\.clip must be a number in \(0, 1\), got 1\.5/,
   );
+  assert.throws(
+    () => grpoConfig({ groupSize: 0 }),
+    /GrpoConfig\.groupSize must be an integer in \[2, 4096\], got 0/,
+  );
+  assert.throws(() => grpoConfig({ nope: 1 } as never), /GrpoConfig has no field "nope"/);
 });
