@@ -84,6 +84,60 @@ function exactLogitMoments(scaled: boolean): number {
   return cases;
 }
 
+const e = (matrix: "Q" | "K", row: number, col: number): Entry => ({ matrix, row, col });
+
+/** Each entry statistic of the bands as its factors. */
+const ENTRY_FACTORS: Record<string, Entry[]> = {
+  "Q_00": [e("Q", 0, 0)],
+  "K_11": [e("K", 1, 1)],
+  "Q_00²": [e("Q", 0, 0), e("Q", 0, 0)],
+  "K_01²": [e("K", 0, 1), e("K", 0, 1)],
+  "Q_00·Q_01": [e("Q", 0, 0), e("Q", 0, 1)],
+  "Q_00·Q_10": [e("Q", 0, 0), e("Q", 1, 0)],
+  "Q_00·K_00": [e("Q", 0, 0), e("K", 0, 0)],
+  "Q_00·K_11": [e("Q", 0, 0), e("K", 1, 1)],
+};
+/** Each logit statistic of the bands as (ℓ, ℓ', power). */
+const LOGIT_POWER: Record<string, [number, number, number]> = {
+  "A_00": [0, 0, 1],
+  "A_01": [0, 1, 1],
+  "A_00²": [0, 0, 2],
+  "A_01²": [0, 1, 2],
+};
+
+/**
+ * The band widths rest on the README's variances; each is checked against the exact
+ * expansion of E[Y²] (up to fourth moments of the entries, eighth of the Gaussians), so a
+ * wrong variance cannot make a band wider or narrower than stated. Returns the cases.
+ */
+function assertExactVariances(kind: "entries" | "logits"): number {
+  let cases = 0;
+  const sizes = kind === "entries" ? [[1, 2], [2, 2], [3, 2], [4, 2]] : [[1, 1], [1, 2], [2, 1], [
+    2,
+    2,
+  ], [1, 3]];
+  for (const [dX, dK] of sizes as [number, number][]) {
+    for (const st of kind === "entries" ? ENTRY_STATISTICS : LOGIT_STATISTICS) {
+      let second: number;
+      if (kind === "entries") {
+        const f = ENTRY_FACTORS[st.name]!;
+        second = exactProductMoment([...f, ...f], lecunModel(dX)).valueOf() as number;
+      } else {
+        const [l, m, p] = LOGIT_POWER[st.name]!;
+        second = exactLogitMoment(l, m, 2 * p, dK, lecunModel(dX)).valueOf() as number;
+      }
+      const want = st.variance(dX, dK) + st.mean(dX, dK) ** 2;
+      if (!(Math.abs(second - want) <= 1e-9 * Math.max(1, want))) {
+        throw new ClaimViolation(
+          `d_X=${dX}, d_K=${dK}: E[${st.name}²] is ${second} exactly, the band assumes ${want}`,
+        );
+      }
+      cases++;
+    }
+  }
+  return cases;
+}
+
 /**
  * Runs the bands and throws if any claimed mean lies outside its band; otherwise returns
  * the bands, the draws, and the worst margin min (half-width − |estimate − claimed|).
@@ -121,7 +175,7 @@ export const claims: Claim[] = defineClaims(21, [
     statement: "under LeCun initialisation the entries of Q = XW^Q and K = XW^K have mean 0, " +
       "variance 1, and are pairwise uncorrelated",
     check: (ctx) => {
-      const exact = exactEntryMoments();
+      const exact = exactEntryMoments() + assertExactVariances("entries");
       const mc = assertBands(
         configs(N_ENTRIES, (dX) => ctx.seedFor(`entries dX=${dX}`)),
         ENTRY_STATISTICS,
@@ -148,7 +202,7 @@ export const claims: Claim[] = defineClaims(21, [
     statement: "A = QKᵀ/√d_K has E[A_ℓℓ'] = 0, E[A_ℓℓ'²] = 1 for ℓ ≠ ℓ' and (d_X + 2)/d_X " +
       "for ℓ = ℓ'",
     check: (ctx) => {
-      const exact = exactLogitMoments(true);
+      const exact = exactLogitMoments(true) + assertExactVariances("logits");
       const mc = assertBands(
         configs(N_LOGITS, (dX) => ctx.seedFor(`logits dX=${dX}`)),
         LOGIT_STATISTICS,

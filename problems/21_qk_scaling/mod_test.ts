@@ -17,46 +17,6 @@ registerClaimTests(claims);
 
 const e = (matrix: "Q" | "K", row: number, col: number): Entry => ({ matrix, row, col });
 
-/** Each Monte Carlo statistic as exact factors (entries) or as a logit power. */
-const ENTRY_FACTORS: Record<string, Entry[]> = {
-  "Q_00": [e("Q", 0, 0)],
-  "K_11": [e("K", 1, 1)],
-  "Q_00²": [e("Q", 0, 0), e("Q", 0, 0)],
-  "K_01²": [e("K", 0, 1), e("K", 0, 1)],
-  "Q_00·Q_01": [e("Q", 0, 0), e("Q", 0, 1)],
-  "Q_00·Q_10": [e("Q", 0, 0), e("Q", 1, 0)],
-  "Q_00·K_00": [e("Q", 0, 0), e("K", 0, 0)],
-  "Q_00·K_11": [e("Q", 0, 0), e("K", 1, 1)],
-};
-const LOGIT_POWER: Record<string, [number, number, number]> = {
-  "A_00": [0, 0, 1],
-  "A_01": [0, 1, 1],
-  "A_00²": [0, 0, 2],
-  "A_01²": [0, 1, 2],
-};
-
-Deno.test("21 the variances behind the Monte Carlo bands equal exact second moments (entries, d_X = 1..4)", () => {
-  for (let dX = 1; dX <= 4; dX++) {
-    for (const st of ENTRY_STATISTICS) {
-      const f = ENTRY_FACTORS[st.name]!;
-      const second = exactProductMoment([...f, ...f], lecunModel(dX)).valueOf() as number;
-      const want = st.variance(dX, 2) + st.mean(dX, 2) ** 2;
-      assert.ok(Math.abs(second - want) < 1e-12, `d_X=${dX} ${st.name}: ${second} vs ${want}`);
-    }
-  }
-});
-
-Deno.test("21 the variances behind the Monte Carlo bands equal exact second moments (logits, small sizes)", () => {
-  for (const [dX, dK] of [[1, 1], [1, 2], [2, 1], [2, 2], [1, 3]]) {
-    for (const st of LOGIT_STATISTICS) {
-      const [l, m, p] = LOGIT_POWER[st.name]!;
-      const second = exactLogitMoment(l, m, 2 * p, dK!, lecunModel(dX!)).valueOf() as number;
-      const want = st.variance(dX!, dK!) + st.mean(dX!, dK!) ** 2;
-      assert.ok(Math.abs(second - want) < 1e-9 * want, `d_X=${dX} d_K=${dK} ${st.name}`);
-    }
-  }
-});
-
 Deno.test("21b without 1/√d_K the exact second moment off the diagonal is d_K, not 1", () => {
   for (let dK = 1; dK <= 3; dK++) {
     assert.equal(exactLogitMoment(0, 1, 2, dK, lecunModel(2), false).toFraction(), String(dK));
