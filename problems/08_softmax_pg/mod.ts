@@ -218,7 +218,7 @@ export function scoreFiniteDifference(
 }
 
 /**
- * ∇_Θ log π_Θ(a0 | s0) by tfjs autodiff (float32) of log(softmax(Θᵀ))[s0, a0], leak-free.
+ * ∇_Θ log π_Θ(a0 | s0) by tfjs autodiff (float32) of tf.logSoftmax(Θᵀ)[s0, a0], leak-free.
  *
  * @param theta Θ
  * @param a0 the action
@@ -237,7 +237,7 @@ export function scoreAutodiff(theta: Theta, a0: number, s0: number): number[][] 
   checkIndex(s0, l, "state");
   const flat = autodiffGradient((x) => {
     const logits = tf.transpose(tf.reshape(x, [k, l])); // [k, ℓ] -> [ℓ, k]: row s is θ_s
-    const logPi = tf.log(tf.softmax(logits)); // softmax over actions, per state: [ℓ, k]
+    const logPi = tf.logSoftmax(logits); // log softmax over actions, per state: [ℓ, k]
     return tf.squeeze(tf.slice(logPi, [s0, a0], [1, 1])) as tf.Scalar;
   }, theta.flat());
   return unflatten(flat, k, l);

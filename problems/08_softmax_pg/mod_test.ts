@@ -32,7 +32,8 @@ Deno.test("08 with k = 1 the only action has probability 1 and its score is 0 (w
     "08 k = 1",
     () => assert.deepEqual(scoreAutodiff([[3, -2]], 0, 1), [[0, 0]]),
   );
-  assert.equal(explicitStep([0.7], [1], 0).derivative, 0);
+  const flat = explicitStep([0.7], [1], 0);
+  assert.deepEqual([flat.derivative, flat.spread, flat.alpha, flat.guaranteedGain], [0, 0, 0, 0]);
 });
 
 Deno.test("08d the rise holds for every α > 0, not only small ones, when g_1 dominates", () => {
@@ -49,7 +50,20 @@ Deno.test("08h in the example π(a=2) rises for small α but falls for large α 
   fromTable.forEach((x, j) => assert.ok(Math.abs(x - g[j]!) < 1e-15));
 });
 
+Deno.test("08 the probability change keeps its relative accuracy when μ_i is within 1e-17 of 1", () => {
+  // μ_1(40, 0) = 1 − e^{−40}/(1 + e^{−40}) rounds to 1; the change to (41, 0) is
+  // e^{−40}/(1 + e^{−40}) − e^{−41}/(1 + e^{−41}), about 2.7e-18, which a plain difference loses
+  const exact = Math.exp(-40) / (1 + Math.exp(-40)) - Math.exp(-41) / (1 + Math.exp(-41));
+  const change = probabilityChange([40, 0], [1, 0], 0, 1);
+  assert.ok(Math.abs(change - exact) <= 1e-12 * exact, `${change} vs ${exact}`);
+});
+
 Deno.test("08 bad input gets a clear error naming what and where", () => {
+  assert.throws(() => policy([], 0), /Θ must be a non-empty array of rows/);
+  assert.throws(() => policy([[]], 0), /at least one column/);
+  assert.throws(() => policy([[0, 1]], -1), /state -1 is not in \[0, 2\)/);
+  assert.throws(() => logPolicyByFormula([[0], [0]], -1, 0), /action -1 is not in \[0, 2\)/);
+  assert.throws(() => explicitStep([0, 0], [1, 0], 2), /coordinate 2 is not in \[0, 2\)/);
   assert.throws(
     () => policy([[0, 1], [2]], 0),
     (e: unknown) =>
