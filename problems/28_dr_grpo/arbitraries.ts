@@ -19,6 +19,11 @@ export interface TerminalRewardMdpArbOptions {
   maxTerminals?: number;
   /** Terminal rewards are multiples of 1/4 in [−R, R]; default R = 4. */
   rewardBound?: number;
+  /**
+   * Terminal rewards 0 or 1 only (wrong or right, as for a verifier), so that trajectories of
+   * different lengths often share a reward; default false.
+   */
+  binaryRewards?: boolean;
 }
 
 /**
@@ -42,7 +47,9 @@ export function arbTerminalRewardMdp(
   options: TerminalRewardMdpArbOptions = {},
 ): fc.Arbitrary<FiniteMdp> {
   const { maxLive = 3, maxActions = 3, maxTerminals = 3, rewardBound = 4 } = options;
-  const reward = fc.integer({ min: -4 * rewardBound, max: 4 * rewardBound }).map((k) => k / 4);
+  const reward = options.binaryRewards
+    ? fc.integer({ min: 0, max: 1 })
+    : fc.integer({ min: -4 * rewardBound, max: 4 * rewardBound }).map((k) => k / 4);
   return fc.record({
     live: fc.integer({ min: 1, max: maxLive }),
     terminals: fc.integer({ min: 1, max: maxTerminals }),

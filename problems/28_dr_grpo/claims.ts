@@ -15,8 +15,10 @@ import {
   type Evidence,
 } from "../../shared/testing/mod.ts";
 import {
+  advantageGivenReward,
   arbLogits,
   arbTerminalRewardMdp,
+  exactObjective,
   expectedGroupGradient,
   expectedStepScoreTimesBaseline,
   type FiniteLaw,
@@ -25,6 +27,9 @@ import {
   horizon,
   objectiveAndGradAutodiff,
   rewardLaw,
+  surrogateGradient,
+  type Trajectory,
+  trajectoryWeights,
 } from "./mod.ts";
 
 /**
@@ -211,6 +216,157 @@ const pinnedB: CaseB[] = [
   { mdp: threeArmedBandit, theta: [[0, 0, 0], [0, 0, 0]], n: 3 },
 ];
 
+// ---------------------------------------------------------------------------------------
+// 28d: GRPO's per-token length normalisation tilts the expected update by 1/|o_i|
+
+interface CaseD {
+  mdp: FiniteMdp;
+  theta: number[][];
+  n: number;
+  /** Divide the advantages by the group's standard deviation (GRPO) or not. */
+  std: boolean;
+}
+
+/**
+ * Random acyclic MDPs (so trajectories of 1 to 3 moves mix), half of them with rewards 0 or 1
+ * (so trajectories of different lengths share a reward); N = 2 with up to 3 actions, N = 3
+ * with up to 2.
+ */
+const arbCaseD: fc.Arbitrary<CaseD> = fc.record({
+  binaryRewards: fc.boolean(),
+  n: fc.constantFrom(2, 3),
+  std: fc.boolean(),
+}).chain(({ binaryRewards, n, std }) =>
+  arbTerminalRewardMdp({ binaryRewards, maxActions: n === 2 ? 3 : 2 }).chain((mdp) =>
+    arbLogits(mdp.nStates, mdp.nActions).map((theta) => ({ mdp, theta, n, std }))
+  )
+);
+
+const OVER_D = "random acyclic terminal-reward MDPs (1–3 live states, so 1–3 moves per " +
+  "trajectory; half with rewards in {0, 1}, half k/4 ∈ [−4, 4]), softmax logits in [−2, 2], " +
+  "N = 2 (≤ 3 actions) and N = 3 (≤ 2 actions), with and without the std division; all " +
+  "N-tuples enumerated";
+
+/** φ_N(x) = E[advantage_1 | r^(1) = x]: closed form without the std, enumerated with it. */
+function phiOf(c: CaseD): (x: number) => number {
+  if (c.std) {
+    const law = rewardLaw(c.mdp, c.theta);
+    return (x) => advantageGivenReward(law, x, c.n, "grpo");
+  }
+  // ((N − 1)/N)(x − J), with J from the float64 linear solve
+  const J = exactObjective(c.mdp, c.theta);
+  return (x) => ((c.n - 1) / c.n) * (x - J);
+}
+
+/**
+ * The margin of 28d on one case: (i) the enumerated expected update of the per-token estimator
+ * equals the finite-difference gradient of E_θ'[φ_N(r)/|τ|]; (ii) the enumerated weight of each
+ * trajectory is φ_N(r)/|τ| (and, without the std, Dr. GRPO's is φ_N(r), free of the length);
+ * (iii) among trajectories with one reward, the shorter gets the larger weight when φ_N(r) > 0
+ * and the less negative one is the longer when φ_N(r) < 0.
+ */
+function marginD(c: CaseD): number {
+  const R = rewardScale(c.mdp);
+  const kind: GroupBaseline = c.std ? "grpo" : "dr-grpo";
+  const phi = phiOf(c);
+  const tilted = (t: Trajectory) => phi(t.reward) / t.states.length;
+  let margin = Infinity;
+  // (i) the whole expected update against an independent surrogate gradient
+  const expected = expectedGroupGradient(c.mdp, c.theta, c.n, kind, { perToken: true }).flat();
+  const oracle = surrogateGradient(c.mdp, c.theta, tilted).flat();
+  expected.forEach((x, i) => {
+    margin = Math.min(margin, closeMargin(x, oracle[i]!, finiteDiffTol(R)));
+  });
+  // (ii) each trajectory's weight
+  const weights = trajectoryWeights(c.mdp, c.theta, c.n, kind, { perToken: true });
+  for (const { traj, weight } of weights) {
+    margin = Math.min(margin, closeMargin(weight, tilted(traj), zeroTol(R)));
+  }
+  if (!c.std) {
+    for (const { traj, weight } of trajectoryWeights(c.mdp, c.theta, c.n, "dr-grpo")) {
+      margin = Math.min(margin, closeMargin(weight, phi(traj.reward), zeroTol(R)));
+    }
+  }
+  // (iii) the direction, read off the enumerated weights
+  for (const u of weights) {
+    for (const v of weights) {
+      if (u.traj.reward !== v.traj.reward) continue;
+      if (!(u.traj.states.length < v.traj.states.length)) continue;
+      const p = phi(u.traj.reward);
+      if (Math.abs(p) < 1e-9) continue; // no advantage, no tilt
+      // strict: subtract a rounding allowance so that equal weights fail
+      const gap = p > 0
+        ? Math.min(u.weight - v.weight, v.weight) // short correct > long correct > 0
+        : Math.min(v.weight - u.weight, -v.weight); // short wrong < long wrong < 0
+      margin = Math.min(margin, gap - zeroTol(R).abs);
+    }
+  }
+  return margin;
+}
+
+/**
+ * The control's margin: E[ĝ_LN] = κ ∇J for the best κ = ⟨g, ∇J⟩ / ⟨∇J, ∇J⟩ (the belief that the
+ * length normalisation only rescales the gradient).
+ */
+function marginProportional(c: CaseD): number {
+  const R = rewardScale(c.mdp);
+  const kind: GroupBaseline = c.std ? "grpo" : "dr-grpo";
+  const g = expectedGroupGradient(c.mdp, c.theta, c.n, kind, { perToken: true }).flat();
+  const gradJ = gradObjectiveFiniteDifference(c.mdp, c.theta).flat();
+  const norm2 = gradJ.reduce((acc, x) => acc + x * x, 0);
+  const kappa = norm2 > 0 ? g.reduce((acc, x, i) => acc + x * gradJ[i]!, 0) / norm2 : 0;
+  let margin = Infinity;
+  g.forEach((x, i) => {
+    margin = Math.min(margin, closeMargin(x, kappa * gradJ[i]!, finiteDiffTol(R)));
+  });
+  return margin;
+}
+
+/**
+ * Two outcomes in two lengths: at state 0, action 0 is right at once (reward 1, one move),
+ * action 1 is right after a detour through state 1 (two moves), action 2 wrong at once
+ * (reward 0), action 3 wrong after a detour through state 2. At θ = 0, J = 1/2.
+ */
+export const twoLengthMdp: FiniteMdp = makeMdp({
+  gamma: 1,
+  initial: [1, 0, 0, 0, 0],
+  terminal: [3, 4],
+  outcomes: [
+    [
+      [{ next: 3, reward: 1, prob: 1 }],
+      [{ next: 1, reward: 0, prob: 1 }],
+      [{ next: 4, reward: 0, prob: 1 }],
+      [{ next: 2, reward: 0, prob: 1 }],
+    ],
+    Array.from({ length: 4 }, () => [{ next: 3, reward: 1, prob: 1 }]),
+    Array.from({ length: 4 }, () => [{ next: 4, reward: 0, prob: 1 }]),
+    [],
+    [],
+  ],
+});
+
+/** The pinned cases of 28d: the two-length MDP at θ = 0, N = 2 and 3, with and without std. */
+const pinnedD: CaseD[] = [2, 3].flatMap((n) =>
+  [false, true].map((std) => ({
+    mdp: twoLengthMdp,
+    theta: Array.from({ length: 5 }, () => [0, 0, 0, 0]),
+    n,
+    std,
+  }))
+);
+
+async function lengthCheck(
+  seed: number,
+  margin: (c: CaseD) => number,
+  examples: CaseD[] = [],
+): Promise<Evidence> {
+  return await checkProperty(
+    { seed, over: OVER_D, numRuns: 60, examples },
+    arbCaseD,
+    margin,
+  );
+}
+
 /** The claims of Problem 28. */
 export const claims: Claim[] = defineClaims(28, [
   {
@@ -250,6 +406,18 @@ export const claims: Claim[] = defineClaims(28, [
     negativeControl: {
       variant: "RLOO claimed to give (N−1)/N · ∇J like Dr. GRPO",
       check: (ctx) => groupCheck(ctx.seed, "rloo", drFactor, pinnedB),
+    },
+  },
+  {
+    id: "28d",
+    statement: "with GRPO's per-token normalisation (1/|o_i|, with or without the std), the " +
+      "expected update is the policy gradient of φ_N(r)/|τ|, φ_N(x) = E[advantage | r = x]: " +
+      "among equal rewards, shorter correct (φ_N > 0) trajectories weigh more and longer " +
+      "wrong ones (φ_N < 0) are penalised less; Dr. GRPO's weight φ_N(r) has no length term",
+    check: (ctx) => lengthCheck(ctx.seed, marginD, pinnedD),
+    negativeControl: {
+      variant: "length normalisation only rescales the gradient: E[ĝ_LN] = κ ∇J(θ) for a scalar κ",
+      check: (ctx) => lengthCheck(ctx.seed, marginProportional, pinnedD),
     },
   },
 ]);

@@ -7,7 +7,9 @@
  * - GRPO: (r^(i) − mean(r)) / std(r) (population std; 0 when all rewards are equal);
  * - RLOO: r^(i) − mean of the other N − 1 rewards.
  * The estimator is (1/N) Σ_i Σ_t ∇ log π_θ(a_t^(i) | s_t^(i)) · advantage_i, and its
- * expectation is computed exactly by summing over every N-tuple of trajectories.
+ * expectation is computed exactly by summing over every N-tuple of trajectories. The
+ * length-normalised variant of the GRPO paper divides trajectory i's per-token terms by its
+ * length |o_i| (here the number of moves T_i): (1/N) Σ_i (1/|o_i|) Σ_t ∇ log π · advantage_i.
  *
  * @module
  */
@@ -17,6 +19,15 @@ import { enumerateTrajectories, type Trajectory } from "./terminal_mdp.ts";
 
 /** Which group baseline an estimator uses. */
 export type GroupBaseline = "dr-grpo" | "grpo" | "rloo";
+
+/** How a group estimator weighs each trajectory's per-token terms. */
+export interface GroupEstimatorOptions {
+  /**
+   * Divide trajectory i's terms by its length |o_i| (GRPO's per-response token mean);
+   * default false (Dr. GRPO's plain sum).
+   */
+  perToken?: boolean;
+}
 
 /**
  * The per-trajectory weights of a group estimator.
@@ -59,13 +70,15 @@ export function groupAdvantages(rewards: readonly number[], kind: GroupBaseline)
 
 /**
  * The exact expectation of a group estimator,
- * E[(1/N) Σ_i Σ_t ∇ log π_θ(a_t^(i) | s_t^(i)) · advantage_i], by summing over every
- * N-tuple of trajectories (|trajectories|^N terms) with its product probability.
+ * E[(1/N) Σ_i (1/|o_i|)^λ Σ_t ∇ log π_θ(a_t^(i) | s_t^(i)) · advantage_i] (λ = 1 with
+ * `perToken`, else 0), by summing over every N-tuple of trajectories (|trajectories|^N terms)
+ * with its product probability.
  *
  * @param mdp a terminal-reward MDP with a finite horizon
  * @param theta logits of the softmax policy
  * @param n the group size N ≥ 1
  * @param kind the group baseline
+ * @param options `perToken`: divide each trajectory's terms by its length
  * @returns the expected estimator, shaped like θ
  * @throws MdpInputError for N < 1 or a group larger than 10^7 tuples
  * @example
@@ -86,6 +99,7 @@ export function expectedGroupGradient(
   theta: Logits,
   n: number,
   kind: GroupBaseline,
+  options: GroupEstimatorOptions = {},
 ): number[][] {
   if (!Number.isInteger(n) || n < 1) {
     throw new MdpInputError(`the group size N must be a positive integer, got ${n}`);
@@ -100,6 +114,8 @@ export function expectedGroupGradient(
   const A = mdp.nActions;
   const D = S * A;
   const scores = trajs.map((t) => Float64Array.from(trajectoryScore(pi, t).flat())); // [m][D]
+  // 1/|o_i| for the per-token mean, else 1
+  const scale = trajs.map((t) => (options.perToken ? 1 / t.states.length : 1));
   const acc = new Float64Array(D);
   const idx = new Array<number>(n).fill(0);
   const rewards = new Array<number>(n).fill(0);
@@ -113,7 +129,7 @@ export function expectedGroupGradient(
     if (p > 0) {
       const adv = groupAdvantages(rewards, kind);
       for (let i = 0; i < n; i++) {
-        const w = (p * adv[i]!) / n;
+        const w = (p * adv[i]! * scale[idx[i]!]!) / n;
         if (w === 0) continue;
         const sc = scores[idx[i]!]!;
         for (let d = 0; d < D; d++) acc[d]! += w * sc[d]!;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { makeMdp, MdpInputError, withGamma } from "../../shared/mdp/mod.ts";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
-import { claims, threeArmedBandit } from "./claims.ts";
+import { claims, threeArmedBandit, twoLengthMdp } from "./claims.ts";
 import {
   enumerateTrajectories,
   exactObjective,
@@ -12,6 +12,7 @@ import {
   horizon,
   objectiveAndGradAutodiff,
   softmaxPolicy,
+  trajectoryWeights,
   validateLogits,
   validateTerminalRewardMdp,
 } from "./mod.ts";
@@ -79,9 +80,38 @@ Deno.test("28b GRPO's expected gradient is not parallel to ∇J: the std normali
   }
 });
 
-Deno.test("28b Dr. GRPO with N = 1 has expectation 0 = (1 − 1)/1 · ∇J (its only advantage is 0)", () => {
-  const g = expectedGroupGradient(twoStep, theta, 1, "dr-grpo");
-  assert.ok(g.flat().every((x) => x === 0));
+Deno.test("28b Dr. GRPO's factor (N−1)/N holds for N = 1 to 4 on a two-step MDP (N = 1 and 4 lie outside the claim's range), against tfjs autodiff", async () => {
+  const { grad } = await withNoTensorLeak(
+    "28 autodiff, N = 1..4",
+    () => objectiveAndGradAutodiff(twoStep, theta),
+  );
+  for (const n of [1, 2, 3, 4]) {
+    const dr = expectedGroupGradient(twoStep, theta, n, "dr-grpo");
+    // float32 autodiff against float64 enumeration, rewards ≤ 3: 1e-5 absolute
+    assertAllClose(dr, grad.map((row) => row.map((x) => ((n - 1) / n) * x)), {
+      abs: 1e-5,
+      rel: 0,
+    }, `N = ${n}`);
+  }
+  // and the gradient is not 0 there, so the factor is seen
+  assert.ok(Math.max(...grad.flat().map(Math.abs)) > 0.05);
+});
+
+Deno.test("28d the two-length MDP: per-token GRPO gives short right answers twice the push of long ones; Dr. GRPO gives both the same", () => {
+  const zero = Array.from({ length: 5 }, () => [0, 0, 0, 0]);
+  // trajectories at θ = 0: right at once, right after a detour, wrong at once, wrong after a detour
+  const n = 2;
+  const ln = expectedGroupGradient(twoLengthMdp, zero, n, "dr-grpo", { perToken: true })[0]!;
+  const dr = expectedGroupGradient(twoLengthMdp, zero, n, "dr-grpo")[0]!;
+  // E[ĝ] = Σ_a π(a) ω_a (e_a − π) = (1/4)(ω − mean ω), ω = (1/2)(r − 1/2)/T = (1/4, 1/8, −1/4, −1/8)
+  assertAllClose(ln, [1 / 16, 1 / 32, -1 / 16, -1 / 32], { abs: 1e-15, rel: 0 }, "per-token");
+  assertAllClose(dr, [1 / 16, 1 / 16, -1 / 16, -1 / 16], { abs: 1e-15, rel: 0 }, "Dr. GRPO");
+  const w = trajectoryWeights(twoLengthMdp, zero, n, "dr-grpo", { perToken: true });
+  // (the detours continue with any of 4 actions: four trajectories each, with equal weights)
+  const distinct = new Set(
+    w.map(({ traj, weight }) => [traj.actions[0], traj.states.length, weight].join()),
+  );
+  assert.deepEqual([...distinct], ["0,1,0.25", "1,2,0.125", "2,1,-0.25", "3,2,-0.125"]);
 });
 
 Deno.test("28c on every group the Dr. GRPO advantage is (N−1)/N times the RLOO advantage", () => {
