@@ -39,5 +39,14 @@ Deno.test("11 gae rejects bad input with a message naming the argument and index
   assert.throws(() => gae([1], [0, 0], 1.5, 0.9), /gamma must be in \[0, 1\], got 1.5/);
   assert.throws(() => gae([1], [0, 0], 0.9, -0.1), /lambda must be in \[0, 1\], got -0.1/);
   assert.throws(() => tdkAdvantage([1], [0, 0], 0.9, 0, 2), /t \+ k ≤ T = 1, got t = 0, k = 2/);
+  // each condition on (t, k) on its own, the others satisfied
+  for (const [t, k] of [[0.5, 1], [0, 1.5], [-1, 1], [0, 0], [1, 2]]) {
+    assert.throws(
+      () => tdkAdvantage([1, 2], [0, 0, 0], 0.9, t!, k!),
+      /need 0 ≤ t and 1 ≤ k with t \+ k ≤ T = 2/,
+      `t = ${t}, k = ${k}`,
+    );
+  }
+  assert.equal(tdkAdvantage([1, 2], [0, 0, 0], 0.5, 1, 1), 2);
   assert.throws(() => gae("x" as unknown as number[], [0], 0.9, 0.9), /rewards must be an array/);
 });
