@@ -342,3 +342,49 @@ Deno.test("restarts: stop at the first attempt that reaches the target, with dis
   }
   if (!threw) throw new Error("0 attempts must be refused");
 });
+
+Deno.test("cliff policyOutcome agrees with shared/mdp's evaluation and with V = 101 − E[L] − 200 P(fall)", async () => {
+  const { cliffWalk, policyOutcome } = await import("./mod.ts");
+  const { evaluatePolicy } = await import("../mdp/mod.ts");
+  const { Rng } = await import("../random/mod.ts");
+  const rng = new Rng(18);
+  for (const options of [{}, { slippery: true }, { rows: 3, cols: 5, gamma: 0.9 }]) {
+    const walk = cliffWalk(options);
+    for (let trial = 0; trial < 5; trial++) {
+      // random rows with some exact zeros (at least one action kept)
+      const table = Array.from({ length: walk.nStates }, (_, s) => {
+        const w = [0, 1, 2, 3].map((a) => (a === s % 4 || rng.uniform() < 0.7 ? rng.uniform() : 0));
+        const t = w.reduce((x, y) => x + y, 0);
+        return w.map((x) => x / t);
+      });
+      let reference: number[] | null = null;
+      try {
+        reference = evaluatePolicy(walk, table).V;
+      } catch {
+        reference = null; // improper: policyOutcome must say so
+      }
+      const o = policyOutcome(walk, table, walk.start, { visits: true });
+      if (reference === null) {
+        if (o.proper) throw new Error("an improper policy was reported proper");
+        continue;
+      }
+      for (let s = 0; s < walk.nStates; s++) {
+        if (Math.abs(o.values[s]! - reference[s]!) > 1e-8 * Math.max(1, Math.abs(reference[s]!))) {
+          throw new Error(`V(${s}) = ${o.values[s]} but evaluatePolicy gives ${reference[s]}`);
+        }
+      }
+      if (Math.abs(o.success + o.fall - 1) > 1e-9) throw new Error("goal and fall must sum to 1");
+      const visits = o.visits.reduce((a, b) => a + b, 0);
+      if (Math.abs(visits - o.expectedLength) > 1e-8 * o.expectedLength) {
+        throw new Error(`Σ visits ${visits} ≠ E[L] ${o.expectedLength}`);
+      }
+      if (walk.gamma === 1 && !walk.slippery) {
+        // a goal episode of L moves returns 101 − L, a fall of L moves −99 − L
+        const identity = 101 - o.expectedLength - 200 * o.fall;
+        if (Math.abs(identity - o.value) > 1e-8 * Math.max(1, Math.abs(o.value))) {
+          throw new Error(`V(start) = ${o.value}, 101 − E[L] − 200 P(fall) = ${identity}`);
+        }
+      }
+    }
+  }
+});
