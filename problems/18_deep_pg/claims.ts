@@ -43,8 +43,8 @@ const ALPHA = 1e-6;
 /** Seeds of the reliability claim, one attempt each. */
 export const RELIABILITY_SEEDS = 20;
 /** The single-attempt success probability 18a guarantees. */
-export const GUARANTEED_RATE = 0.15;
-/** Successes of 20 whose Clopper–Pearson lower bound at 1e-6 reaches the rate (13). */
+export const GUARANTEED_RATE = 0.02;
+/** Successes of 20 whose Clopper–Pearson lower bound at 1e-6 reaches the rate (5). */
 const NEEDED = successesNeeded(GUARANTEED_RATE, RELIABILITY_SEEDS, ALPHA)!;
 const TARGET = OPTIMAL_VALUE - defaultConfig.targetGap;
 
