@@ -39,7 +39,7 @@ Deno.test("18 returns-to-go are the undiscounted suffix sums, plus the bootstrap
 
 Deno.test("18 the aggregated losses have the gradients of the per-step sums of the pseudo-code", async () => {
   await withNoTensorLeak("gradient cross-check", async () => {
-    const walk = cliffWalk({ maxSteps: 30 });
+    const walk = cliffWalk({ maxSteps: 6 }); // short: some episodes are cut
     const pi = createStackedMlp(48, 16, 4, [11], 0.5);
     const vf = createStackedMlp(48, 16, 1, [12]);
     const table = (await stackedPolicyTables(pi))[0]!;
