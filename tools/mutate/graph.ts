@@ -6,7 +6,7 @@
  * Reading the specifiers in-process gives the same local edges as `deno info --json`
  * (the project imports its own files by relative path and packages through the import
  * map) without a subprocess per file; doc blocks, which `deno info` cannot see, are read
- * the same way from the ```ts fences of JSDoc and Markdown.
+ * the same way from the TypeScript code fences of JSDoc and Markdown.
  *
  * @module
  */
@@ -43,8 +43,8 @@ export function localImports(path: string, source: string): string[] {
 }
 
 /**
- * The code of the ```ts (or ```typescript) fences in a text, with JSDoc's leading ` * `
- * removed; fences marked `ignore` are left out, as `deno test --doc` leaves them out.
+ * The code of the TypeScript fences (`ts` or `typescript`) in a text, with JSDoc's leading
+ * ` * ` removed; fences marked `ignore` are left out, as `deno test --doc` leaves them out.
  *
  * @param text a Markdown file or a TypeScript file's source
  * @param jsdoc whether the text is TypeScript, whose blocks sit in JSDoc behind ` * `
@@ -52,7 +52,8 @@ export function localImports(path: string, source: string): string[] {
  * @example
  * ```ts
  * import { docBlocks } from "./graph.ts";
- * const md = "# T\n\n```ts\nconst x = 1;\n```\n\n```ts ignore\nno();\n```\n";
+ * const f = "\u0060".repeat(3); // a fence, spelled so that it does not end this example
+ * const md = `# T\n\n${f}ts\nconst x = 1;\n${f}\n\n${f}ts ignore\nno();\n${f}\n`;
  * if (docBlocks(md).join("|") !== "const x = 1;") throw new Error();
  * ```
  */
