@@ -24,6 +24,8 @@ export interface MutateArgs {
   timeoutMs?: number;
   /** `--fail-under`: exit 1 when the suite's kill rate (percent) is below this. */
   failUnder?: number;
+  /** `--list`: print the selected mutants (and stale equivalents) without running them. */
+  list: boolean;
   /** `--help`. */
   help: boolean;
 }
@@ -37,7 +39,7 @@ const VALUE_FLAGS = [
   "--timeout-ms",
   "--fail-under",
 ];
-const BOOLEAN_FLAGS = ["--json", "--help", "-h"];
+const BOOLEAN_FLAGS = ["--json", "--list", "--help", "-h"];
 
 /** Usage and the format of the equivalent-mutant lists. */
 export const HELP = `deno task mutate: mutation testing of the suite.
@@ -50,7 +52,7 @@ unit tests and doc examples.
 
 Usage: deno task mutate [--only 01..05|04|01,07|shared|shared/mdp] [--files <glob>]
                         [--sample N] [--seed S] [--json] [--jobs 2] [--timeout-ms T]
-                        [--fail-under P]
+                        [--fail-under P] [--list]
 
   --only        problems (01, 01..05, 01,07) and shared modules (shared, shared/mdp)
   --files       glob over project-relative paths, e.g. 'problems/04_*/mod.ts' (** crosses folders)
@@ -60,6 +62,7 @@ Usage: deno task mutate [--only 01..05|04|01,07|shared|shared/mdp] [--files <glo
   --jobs J      parallel workers (1..8, default 2)
   --timeout-ms  time limit per test phase of a mutant; default 3x the unmutated time + 2 s
   --fail-under  exit 1 if fewer than P percent of the non-equivalent mutants are killed
+  --list        print the selected mutants and stale equivalent entries; run nothing
 
 Operators: ${OPERATORS.join(", ")}.
 
@@ -92,7 +95,7 @@ Exit codes: 0 done, 1 kill rate below --fail-under, 2 bad arguments or a malform
  * ```
  */
 export function parseArgs(argv: readonly string[]): MutateArgs {
-  const out: MutateArgs = { seed: 1, json: false, jobs: 2, help: false };
+  const out: MutateArgs = { seed: 1, json: false, jobs: 2, list: false, help: false };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i]!;
@@ -101,13 +104,14 @@ export function parseArgs(argv: readonly string[]): MutateArgs {
     if (BOOLEAN_FLAGS.includes(flag)) {
       if (eq >= 0) throw new ArgumentError(`${flag}: takes no value, got ${JSON.stringify(raw)}`);
       if (flag === "--json") out.json = true;
+      else if (flag === "--list") out.list = true;
       else out.help = true;
       continue;
     }
     if (!VALUE_FLAGS.includes(flag)) {
       throw new ArgumentError(
         `unknown argument ${JSON.stringify(raw)}; allowed: ${
-          [...VALUE_FLAGS, "--json", "--help"].join(", ")
+          [...VALUE_FLAGS, "--json", "--list", "--help"].join(", ")
         }`,
       );
     }

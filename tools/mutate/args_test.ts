@@ -3,7 +3,8 @@ import { HELP, parseArgs } from "./args.ts";
 import { ArgumentError } from "./targets.ts";
 
 Deno.test("args: defaults, every flag, and --flag=value", () => {
-  assert.deepEqual(parseArgs([]), { seed: 1, json: false, jobs: 2, help: false });
+  assert.deepEqual(parseArgs([]), { seed: 1, json: false, jobs: 2, list: false, help: false });
+  assert.equal(parseArgs(["--list"]).list, true);
   const a = parseArgs([
     "--only=01..02,shared/mdp",
     "--files",
@@ -34,7 +35,7 @@ Deno.test("args: defaults, every flag, and --flag=value", () => {
 
 Deno.test("args: each bad argument is one line naming the argument, the value and what is allowed", () => {
   const cases: [string[], RegExp][] = [
-    [["--bogus"], /^unknown argument "--bogus"; allowed: --only, .*--json, --help$/],
+    [["--bogus"], /^unknown argument "--bogus"; allowed: --only, .*--json, --list, --help$/],
     [["--only"], /^--only: missing value; allowed: 04, 01\.\.05/],
     [["--only", "--json"], /^--only: missing value/],
     [["--only", "4x"], /^--only: bad value "4x"; allowed: a problem number/],

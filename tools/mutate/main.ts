@@ -144,6 +144,16 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
       } on ${dirs.length} workers` +
       `${Deno.env.get("VERIFY_SEED") ? `, VERIFY_SEED=${Deno.env.get("VERIFY_SEED")}` : ""}`,
   );
+  if (args.list) {
+    for (const m of p.chosen) {
+      const eq = p.equivalent.get(m);
+      console.log(
+        `${m.file}:${m.line}  ${m.original} -> ${m.mutated}  (${m.operator})` +
+          `${eq ? `  equivalent: ${eq.reason}` : ""}\n    ${m.lineText}`,
+      );
+    }
+    return 0;
+  }
   for (const d of dirs.slice(1)) await copyTree(dirs[0]!, d, p.files, `${ROOT}/node_modules`);
 
   const env: Record<string, string> = { NO_COLOR: "1" };
