@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Episode, TrainOptions, TrainReport } from "../../shared/cliff/mod.ts";
+import type { ConfigSpec, Episode, TrainOptions, TrainReport } from "../../shared/cliff/mod.ts";
 import {
   type ErrorPoint,
   type FittedLearner,
@@ -64,6 +64,17 @@ export const FITTED_MC_CONFIG: Readonly<FittedMcConfig> = {
  * hyperparameter of {@link FittedMcConfig}, overridable through `options.config`.
  */
 export const defaultConfig: Readonly<FittedMcConfig> = FITTED_MC_CONFIG;
+
+/** The allowed values of each field of {@link defaultConfig} (what the training flags accept). */
+export const configSpec: ConfigSpec<FittedMcConfig> = {
+  epsilon: { doc: "ε of the evaluated ε-greedy edge policy", min: 0, minExclusive: true, max: 1 },
+  episodes: { doc: "the budget: exploring-start episodes in total", integer: true, min: 1 },
+  episodesPerRound: { doc: "episodes sampled per round", integer: true, min: 1 },
+  stepsPerRound: { doc: "Adam steps per round", integer: true, min: 0 },
+  finalSteps: { doc: "extra Adam steps on the final data", integer: true, min: 0 },
+  learningRate: { doc: "Adam's learning rate", min: 0, minExclusive: true },
+  rmseBound: { doc: "the accuracy target: RMSE against Q^π", min: 0, minExclusive: true },
+};
 
 /**
  * What the regression targets are: the Monte Carlo return G_t (correct), or the return

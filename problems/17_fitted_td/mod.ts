@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { Episode, TrainOptions, TrainReport } from "../../shared/cliff/mod.ts";
+import type { ConfigSpec, Episode, TrainOptions, TrainReport } from "../../shared/cliff/mod.ts";
 import {
   type ErrorPoint,
   type FittedResult,
@@ -73,6 +73,22 @@ export const FITTED_TD_CONFIG: Readonly<FittedTdConfig> = {
  * hyperparameter of {@link FittedTdConfig}, overridable through `options.config`.
  */
 export const defaultConfig: Readonly<FittedTdConfig> = FITTED_TD_CONFIG;
+
+/** The allowed values of each field of {@link defaultConfig} (what the training flags accept). */
+export const configSpec: ConfigSpec<FittedTdConfig> = {
+  epsilon: { doc: "ε of the evaluated ε-greedy edge policy", min: 0, minExclusive: true, max: 1 },
+  episodes: { doc: "the budget: exploring-start episodes in total", integer: true, min: 1 },
+  episodesPerRound: { doc: "episodes sampled per round", integer: true, min: 1 },
+  stepsPerRound: { doc: "Adam steps per round", integer: true, min: 0 },
+  finalSteps: { doc: "extra Adam steps on the final data", integer: true, min: 0 },
+  learningRate: { doc: "Adam's learning rate", min: 0, minExclusive: true },
+  targetEvery: {
+    doc: "refresh the target network Q̄ every this many Adam steps",
+    integer: true,
+    min: 1,
+  },
+  rmseBound: { doc: "the accuracy target: RMSE against Q^π", min: 0, minExclusive: true },
+};
 
 /**
  * Which target is regressed on: the k-step target (correct), the same rewards without the
