@@ -161,7 +161,7 @@ function absMatrix(m: Matrix): Matrix {
 }
 
 /**
- * Higham's γ_n = n·u/(1 − n·u): a product of n factors (1 + δ_i)^{±1} with |δ_i| ≤ u is
+ * The standard rounding constant γ_n = n·u/(1 − n·u): a product of n factors (1 + δ_i)^{±1} with |δ_i| ≤ u is
  * 1 + θ with |θ| ≤ γ_n, provided n·u < 1.
  *
  * @param n the number of rounding factors
