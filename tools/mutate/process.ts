@@ -18,6 +18,8 @@ export interface RunOutcome {
 }
 
 const running = new Set<number>();
+/** Set by {@link killAll}: no new process starts after an interruption. */
+let closed = false;
 
 /**
  * Runs `cmd args` in `cwd`, killing its process group after `timeoutMs`.
@@ -39,6 +41,7 @@ export async function runWithTimeout(
   options: { cwd: string; timeoutMs: number; env?: Record<string, string> },
 ): Promise<RunOutcome> {
   const start = performance.now();
+  if (closed) return { code: 130, timedOut: false, output: "interrupted", ms: 0 };
   const child = new Deno.Command(cmd, {
     args,
     cwd: options.cwd,
@@ -70,16 +73,18 @@ export async function runWithTimeout(
 }
 
 /**
- * Kills every process group still started by {@link runWithTimeout} (on Ctrl-C).
+ * Kills every process group started by {@link runWithTimeout} that still runs, and refuses
+ * to start new ones (on Ctrl-C).
  *
  * @returns how many groups were signalled
  * @example
- * ```ts
+ * ```ts ignore
  * import { killAll } from "./process.ts";
- * if (killAll() !== 0) throw new Error("nothing runs in a doc test");
+ * killAll(); // from here on, runWithTimeout returns at once with code 130
  * ```
  */
 export function killAll(): number {
+  closed = true;
   const pids = [...running];
   pids.forEach(killGroup);
   return pids.length;
