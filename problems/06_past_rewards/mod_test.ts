@@ -27,6 +27,18 @@ Deno.test("06 one-state check in closed form: d/dδ E[r_k] = π(1)(1 − π(1)) 
   assert.equal(perturbedExpectation(setting, [[0, 5]], (p) => rewardSum(p, 0, 2)), 1.5);
 });
 
+Deno.test("06 central differences at δ0 ≠ 0 differentiate at δ0: d/dδ σ(log 3 + δ) at δ = 1", () => {
+  const mdp = makeMdp({
+    gamma: 1,
+    initial: [1],
+    outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]],
+  });
+  const setting = { mdp, theta: [[0, Math.log(3)]], k: 1, horizon: 2 };
+  const [g] = finiteDifferenceGradients(setting, [(p) => p.rewards[1]!], 1e-4, [[0, 1]]);
+  const p1 = 3 * Math.E / (1 + 3 * Math.E); // π_{θ+δ0}(1)
+  assertAllClose(g!, [[-p1 * (1 - p1), p1 * (1 - p1)]], { abs: 1e-8, rel: 0 }, "gradient at δ0");
+});
+
 Deno.test("06 the pinned counterexample: r_k is correlated with the score at time k", () => {
   const g = scoreWeightedExpectation(pinnedCase.setting, (p) => rewardSum(p, 0, 2));
   assert.ok(maxAbs(g) > 0.1, `E[(r_0 + r_1) score] = ${JSON.stringify(g)}`);

@@ -25,6 +25,13 @@ Deno.test("07 pinned law X ∈ {0, 0, 3}: f* = 1 has MSE 2, the median 0 has MSE
   assert.equal(squaredDistance(joint, median, star).toFraction(), "1");
 });
 
+Deno.test("07 the median is the lower one: X ∈ {0, 1} uniformly gives 0, X ∈ {0, 1, 1} gives 1", () => {
+  const even = jointFromWeights([fraction(0), fraction(1)], [[1], [1]]);
+  assert.equal(conditionalMedian(even)[0]!.toFraction(), "0");
+  const skewed = jointFromWeights([fraction(0), fraction(1)], [[1], [2]]);
+  assert.equal(conditionalMedian(skewed)[0]!.toFraction(), "1");
+});
+
 Deno.test("07 values of f where P(Y = y) = 0 do not change the MSE", () => {
   const { joint } = pinnedCase;
   const star = conditionalMean(joint);

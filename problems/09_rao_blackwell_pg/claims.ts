@@ -15,7 +15,12 @@ import {
   type Policy,
 } from "../../shared/mdp/mod.ts";
 import { discountedSum, type Prefix, rewardAt, stateAt } from "../../shared/trajectories/mod.ts";
-import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
+import {
+  checkProperty,
+  type Claim,
+  ClaimViolation,
+  defineClaims,
+} from "../../shared/testing/mod.ts";
 import { softmaxPolicy, softmaxScore } from "../../shared/softmax/mod.ts";
 import {
   conditionalMeans,
@@ -105,9 +110,20 @@ function tolerance(mdp: FiniteMdp, Q: readonly (readonly number[])[]): number {
   return 1e-9 * (1 + mdp.rewardBound + maxQ);
 }
 
+/**
+ * The series W must have reached its stated remainder 1e-12 (1 + R): a loose remainder would
+ * widen the tolerance of 9a until it could not fail.
+ */
+function assertSeriesConverged(mdp: FiniteMdp, remainderBound: number): void {
+  if (!(remainderBound <= 1e-12 * (1 + mdp.rewardBound))) {
+    throw new ClaimViolation(`the truncated series stopped with remainder bound ${remainderBound}`);
+  }
+}
+
 /** Margin of "E[Q̂_t | τ^(t), a_t] = Q^π(s_t, a_t) for every history". */
 function unbiasedMargin(c: Case, target: Target, remainder: boolean): number {
   const { values, remainderBound } = valuesFor(c.mdp, c.pi);
+  if (remainder) assertSeriesConverged(c.mdp, remainderBound);
   const tol = tolerance(c.mdp, values.Q) + (remainder ? c.mdp.gamma ** 2 * remainderBound : 0);
   const means = conditionalMeans(c, (p) => [target(p, c.t, values)]);
   let worst = Infinity;
@@ -125,6 +141,7 @@ function scoreMargin(c: Case, target: Target, remainder: boolean): number {
   const piTheta = softmaxPolicy(c.theta);
   const setting = { ...c, pi: piTheta };
   const { values, remainderBound } = valuesFor(c.mdp, piTheta);
+  if (remainder) assertSeriesConverged(c.mdp, remainderBound);
   const g = c.mdp.gamma;
   // |score entries| ≤ 1 and γ^t ≤ 1, so the scalar tolerance carries over entrywise
   const tol = tolerance(c.mdp, values.Q) + (remainder ? g ** 2 * remainderBound : 0);

@@ -26,6 +26,7 @@ Deno.test("09 the truncated series W agrees with the linear-solve V^π within it
   for (const gamma of [0.001, 0.5, 0.999]) {
     const mdp = makeMdp({ ...pinnedCase.mdp, outcomes: pinnedCase.mdp.outcomes, gamma });
     const w = truncatedValue(mdp, pinnedCase.pi);
+    assert.ok(w.remainderBound <= 1e-12 * (1 + mdp.rewardBound), `bound ${w.remainderBound}`);
     const { V } = evaluatePolicy(mdp, pinnedCase.pi);
     // the series bound plus float64 solve error (1e-9 of the value scale)
     assertAllClose(
@@ -53,6 +54,10 @@ Deno.test("09 bad input gets a clear error", () => {
   assert.throws(
     () => conditionalMeans({ ...pinnedCase, t: 0 }, () => [0]),
     /t must be a positive integer, got 0/,
+  );
+  assert.throws(
+    () => conditionalMeans({ ...pinnedCase, horizon: 1 }, () => [0]),
+    /horizon must be an integer ≥ t \+ 1 = 2, got 1/,
   );
   const loop = makeMdp({ gamma: 1, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
   assert.throws(
