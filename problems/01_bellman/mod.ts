@@ -28,7 +28,8 @@ import {
  * import { makeMdp } from "../../shared/mdp/mod.ts";
  * import { backupSlack } from "./mod.ts";
  * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
- * if (!(backupSlack(m, [3]) > 0 && backupSlack(m, [3]) < 1e-10)) throw new Error();
+ * // R = 1: 1e-12 · (1 + 1 + max|V|)
+ * if (backupSlack(m, [-4]) !== 1e-12 * 6 || backupSlack(m, [0.5]) !== 1e-12 * 2.5) throw new Error();
  * ```
  */
 export function backupSlack(mdp: FiniteMdp, v: ValueFunction): number {
@@ -153,9 +154,11 @@ export function monotonicityGap(mdp: FiniteMdp, u: ValueFunction, v: ValueFuncti
  * ```ts
  * import { makeMdp } from "../../shared/mdp/mod.ts";
  * import { gapWhereOrdered } from "./mod.ts";
- * // state 0 moves to state 1; U ≤ V at state 0 only, and V is much lower at state 1
- * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 1, reward: 0, prob: 1 }]], [[{ next: 1, reward: 0, prob: 1 }]]] });
- * if (gapWhereOrdered(m, [0, 4], [1, 0]) !== -2) throw new Error();
+ * // states 0 and 2 move to state 1; U ≤ V at states 0 and 2 only, and V is lower at state 1
+ * const go = [[{ next: 1, reward: 0, prob: 1 }]];
+ * const m = makeMdp({ gamma: 0.5, outcomes: [go, go, [[{ next: 2, reward: 0, prob: 1 }]]] });
+ * // B*[V] − B*[U] = (−2, 0.5, 1): the smallest over states 0 and 2 is −2
+ * if (gapWhereOrdered(m, [0, 4, 1], [1, 0, 3]) !== -2) throw new Error();
  * ```
  */
 export function gapWhereOrdered(mdp: FiniteMdp, u: ValueFunction, v: ValueFunction): number {

@@ -45,3 +45,19 @@ Deno.test("01 monotonicityGap refuses a pair that is not ordered, naming the sta
     (e: unknown) => e instanceof MdpInputError && /state 0: U = 1, V = 0/.test(e.message),
   );
 });
+
+Deno.test("01 the reward-greedy backup is 0 at a terminal state and picks the first best reward", () => {
+  const m = makeMdp({
+    gamma: 0.5,
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward: 2, prob: 1 }], [{ next: 0, reward: 2, prob: 1 }]], []],
+  });
+  assert.deepEqual(rewardGreedyBackup(m, [6, 9]), [2, 0]);
+});
+
+Deno.test("01 monotonicityGap is the smallest state gap", () => {
+  const go = [[{ next: 1, reward: 0, prob: 1 }]];
+  const m = makeMdp({ gamma: 0.5, outcomes: [go, [[{ next: 0, reward: 0, prob: 1 }]]] });
+  // D = V − U = (4, 2): the gaps are γ·D(1) = 1 at state 0 and γ·D(0) = 2 at state 1
+  assert.equal(monotonicityGap(m, [0, 0], [4, 2]), 1);
+});

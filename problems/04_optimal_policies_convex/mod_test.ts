@@ -49,3 +49,10 @@ Deno.test("04 policies on sets and mixtures reject bad input, naming state and a
     (e: unknown) => e instanceof MdpInputError && /θ = 3\/2 is not in \[0, 1\]/.test(e.message),
   );
 });
+
+Deno.test("04 enumeration accepts exactly 4096 deterministic policies by default and refuses 4097", () => {
+  // only the sizes are read before the limit is checked, so a stand-in MDP suffices
+  const sized = (nStates: number, nActions: number) => ({ ...mdp, nStates, nActions });
+  assert.equal(allDeterministicPolicies(sized(1, 4096)).length, 4096);
+  assert.throws(() => allDeterministicPolicies(sized(1, 4097)), MdpInputError);
+});
