@@ -14,9 +14,11 @@ import {
 } from "../../shared/testing/mod.ts";
 import {
   clipActiveOnImprovingSide,
+  ClipInputError,
   clippedObjective,
   clippedObjectiveAutodiff,
   clippedObjectiveClosedForm,
+  clippedObjectiveDerivative,
   clippedObjectiveTf,
 } from "./mod.ts";
 
@@ -95,6 +97,50 @@ function closedFormFloat32(c: Case): number {
 }
 
 /**
+ * The hypotheses of Problem 14 are ℓ ≥ 0, ε ∈ (0, 1) and A finite: the functions the claims run
+ * must accept every input on the edge of that domain (ℓ = 0, ε = 0.01 and 0.99, |A| = 20) and
+ * refuse every input just outside it (ℓ < 0, ε = 0 or 1, a non-finite ℓ, ε or A), so that a claim
+ * can never be "verified" on inputs the proof does not cover. Returns the number of inputs tried.
+ */
+function checkDomain(f: (ratio: number, advantage: number, eps: number) => number): number {
+  const inside: Case[] = [
+    { ratio: 0, advantage: -20, eps: 0.01 },
+    { ratio: 0, advantage: 20, eps: 0.99 },
+    { ratio: 3, advantage: 0, eps: 0.5 },
+  ];
+  const outside: Case[] = [
+    { ratio: -0.01, advantage: 1, eps: 0.2 },
+    { ratio: -Infinity, advantage: 1, eps: 0.2 },
+    { ratio: Infinity, advantage: 1, eps: 0.2 },
+    { ratio: NaN, advantage: 1, eps: 0.2 },
+    { ratio: 1, advantage: 1, eps: 0 },
+    { ratio: 1, advantage: 1, eps: 1 },
+    { ratio: 1, advantage: 1, eps: -0.5 },
+    { ratio: 1, advantage: 1, eps: 1.5 },
+    { ratio: 1, advantage: 1, eps: NaN },
+    { ratio: 1, advantage: NaN, eps: 0.2 },
+    { ratio: 1, advantage: Infinity, eps: 0.2 },
+    { ratio: 1, advantage: -Infinity, eps: 0.2 },
+  ];
+  for (const c of inside) f(c.ratio, c.advantage, c.eps);
+  for (const c of outside) {
+    let refused = false;
+    try {
+      f(c.ratio, c.advantage, c.eps);
+    } catch (e) {
+      if (!(e instanceof ClipInputError)) throw e;
+      refused = true;
+    }
+    if (!refused) {
+      throw new ClaimViolation(
+        `ℓ = ${c.ratio}, A = ${c.advantage}, ε = ${c.eps} lies outside the domain but was accepted`,
+      );
+    }
+  }
+  return inside.length + outside.length;
+}
+
+/**
  * 14a and 14b: the surrogate `surrogate(ℓ, A, ε)` equals `closedForm(ℓ, A, ε)` exactly for
  * every case with the given sign of A, in float64 (the definition) and in float32 (the tfjs
  * surrogate that trains, against the closed form rounded as tfjs rounds). The controls pass
@@ -107,6 +153,8 @@ function closedFormProperty(
   closedForm: (ratio: number, advantage: number, eps: number) => number,
   example?: Case,
 ) {
+  checkDomain(surrogate);
+  checkDomain(closedForm);
   return checkProperty(
     {
       seed,
@@ -131,8 +179,10 @@ const clipWithoutMin = (ratio: number, advantage: number, eps: number) =>
   clippedObjective(ratio, advantage, eps, (_unclipped, clipped) => clipped);
 
 /** The control of 14b: 14a's closed form min(ℓ, 1 + ε)A believed to hold for A < 0 too. */
-const improvingSideFormForAnySign = (ratio: number, advantage: number, eps: number) =>
-  Math.min(ratio, 1 + eps) * advantage;
+const improvingSideFormForAnySign = (ratio: number, advantage: number, eps: number) => {
+  clippedObjectiveClosedForm(ratio, advantage, eps); // the same domain as the closed form
+  return Math.min(ratio, 1 + eps) * advantage;
+};
 
 /** The claims of Problem 14. */
 export const claims: Claim[] = defineClaims(14, [
@@ -184,7 +234,11 @@ export const claims: Claim[] = defineClaims(14, [
     id: "14c",
     statement:
       "∂C_ε/∂ℓ (tfjs autodiff) is exactly 0 where the clip is active on the improving side and A elsewhere",
-    check: (ctx) => withNoTensorLeak("14c", () => gradientProperty(ctx.seed, false)),
+    check: (ctx) =>
+      withNoTensorLeak("14c", () => {
+        activeRegionProperty(ctx.seed);
+        return gradientProperty(ctx.seed, false);
+      }),
     negativeControl: {
       variant:
         "π in place of π_old: the ratio is computed against the current policy, so it is 1 and the clip never binds",
@@ -192,6 +246,72 @@ export const claims: Claim[] = defineClaims(14, [
     },
   },
 ]);
+
+/** The step of the one-sided difference quotients: below the 1/100 spacing of ℓ and of 1 ± ε. */
+const FLAT_STEP = 1e-3;
+
+/**
+ * Whether C_ε(·, A) is constant on a neighbourhood of ℓ (on its right only at ℓ = 0), read off
+ * the definition in float64 by one-sided differences with step {@link FLAT_STEP}: on a constant
+ * piece both sides give the same float (a clip bound times A), off it they differ by ≈ hA ≠ 0.
+ */
+function flatAround(c: Case): boolean {
+  const at = clippedObjective(c.ratio, c.advantage, c.eps);
+  const right = clippedObjective(c.ratio + FLAT_STEP, c.advantage, c.eps);
+  const left = c.ratio >= FLAT_STEP
+    ? clippedObjective(c.ratio - FLAT_STEP, c.advantage, c.eps)
+    : at;
+  return left === at && right === at;
+}
+
+/**
+ * Ratios exactly at the kinks 1 ± ε or at 0, or at least 0.005 away from the kinks (as in
+ * {@link smoothCases}; a grid ratio k/100 can lie one rounding step from a computed 1 ± ε, where
+ * the flat piece on one side is narrower than any step the check could take).
+ */
+const kinkAndSmoothCases: fc.Arbitrary<Case> = arbEps.chain((eps) =>
+  fc.record({
+    ratio: fc.oneof(
+      fc.integer({ min: 0, max: 299 }).map((k) => k / 100 + 0.005),
+      fc.constantFrom(1 - eps, 1 + eps, 0),
+    ),
+    advantage: fc.oneof(fc.integer({ min: -160, max: 160 }).map((k) => k / 8), fc.constant(0)),
+    eps: fc.constant(eps),
+  })
+);
+
+/**
+ * The clip is active on the improving side exactly where the objective is locally flat and A ≠ 0
+ * (so not at the kinks ℓ = 1 ± ε, where one side still moves), checked at every case of 14a and
+ * at the kinks themselves, at ℓ = 0 and at A = 0.
+ */
+function activeRegionProperty(seed: number) {
+  return checkProperty(
+    {
+      seed,
+      over:
+        "ε ∈ (0, 1) on a 1/100 grid, ℓ = 0, ℓ = 1 ± ε exactly, or ℓ ∈ [0.005, 2.995] at least 0.005 from 1 ± ε, A ∈ [−20, 20] incl. 0",
+      numRuns: 500,
+      examples: [
+        { ratio: 1.2, advantage: 1, eps: 0.2 },
+        { ratio: 0.8, advantage: -1, eps: 0.2 },
+        { ratio: 2, advantage: 0, eps: 0.2 },
+      ],
+    },
+    kinkAndSmoothCases,
+    (c) => {
+      const active = clipActiveOnImprovingSide(c.ratio, c.advantage, c.eps);
+      const expected = c.advantage !== 0 && flatAround(c);
+      if (active !== expected) {
+        throw new ClaimViolation(
+          `ℓ = ${c.ratio}, A = ${c.advantage}, ε = ${c.eps}: clipActiveOnImprovingSide says ` +
+            `${active}, but the objective is ${flatAround(c) ? "" : "not "}flat around ℓ`,
+        );
+      }
+      return 0;
+    },
+  );
+}
 
 /**
  * Autodiff derivative vs the derivative predicted by the proof (and vs float64 central
@@ -215,7 +335,13 @@ function gradientProperty(seed: number, currentPolicyAsOld: boolean) {
     },
     smoothCases,
     (c) => {
-      const predicted = clipActiveOnImprovingSide(c.ratio, c.advantage, c.eps) ? 0 : c.advantage;
+      const predicted = clippedObjectiveDerivative(c.ratio, c.advantage, c.eps);
+      if (predicted !== (flatAround(c) ? 0 : c.advantage)) {
+        throw new ClaimViolation(
+          `ℓ = ${c.ratio}, A = ${c.advantage}, ε = ${c.eps}: the proof's derivative is ` +
+            `${predicted}, but the objective is ${flatAround(c) ? "" : "not "}flat around ℓ`,
+        );
+      }
       const at = currentPolicyAsOld ? 1 : c.ratio;
       const ad = clippedObjectiveAutodiff(at, c.advantage, c.eps);
       const fd = centralDifference(
