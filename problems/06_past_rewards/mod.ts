@@ -168,8 +168,8 @@ export function scoreWeightedExpectation(
     policy: softmaxPolicy(theta),
     initial: setting.initial,
   });
+  // no terminal states (checkSetting), so every prefix has its action a_k
   const flat = dist.expectationVector((p) => {
-    if (p.actions.length <= k) return new Array<number>(theta.length * nA).fill(0); // terminated before a_k
     const value = h(p);
     return score(theta, p.states[k]!, p.actions[k]!).flat().map((x) => x * value);
   });
@@ -218,6 +218,12 @@ function checkSetting(setting: PerturbedSetting): void {
   if (!Number.isInteger(horizon) || horizon < k + 1) {
     throw new MdpInputError(
       `the horizon must be ≥ k + 1 = ${k + 1} so that a_k is in the prefix, got ${horizon}`,
+    );
+  }
+  const terminal = mdp.isTerminal.indexOf(true);
+  if (terminal >= 0) {
+    throw new MdpInputError(
+      `Problem 6's trajectories are infinite: state ${terminal} is terminal`,
     );
   }
   if (theta.length !== mdp.nStates || theta.some((row) => row.length !== mdp.nActions)) {

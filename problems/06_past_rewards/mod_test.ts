@@ -63,6 +63,16 @@ Deno.test("06 bad input gets a clear error naming the problem", () => {
     () => perturbedExpectation({ mdp, theta: [[0, 0]], k: 1, horizon: 2 }, zero, h),
     /θ must be 2 × 2/,
   );
+  const ending = makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward: 0, prob: 1 }]], []],
+  });
+  assert.throws(
+    () => scoreWeightedExpectation({ mdp: ending, theta: [[0], [0]], k: 1, horizon: 2 }, h),
+    /trajectories are infinite: state 1 is terminal/,
+  );
   assert.throws(
     () => perturbedExpectation({ mdp, theta, k: 1, horizon: 2 }, [[0]], h),
     /δ must have the shape of θ/,

@@ -23,6 +23,9 @@ import {
 registerClaimTests(claims);
 
 Deno.test("09 the truncated series W agrees with the linear-solve V^π within its stated bound", () => {
+  // one state, reward 1, γ = 1/2: the remainder 2 · 2^{−m} first reaches 2e-12 at m = 40
+  const one = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+  assert.equal(truncatedValue(one, [[1]]).steps, 40);
   for (const gamma of [0.001, 0.5, 0.999]) {
     const mdp = makeMdp({ ...pinnedCase.mdp, outcomes: pinnedCase.mdp.outcomes, gamma });
     const w = truncatedValue(mdp, pinnedCase.pi);
