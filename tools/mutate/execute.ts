@@ -146,6 +146,17 @@ export function isClaimTest(name: string): boolean {
   return /^\d\d[a-z] /.test(name);
 }
 
+/** Several unmutated runs as one: all must pass, and their times add up. */
+function sum(units: readonly Baseline[]): Baseline {
+  const broken = units.find((u) => !u.ok);
+  return {
+    ok: broken === undefined,
+    ms: units.reduce((a, u) => a + u.ms, 0),
+    detail: broken?.detail ?? "",
+    ran: units.flatMap((u) => u.ran),
+  };
+}
+
 /** The order in which a mutant's claims run: its own problem first (most likely to kill). */
 function claimOrder(m: Mutant, deps: Dependents): number[] {
   const own = /^problems\/(\d\d)_/.exec(m.file);
@@ -186,14 +197,16 @@ export class Worker {
       detail,
       ms: performance.now() - start,
     });
-    // Baselines first, while the scratch copy is unmutated.
+    // Baselines first, while the scratch copy is unmutated. They are measured per unit (one
+    // problem's claims, one test file, one set of doc blocks) and shared by all mutants and
+    // workers; a phase's limit comes from the sum over its units.
     const phases: { claims: boolean; args: string[]; env: Env; baseline: Baseline }[] = [];
-    let skip: string[] = [];
-    if (deps.claimProblems.length > 0) {
-      const args = claimsCommand(claimOrder(m, deps));
-      const baseline = await this.baseline(args, {});
-      phases.push({ claims: true, args, env: {}, baseline });
-      skip = baseline.ran;
+    const order = claimOrder(m, deps);
+    const claimUnits: Baseline[] = [];
+    for (const p of order) claimUnits.push(await this.claimsUnit(p));
+    const skip = claimUnits.flatMap((u) => u.ran);
+    if (order.length > 0) {
+      phases.push({ claims: true, args: claimsCommand(order), env: {}, baseline: sum(claimUnits) });
     }
     if (deps.testFiles.length + deps.docFiles.length > 0) {
       const { args, keepDocs } = testsCommand(
@@ -203,7 +216,10 @@ export class Worker {
       );
       const env: Env = { MUTATE_SKIP_TESTS: JSON.stringify(skip) };
       if (keepDocs) env.MUTATE_DOC_FILES = JSON.stringify(keepDocs);
-      phases.push({ claims: false, args, env, baseline: await this.baseline(args, env) });
+      const units: Baseline[] = [];
+      for (const f of deps.testFiles) units.push(await this.testUnit(f));
+      if (deps.docFiles.length > 0) units.push(await this.docsUnit(deps.docFiles));
+      phases.push({ claims: false, args, env, baseline: sum(units) });
     }
     if (phases.length === 0) {
       return result("survived", false, "no claim, test or doc block imports it");
@@ -258,6 +274,25 @@ export class Worker {
       timeoutMs,
       env: { ...this.options.env, ...env },
     });
+  }
+
+  /** The unmutated claims of one problem. */
+  private claimsUnit(problem: number): Promise<Baseline> {
+    return this.baseline(claimsCommand([problem]), {});
+  }
+
+  /** One unmutated test file, without the claim tests of its own problem. */
+  private async testUnit(file: string): Promise<Baseline> {
+    const own = /^problems\/(\d\d)_/.exec(file);
+    const ran = own ? (await this.claimsUnit(Number(own[1]))).ran : [];
+    const args = testsCommand([file], [], this.options.docRunner).args;
+    return this.baseline(args, { MUTATE_SKIP_TESTS: JSON.stringify(ran) });
+  }
+
+  /** The unmutated doc blocks of some files. */
+  private docsUnit(files: readonly string[]): Promise<Baseline> {
+    const { args, keepDocs } = testsCommand([], files, this.options.docRunner);
+    return this.baseline(args, keepDocs ? { MUTATE_DOC_FILES: JSON.stringify(keepDocs) } : {});
   }
 
   private baseline(args: string[], env: Env): Promise<Baseline> {
