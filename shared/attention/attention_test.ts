@@ -325,3 +325,45 @@ Deno.test("attention the float64 LayerNorm equals γ(x − mean)/√(E[x²] − 
   const s = Math.sqrt(1 + 1e-5);
   assertAllClose(Array.from(y.data), [-2 / s, 5 + 1 / s], { abs: 1e-15, rel: 0 }, "x = (1, 3)");
 });
+
+Deno.test("attention random LayerNorm parameters are γ ~ 1 + N(0, 0.1²), β ~ N(0, 0.1²); identity ones are exact", () => {
+  const random = initLayer(rng("ln params"), { d: 8, heads: 2, norm: "random" });
+  const identity = initLayer(rng("ln params"), { d: 8, heads: 2 });
+  assert.deepEqual(Array.from(identity.ln1.gain.data), new Array(8).fill(1));
+  assert.deepEqual(Array.from(identity.ln2.bias.data), new Array(8).fill(0));
+  assert.ok(random.ln1.gain.data.some((g) => g !== 1) && random.ln2.bias.data.some((b) => b !== 0));
+  // moments over 2000 entries (125 small layers): sd of the mean 0.1/√2000 ≈ 0.0022
+  const enc = initEncoder(rng("ln params big"), {
+    vocab: 2,
+    d: 16,
+    heads: 1,
+    depth: 125,
+    norm: "random",
+  });
+  const gains = enc.layers.flatMap((l) => Array.from(l.ln1.gain.data));
+  const biases = enc.layers.flatMap((l) => Array.from(l.ln2.bias.data));
+  for (const [name, v, mean] of [["gain", gains, 1], ["bias", biases, 0]] as const) {
+    const m = v.reduce((a, b) => a + b, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+    assert.ok(
+      Math.abs(m - mean) < 0.02 && Math.abs(sd - 0.1) < 0.01,
+      `${name}: mean ${m}, sd ${sd}`,
+    );
+  }
+});
+
+Deno.test("attention varied rows: means within ±meanRange and spreads between 0.1 and 10, both really varied", () => {
+  const x = variedRowsMatrix(rng("varied"), 300, 400, 3);
+  const means: number[] = [], sds: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const row = x.data.subarray(i * 400, (i + 1) * 400);
+    const m = row.reduce((a, b) => a + b, 0) / 400;
+    means.push(m);
+    sds.push(Math.sqrt(row.reduce((a, b) => a + (b - m) ** 2, 0) / 400));
+  }
+  // the sample sd of 400 normals has relative sd 1/√800 ≈ 3.5%: ±30% is 8.5 standard errors
+  sds.forEach((s, i) => assert.ok(s > 0.07 && s < 13, `row ${i}: sd ${s}`));
+  means.forEach((m, i) => assert.ok(Math.abs(m) < 3 + 8 * sds[i]! / 20, `row ${i}: mean ${m}`));
+  assert.ok(Math.min(...sds) < 0.2 && Math.max(...sds) > 5, "spreads cover 0.1..10");
+  assert.ok(Math.min(...means) < -2 && Math.max(...means) > 2, "means cover −3..3");
+});
