@@ -16,7 +16,8 @@ import {
 import { clopperPearsonLower, MAX_FALSE_ALARM } from "../../shared/stats/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { defaultConfig, type GrpoConfig, type GrpoVariant } from "./config.ts";
-import { clippedLoss, clipWeights, perStepObjective, type Steps } from "./objective.ts";
+import { clippedLoss } from "./loss.ts";
+import { clipWeights, perStepObjective, type Steps } from "./objective.ts";
 import { type GrpoRun, type SeedRun, trainGrpoRuns } from "./trainer.ts";
 
 /** Seeds per reliability claim (each one attempt). */

@@ -10,8 +10,8 @@
  *   GRPO:     J = (1/G) Σ_i (1/|o_i|) Σ_t min(ρ_{i,t} Â_i, clip(ρ_{i,t}, 1 − ε, 1 + ε) Â_i),
  *   Dr. GRPO: J = (1/G) Σ_i Σ_t min(ρ_{i,t} Â_i, clip(ρ_{i,t}, 1 − ε, 1 + ε) Â_i).
  *
- * The pieces: `config.ts` (hyperparameters), `objective.ts` (advantages, the float64 oracle,
- * the tfjs loss), `exact.ts` (exact outcome of a policy), `trainer.ts` (many seeds as one
+ * The pieces: `config.ts` (hyperparameters), `objective.ts` (advantages, weights, the float64
+ * oracle), `loss.ts` (the tfjs loss), `exact.ts` (exact outcome of a policy), `trainer.ts` (many seeds as one
  * batched program), `length_bias.ts` (the equal-budget length table).
  *
  * @module
@@ -22,6 +22,7 @@ import { trainGrpoSeeds } from "./trainer.ts";
 
 export * from "./config.ts";
 export * from "./objective.ts";
+export * from "./loss.ts";
 export * from "./exact.ts";
 export * from "./trainer.ts";
 

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { cliffWalk, edgePolicyActions, policyOutcome, rollout } from "../../shared/cliff/mod.ts";
+import {
+  cliffWalk,
+  describeField,
+  edgePolicyActions,
+  policyOutcome,
+  rollout,
+} from "../../shared/cliff/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { assertClose, registerClaimTests, seedFor, verifySeed } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
@@ -8,6 +14,8 @@ import { claims } from "./claims.ts";
 import {
   clippedLoss,
   clipWeights,
+  configSpec,
+  defaultConfig,
   exactOutcome,
   groupAdvantages,
   grpoConfig,
@@ -179,4 +187,59 @@ Deno.test("19 bad configuration is refused with the field named", () => {
     /GrpoConfig\.groupSize must be an integer in \[2, 4096\], got 0/,
   );
   assert.throws(() => grpoConfig({ nope: 1 } as never), /GrpoConfig has no field "nope"/);
+});
+
+Deno.test("19 the defaults are the ones the README states", () => {
+  assert.deepEqual({ ...defaultConfig }, {
+    variant: "grpo",
+    groupSize: 64,
+    epochs: 4,
+    clip: 0.2,
+    useClip: true,
+    advantageSign: 1,
+    lr: 0.005,
+    hidden: 64,
+    outputScale: 0.01,
+    maxSteps: 100,
+    truncatedScore: -100,
+    resampleEqualGroups: true,
+    maxResamples: 8,
+    budget: 8_000,
+    targetSuccess: 0.95,
+    stopAtTarget: true,
+  });
+});
+
+Deno.test("19 every field's allowed values, as `deno task train --help` states them", () => {
+  const stated: Record<string, string> = {};
+  for (const [field, value] of Object.entries(defaultConfig)) {
+    stated[field] = describeField(typeof value, configSpec[field as keyof typeof configSpec]);
+  }
+  assert.deepEqual(stated, {
+    variant: "one of grpo, dr-grpo",
+    groupSize: "an integer in [2, 4096]",
+    epochs: "an integer in [1, 100]",
+    clip: "a number in (0, 1)",
+    useClip: "true or false",
+    advantageSign: "one of 1, -1",
+    lr: "a number in (0, 1]",
+    hidden: "an integer in [1, 1024]",
+    outputScale: "a number in [0, 10]",
+    maxSteps: "an integer in [1, 10000]",
+    truncatedScore: "a number in [-100, 100]",
+    resampleEqualGroups: "true or false",
+    maxResamples: "an integer in [0, 1000]",
+    budget: "an integer in [0, 10000000]",
+    targetSuccess: "a number in [0, 1]",
+    stopAtTarget: "true or false",
+  });
+  // and the checks enforce them at both ends
+  for (const [field, spec] of Object.entries(configSpec)) {
+    if (spec?.min === undefined || spec.max === undefined) continue;
+    const step = spec.integer ? 1 : 1e-9;
+    const below = spec.minExclusive ? spec.min : spec.min - step;
+    const above = spec.maxExclusive ? spec.max : spec.max + step;
+    assert.throws(() => grpoConfig({ [field]: below }), RangeError, `${field} = ${below}`);
+    assert.throws(() => grpoConfig({ [field]: above }), RangeError, `${field} = ${above}`);
+  }
 });

@@ -14,7 +14,8 @@ import { tf } from "../../shared/tf/mod.ts";
 import type { GrpoConfig } from "./config.ts";
 import { type ExactOutcome, exactOutcome } from "./exact.ts";
 import { EpisodeSampler, type SampledEpisode } from "./group_sampler.ts";
-import { clippedLoss, clipWeights, groupAdvantages } from "./objective.ts";
+import { clippedLoss } from "./loss.ts";
+import { clipWeights, groupAdvantages } from "./objective.ts";
 import { createStackedMlp, disposeStackedMlp, stackedLogits } from "./stacked_mlp.ts";
 
 /** One point of a learning curve (one update). */
