@@ -162,7 +162,10 @@ export function matchEquivalents(
  * if (entryFor(m, "r").line_text !== "export const y = 2 * 3;") throw new Error();
  * ```
  */
-export function entryFor(m: Mutant, reason: string): EquivalentEntry {
+export function entryFor(
+  m: Pick<Mutant, "file" | "lineText" | "operator" | "original" | "mutated">,
+  reason: string,
+): EquivalentEntry {
   return {
     file: m.file,
     line_text: m.lineText,

@@ -11,6 +11,7 @@
  */
 import { HELP, type MutateArgs, parseArgs } from "./args.ts";
 import {
+  entryFor,
   EQUIVALENTS_FILE,
   type LocatedEntry,
   matchEquivalents,
@@ -234,7 +235,12 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
       ) => [k, { ...tally(rs), ...rates(tally(rs)) }]),
     ),
     stale: p.stale,
-    mutants: results,
+    // Each survivor carries the entry that would list it as equivalent, reason to be written.
+    mutants: results.map((r) =>
+      r.status === "survived"
+        ? { ...r, equivalentEntry: entryFor(r, "<why no result can change>") }
+        : r
+    ),
   };
   const json = JSON.stringify(report, null, 2);
   await Deno.mkdir(`${ROOT}/out/mutate`, { recursive: true });
