@@ -16,6 +16,8 @@ import {
 import { clopperPearsonLower, MAX_FALSE_ALARM } from "../../shared/stats/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { defaultConfig, type GrpoConfig, type GrpoVariant } from "./config.ts";
+import { type CliffWalk, cliffWalk } from "../../shared/cliff/mod.ts";
+import { type ExactOutcome, exactOutcome } from "./exact.ts";
 import { clippedLoss } from "./loss.ts";
 import { clipWeights, perStepObjective, type Steps } from "./objective.ts";
 import { type GrpoRun, type SeedRun, trainGrpoRuns } from "./trainer.ts";
@@ -271,6 +273,108 @@ const LOSS_OVER = "random groups (2–6 trajectories of 1–12 steps over 3 stat
   "advantages in [−3, 3], old logits in [−1.5, 1.5] shifted by [−0.6, 0.6] (ratios on both " +
   "sides of the clip), both estimators, ε = 0.2";
 
+/** Every episode of at most `horizon` moves, enumerated: the oracle of 19e. */
+function enumerateOutcome(walk: CliffWalk, table: number[][], horizon: number): ExactOutcome {
+  let success = 0, fall = 0, truncated = 0, length = 0, successTime = 0;
+  const visit = (s: number, t: number, p: number) => {
+    if (t === horizon) {
+      truncated += p;
+      length += p * t;
+      return;
+    }
+    for (let a = 0; a < walk.nActions; a++) {
+      const pa = table[s]![a]!;
+      if (pa === 0) continue;
+      for (const o of walk.outcomes[s]![a]!) {
+        const q = p * pa * o.prob;
+        if (o.next === walk.goal) {
+          success += q;
+          successTime += q * (t + 1);
+          length += q * (t + 1);
+        } else if (walk.isTerminal[o.next]) {
+          fall += q;
+          length += q * (t + 1);
+        } else visit(o.next, t + 1, q);
+      }
+    }
+  };
+  visit(walk.start, 0, 1);
+  return {
+    success,
+    fall,
+    truncated,
+    expectedLength: length,
+    successLength: success > 0 ? successTime / success : NaN,
+    failureLength: success < 1 ? (length - successTime) / (1 - success) : NaN,
+  };
+}
+
+interface OutcomeCase {
+  rows: number;
+  cols: number;
+  slippery: boolean;
+  horizon: number;
+  weights: number[][];
+}
+
+/** Small walks (2–3 × 2–4, slippery or not), short horizons, integer weights with zeros. */
+const arbOutcomeCase: fc.Arbitrary<OutcomeCase> = fc.record({
+  rows: fc.integer({ min: 2, max: 3 }),
+  cols: fc.integer({ min: 2, max: 4 }),
+  slippery: fc.boolean(),
+  horizon: fc.integer({ min: 1, max: 6 }),
+  weights: fc.array(
+    fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 4, maxLength: 4 }).map((w) =>
+      w.some((x) => x > 0) ? w : [1, 0, 0, 0]
+    ),
+    { minLength: 12, maxLength: 12 },
+  ),
+}).map((c) => ({ ...c, horizon: c.slippery ? Math.min(c.horizon, 4) : c.horizon }));
+
+/** How the mean length of successful episodes is read off an outcome (the code, or a mistake). */
+type SuccessLength = (o: ExactOutcome) => number;
+
+function outcomeMargin(c: OutcomeCase, successLength: SuccessLength): number {
+  const walk = cliffWalk({
+    variant: "terminal-only",
+    rows: c.rows,
+    cols: c.cols,
+    slippery: c.slippery,
+    maxSteps: c.horizon,
+  });
+  const table = Array.from({ length: walk.nStates }, (_, s) => {
+    const w = c.weights[s % c.weights.length]!;
+    const total = w.reduce((a, b) => a + b, 0);
+    return w.map((x) => x / total);
+  });
+  const got = exactOutcome(walk, table, c.horizon);
+  const want = enumerateOutcome(walk, table, c.horizon);
+  const pairs: [number, number][] = [
+    [got.success, want.success],
+    [got.fall, want.fall],
+    [got.truncated, want.truncated],
+    [got.expectedLength, want.expectedLength],
+    [successLength(got), want.successLength],
+    [got.failureLength, want.failureLength],
+  ];
+  let worst = Infinity;
+  for (const [x, y] of pairs) {
+    // both undefined (an impossible event) agree; otherwise float64 sums of ≤ 4^6 terms
+    const m = Number.isNaN(x) && Number.isNaN(y) ? Infinity : 1e-9 - Math.abs(x - y);
+    worst = Math.min(worst, m);
+  }
+  return worst;
+}
+
+/** A walk where successes and failures have different lengths (the control must see it). */
+const OUTCOME_PINNED: OutcomeCase = {
+  rows: 2,
+  cols: 3,
+  slippery: false,
+  horizon: 6,
+  weights: Array.from({ length: 12 }, () => [1, 1, 1, 1]),
+};
+
 /** The claims of Problem 19. */
 export const claims: Claim[] = defineClaims(19, [
   reliabilityClaim("19a", "GRPO"),
@@ -313,6 +417,33 @@ export const claims: Claim[] = defineClaims(19, [
           { seed: ctx.seed, over: LOSS_OVER, numRuns: 150, examples: [PINNED] },
           arbLossCase,
           (c) => lossGradientMargin(c, RATIO_AGAINST_CURRENT),
+        ),
+    },
+  },
+  {
+    id: "19e",
+    statement: "the exact outcome of a policy (success, fall and truncation probabilities, " +
+      "expected length, mean length of successes and of failures) equals the enumeration " +
+      "of every episode",
+    check: (ctx) =>
+      checkProperty(
+        {
+          seed: ctx.seed,
+          over: "walks of 2–3 × 2–4 cells (slippery or not), horizons 1–6 moves, random " +
+            "policy tables with zeros; every episode enumerated",
+          numRuns: 60,
+          examples: [OUTCOME_PINNED],
+        },
+        arbOutcomeCase,
+        (c) => outcomeMargin(c, (o) => o.successLength),
+      ),
+    negativeControl: {
+      variant: "the mean length of successes read as the mean length of all episodes",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: "as for 19e", numRuns: 60, examples: [OUTCOME_PINNED] },
+          arbOutcomeCase,
+          (c) => outcomeMargin(c, (o) => o.expectedLength),
         ),
     },
   },
