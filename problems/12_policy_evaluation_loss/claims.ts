@@ -11,6 +11,7 @@ import {
   evaluatePolicy,
   type FiniteMdp,
   makeMdp,
+  MdpInputError,
   type Policy,
 } from "../../shared/mdp/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
@@ -30,6 +31,7 @@ import {
   conditionalTargetMeanGivenState,
   conditionalTargetMeanGivenStateAction,
   fitOneHotRegression,
+  type FitResult,
   MAX_STEPS,
   sampleTransitions,
   target,
@@ -232,6 +234,93 @@ const TRAINING_N = 50_000;
  */
 const OPTIMISATION_SLACK = 1e-3;
 
+/** The optimisation tolerance τ that {@link fitOneHotRegression} is run with (its default). */
+const FIT_TOLERANCE = 1e-4;
+
+/**
+ * The schedule of a fit, recomputed from the data: counts give f_x, so η = 1/(2 f_max) and
+ * ρ = 1 − f_min/f_max; the step count must be the least T ≥ 1 for which the contraction bound
+ * (b + max|y|) ρ^T ≤ τ holds, found by stepping T up one at a time (b = √(6/(n + 1)) bounds the
+ * glorot-uniform initial weights, max|y| the minimiser, so b + max|y| bounds the initial error).
+ * A count that is one step short leaves the bound unproved; one step long is wasted work. Also
+ * checks the per-input sample means that the fit reports.
+ */
+function checkSchedule(
+  fit: FitResult,
+  inputs: readonly number[],
+  ys: readonly number[],
+  nInputs: number,
+  name: string,
+): void {
+  const counts = new Array<number>(nInputs).fill(0);
+  const sums = new Array<number>(nInputs).fill(0);
+  inputs.forEach((x, i) => {
+    counts[x]! += 1;
+    sums[x]! += ys[i]!;
+  });
+  const seen = counts.filter((c) => c > 0);
+  const fMax = Math.max(...seen) / inputs.length;
+  const fMin = Math.min(...seen) / inputs.length;
+  const rho = 1 - fMin / fMax;
+  const initialError = Math.sqrt(6 / (nInputs + 1)) + Math.max(...ys.map(Math.abs));
+  let least = 1;
+  while (rho > 0 && initialError * rho ** least > FIT_TOLERANCE) least++;
+  const problems: string[] = [];
+  if (fit.learningRate !== 1 / (2 * fMax)) {
+    problems.push(`η = ${fit.learningRate}, not 1/(2 f_max)`);
+  }
+  if (Math.abs(fit.contraction - rho) > 1e-15) problems.push(`ρ = ${fit.contraction}, not ${rho}`);
+  // a bound within rounding of τ at the smaller count could tip either way: accept both counts
+  const tie =
+    Math.abs((initialError * rho ** Math.min(fit.steps, least)) / FIT_TOLERANCE - 1) < 1e-9;
+  if (fit.steps !== least && !(tie && Math.abs(fit.steps - least) === 1)) {
+    problems.push(`${fit.steps} steps, but the least certified is ${least}`);
+  }
+  counts.forEach((c, x) => {
+    const mean = c > 0 ? sums[x]! / c : NaN;
+    const reported = fit.sampleMeans[x]!;
+    if (c > 0 ? Math.abs(reported - mean) > 1e-9 * (1 + Math.abs(mean)) : !Number.isNaN(reported)) {
+      problems.push(`sample mean at input ${x} is ${reported}, not ${mean}`);
+    }
+  });
+  if (problems.length > 0) throw new ClaimViolation(`${name}: ${problems.join("; ")}`);
+}
+
+/**
+ * The sampler of the training data samples only what the claim covers: it refuses a negative or
+ * fractional sample size and an initial distribution on a terminal state (no transition leaves
+ * it), and returns nothing for n = 0.
+ */
+function checkSamplerDomain(): void {
+  const terminalStart = makeMdp({
+    gamma: 0.5,
+    terminal: [1],
+    initial: [0, 1],
+    outcomes: [[[{ next: 1, reward: 1, prob: 1 }]], []],
+  });
+  const refused = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof MdpInputError) return true;
+      throw e;
+    }
+    return false;
+  };
+  const rng = new Rng(1);
+  const bad = [
+    ["n = −1", () => sampleTransitions(TRAINING_MDP, TRAINING_POLICY, -1, rng)],
+    ["n = 1.5", () => sampleTransitions(TRAINING_MDP, TRAINING_POLICY, 1.5, rng)],
+    ["p0 on a terminal state", () => sampleTransitions(terminalStart, [[1], [1]], 1, rng)],
+  ] as const;
+  for (const [what, f] of bad) {
+    if (!refused(f)) throw new ClaimViolation(`sampleTransitions accepted ${what}`);
+  }
+  if (sampleTransitions(TRAINING_MDP, TRAINING_POLICY, 0, rng).length !== 0) {
+    throw new ClaimViolation("sampleTransitions with n = 0 returned transitions");
+  }
+}
+
 /**
  * 12d: trains V_φ on (s0 → Q̂) and Q_φ on ((s0, a0) → Q̂) from N sampled transitions and checks
  * |V_φ(s) − V^π(s)| ≤ t_s + slack and |Q_φ(s, a) − Q^π(s, a)| ≤ t_{s,a} + slack, where t is an
@@ -257,6 +346,7 @@ async function trainingCheck(
       list.map((o) => (oneStepTarget ? o.reward : target(mdp, V, o.reward, o.next)))
     )
   );
+  checkSamplerDomain();
   const range = {
     kind: "empirical-bernstein" as const,
     lo: Math.min(...all),
@@ -273,6 +363,8 @@ async function trainingCheck(
       seedFor("12d/init-q"),
     ),
   }));
+  checkSchedule(fits.v, data.map((d) => d.s), y, mdp.nStates, "V_φ");
+  checkSchedule(fits.q, data.map((d) => d.s * nA + d.a), y, mdp.nStates * nA, "Q_φ");
   for (const [name, fit] of [["V_φ", fits.v], ["Q_φ", fits.q]] as const) {
     if (fit.capped) {
       throw new ClaimViolation(
