@@ -4,6 +4,17 @@
  * @module
  */
 import { fraction } from "mathjs";
+import {
+  attentionRef,
+  matMul,
+  matrix,
+  matrixFromTensor,
+  normalMatrix,
+  scaledDotProductAttention,
+  tensorFromMatrix,
+} from "../../shared/attention/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { type Claim, ClaimViolation, defineClaims, isViolation } from "../../shared/testing/mod.ts";
 import {
   bandsFor,
@@ -165,6 +176,51 @@ function assertBands(
   return { bands: all, cases: configs.length * configs[0]!.n, worstMargin };
 }
 
+/**
+ * The suite's attention uses these logits: for X with N(0, 1) entries and LeCun W^Q, W^K,
+ * the weights w = softmax(Q Kᵀ/√d_K) of the float64 reference (`attentionRef`) and of the
+ * tfjs layer (`scaledDotProductAttention`), read off with V = I_L, satisfy
+ * log(w_ij / w_i0) = A_ij − A_i0 with A computed here by plain loops. `scaled: false` compares
+ * with the unscaled q·k instead. Returns the worst margin (tolerance − error).
+ */
+function attentionUsesScaledLogits(seed: number, scaled: boolean): number {
+  const rng = new Rng(seed);
+  let worst = Infinity;
+  for (const [L, dX, dK] of [[5, 8, 4], [4, 3, 16], [6, 16, 9]] as const) {
+    const x = normalMatrix(rng, L, dX, 1);
+    const q = matMul(x, normalMatrix(rng, dX, dK, 1 / Math.sqrt(dX))); // [L, dX] x [dX, dK]
+    const k = matMul(x, normalMatrix(rng, dX, dK, 1 / Math.sqrt(dX)));
+    const c = scaled ? 1 / Math.sqrt(dK) : 1;
+    const logit = (i: number, j: number) => {
+      let sum = 0;
+      for (let t = 0; t < dK; t++) sum += q.data[i * dK + t]! * k.data[j * dK + t]!;
+      return c * sum;
+    };
+    const eye = matrix(L, L);
+    for (let i = 0; i < L; i++) eye.data[i * L + i] = 1;
+    const w64 = attentionRef(q, k, eye);
+    const [qt, kt, et] = [q, k, eye].map(tensorFromMatrix) as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ];
+    const yt = scaledDotProductAttention(qt, kt, et);
+    const w32 = matrixFromTensor(yt);
+    tf.dispose([qt, kt, et, yt]);
+    // float64: a few ulps of the logits (|A| < 40); float32: ~1e-6 relative per weight, so
+    // 1e-3 on a log-ratio; a missing 1/√d_K moves the log-ratios by (√d_K − 1)·|A_ij − A_i0|.
+    for (const [w, tol] of [[w64, 1e-9], [w32, 1e-3]] as const) {
+      for (let i = 0; i < L; i++) {
+        for (let j = 1; j < L; j++) {
+          const got = Math.log(w.data[i * L + j]! / w.data[i * L]!);
+          worst = Math.min(worst, tol - Math.abs(got - (logit(i, j) - logit(i, 0))));
+        }
+      }
+    }
+  }
+  return worst;
+}
+
 const configs = (n: number, seed: (dX: number) => number, extra: Partial<SamplerConfig> = {}) =>
   MC_DX.map((dX) => ({ dX, dK: MC_DK, n, seed: seed(dX), ...extra }));
 
@@ -201,8 +257,17 @@ export const claims: Claim[] = defineClaims(21, [
     id: "21b",
     statement: "A = QKᵀ/√d_K has E[A_ℓℓ'] = 0, E[A_ℓℓ'²] = 1 for ℓ ≠ ℓ' and (d_X + 2)/d_X " +
       "for ℓ = ℓ'",
-    check: (ctx) => {
+    check: async (ctx) => {
       const exact = exactLogitMoments(true) + assertExactVariances("logits");
+      const used = await withNoTensorLeak(
+        "21b",
+        () => attentionUsesScaledLogits(ctx.seedFor("attention"), true),
+      );
+      if (!(used >= 0)) {
+        throw new ClaimViolation(
+          `the suite's attention weights are not softmax(QKᵀ/√d_K): log-ratio off by ${-used} beyond tolerance`,
+        );
+      }
       const mc = assertBands(
         configs(N_LOGITS, (dX) => ctx.seedFor(`logits dX=${dX}`)),
         LOGIT_STATISTICS,
@@ -238,6 +303,13 @@ export const claims: Claim[] = defineClaims(21, [
         for (
           const [part, run] of [
             ["exact", () => exactLogitMoments(false)],
+            [
+              "attention",
+              () => {
+                const m = attentionUsesScaledLogits(ctx.seedFor("attention"), false);
+                if (!(m >= 0)) throw new ClaimViolation(`log-ratios off by ${-m}`);
+              },
+            ],
             [
               "Monte Carlo",
               () =>
