@@ -23,6 +23,7 @@ import {
   trainJob,
 } from "./mod.ts";
 import { EpisodeSampler } from "./group_sampler.ts";
+import { bootstrap } from "./length_bias.ts";
 import { createStackedMlp, disposeStackedMlp, stackedLogits } from "./stacked_mlp.ts";
 
 registerClaimTests(claims);
@@ -242,4 +243,23 @@ Deno.test("19 every field's allowed values, as `deno task train --help` states t
     assert.throws(() => grpoConfig({ [field]: below }), RangeError, `${field} = ${below}`);
     assert.throws(() => grpoConfig({ [field]: above }), RangeError, `${field} = ${above}`);
   }
+});
+
+Deno.test("19 the sampler refuses what sampleAction refuses: a negative entry, a row far from summing to 1", () => {
+  const sampler = new EpisodeSampler(cliffWalk({ variant: "terminal-only" }));
+  const rows = (row: number[]) => Array.from({ length: 48 }, () => row);
+  sampler.load(rows([0.25, 0.25, 0.25, 0.2505])); // within 1e-3 of 1: float32 rows pass
+  assert.throws(() => sampler.load(rows([0.25, 0.25, 0.25, 0.252])), /sums to 1\.002/);
+  assert.throws(() => sampler.load(rows([0.25, 0.25, 0.25, 0.248])), /sums to 0\.998/);
+  assert.throws(() => sampler.load(rows([-0.25, 0.75, 0.25, 0.25])), /is not ≥ 0/);
+});
+
+Deno.test("19 the bootstrap of one value is that value, and of no defined value is undefined", () => {
+  const rng = new Rng(1);
+  assert.deepEqual(bootstrap([5], rng, 20), { mean: 5, lo: 5, hi: 5, n: 1 });
+  const none = bootstrap([NaN, NaN], rng, 20);
+  assert.ok(Number.isNaN(none.mean) && none.n === 0);
+  // two values: every resample mean is one of 0, 1/2, 1, and the interval spans them
+  const two = bootstrap([0, 1], rng, 2000);
+  assert.deepEqual([two.mean, two.lo, two.hi], [0.5, 0, 1]);
 });
