@@ -296,9 +296,9 @@ export const claims: Claim[] = defineClaims(21, [
     },
     negativeControl: {
       variant: "logits without the 1/√d_K scale (q·k itself): E[(q·k)²] = d_K·(…), still " +
-        "claimed 1 and (d_X+2)/d_X; both the exact expansion and the bands must reject it",
+        "claimed 1 and (d_X+2)/d_X; the attention weights, the exact expansion and the bands must each reject it",
       check: (ctx) => {
-        // Each half of the claim's check on its own must catch the missing scale.
+        // Each part of the claim's check on its own must catch the missing scale.
         const verdicts: string[] = [];
         for (
           const [part, run] of [
