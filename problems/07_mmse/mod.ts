@@ -148,11 +148,8 @@ export function conditionalMedian(joint: Joint): Fraction[] {
     const atoms = joint.atoms.filter((a) => a.y === y).sort((a, b) => a.x.compare(b.x));
     let acc = ZERO;
     const half = mass.div(2);
-    for (const a of atoms) {
-      acc = acc.add(a.p);
-      if (acc.compare(half) >= 0) return a.x;
-    }
-    return atoms.at(-1)!.x;
+    // the cumulative mass reaches P(Y = y) ≥ half at the last atom, so some atom is found
+    return atoms.find((a) => (acc = acc.add(a.p)).compare(half) >= 0)!.x;
   });
 }
 

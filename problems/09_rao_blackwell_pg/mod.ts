@@ -190,16 +190,16 @@ export function truncatedValue(
   const W = new Array<number>(mdp.nStates).fill(0);
   let term = [...r]; // (P^π)^j r^π
   let discount = 1;
+  // the remainder bound after m terms: Σ_{j≥m} R q^j = R q^m / (1 − q)
+  const remainder = (m: number) => (R * q ** m) / (1 - q);
   let m = 0;
-  let bound = R / (1 - q);
-  while (bound > tolerance) {
+  while (remainder(m) > tolerance) {
     term.forEach((x, s) => (W[s]! += discount * x));
     term = P.map((row) => row.reduce((acc, p, u) => acc + p * term[u]!, 0)); // [S, S] x [S] -> [S]
     discount *= g;
     m += 1;
-    bound = (R * q ** m) / (1 - q);
   }
-  return { W, steps: m, remainderBound: bound };
+  return { W, steps: m, remainderBound: remainder(m) };
 }
 
 /** The value tables the targets use. */

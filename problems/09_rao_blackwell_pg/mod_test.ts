@@ -47,6 +47,9 @@ Deno.test("09 the history groups of the pinned case partition the probability an
   assert.ok(Math.abs(total - 1) < 1e-12);
   // t = 1: (s_0 = 0, a_0, r_0, s_1) has 3 outcomes, times 2 actions a_1: 6 histories
   assert.equal(means.length, 6);
+  // by default the prefixes end at s_{t+2}, the farthest state a target of 9b–9d reads
+  const lengths = conditionalMeans(pinnedCase, (p) => [p.states.length]);
+  assert.ok(lengths.every((m) => m.mean[0] === pinnedCase.t + 3));
   assert.equal(
     historyText({ states: [0, 1, 0], actions: [1, 0], rewards: [2, 0], terminated: false }, 1),
     "s0 a1 r2 | s1 a0",
