@@ -34,8 +34,10 @@ import {
   expectedLaggedTdError,
   expectedTdErrorGivenStateAction,
   gae,
+  GaeInputError,
   lambdaAverageOfTdk,
   tdErrors,
+  tdkAdvantage,
 } from "./mod.ts";
 
 /**
@@ -145,6 +147,46 @@ function tdkIdentityExact(c: SequenceCase, bootstrapPower: (k: number) => number
     );
   }
   return 0;
+}
+
+/**
+ * 11d for the code: `tdkAdvantage` (float64) equals the exact rational Σ_{i<k} γ^i δ_{t+i} up to
+ * rounding (≤ 2k + 2 operations on numbers of size ≤ B = Σ|r| + 2Σ|V|: 1e-13·B is hundreds of
+ * ulps), and it refuses the (t, k) outside 0 ≤ t, 1 ≤ k, t + k ≤ T that 11d does not cover.
+ */
+function tdkAdvantageMatches(c: SequenceCase): number {
+  const g = fraction(c.gamma);
+  let exact = fraction(0);
+  let discount = fraction(1);
+  for (let i = 0; i < c.k; i++) {
+    const delta = fraction(c.rewards[c.t + i]!).add(g.mul(fraction(c.values[c.t + i + 1]!))).sub(
+      fraction(c.values[c.t + i]!),
+    );
+    exact = exact.add(discount.mul(delta));
+    discount = discount.mul(g);
+  }
+  const got = tdkAdvantage(c.rewards, c.values, c.gamma, c.t, c.k);
+  const B = 1 + [...c.rewards, ...c.values, ...c.values].reduce((acc, x) => acc + Math.abs(x), 0);
+  const margin = 1e-13 * B - Math.abs(got - exact.valueOf());
+  if (!(margin >= 0)) {
+    throw new ClaimViolation(
+      `tdkAdvantage at t = ${c.t}, k = ${c.k}: ${got} ≠ Σ γ^i δ = ${exact.toFraction()}`,
+    );
+  }
+  const T = c.rewards.length;
+  for (const [t, k] of [[c.t, 0], [c.t, T - c.t + 1], [-1, 1], [c.t + 0.5, 1], [c.t, 0.5]]) {
+    let refused = false;
+    try {
+      tdkAdvantage(c.rewards, c.values, c.gamma, t!, k!);
+    } catch (e) {
+      if (!(e instanceof GaeInputError)) throw e;
+      refused = true;
+    }
+    if (!refused) {
+      throw new ClaimViolation(`tdkAdvantage accepted t = ${t}, k = ${k} with T = ${T}`);
+    }
+  }
+  return margin;
 }
 
 /** Periodic bounded sequences r, V (period 1..10), γ ∈ (0, 1] and λ ∈ (0, 1). */
@@ -264,7 +306,10 @@ export const claims: Claim[] = defineClaims(11, [
     id: "11b",
     statement:
       "E[δ_t^{V^π} | s_t] = 0 (V^π from the Bellman solve, checked against its definition)",
-    check: (ctx) => stateMeanProperty(ctx.seed, false),
+    check: (ctx) => {
+      checkSummingOracleOnConstantChain();
+      return stateMeanProperty(ctx.seed, false);
+    },
     negativeControl: {
       variant:
         "a stale critic: the TD error of V^{μ} (μ uniform, e.g. the previous policy's critic) is " +
@@ -291,7 +336,7 @@ export const claims: Claim[] = defineClaims(11, [
       checkProperty(
         { seed: ctx.seed, over: OVER_D, numRuns: 300 },
         arbSequences,
-        (c) => tdkIdentityExact(c, (k) => k),
+        (c) => Math.min(tdkIdentityExact(c, (k) => k), tdkAdvantageMatches(c)),
       ),
     negativeControl: {
       variant: "the bootstrap discounted by γ^{k−1} instead of γ^k",
@@ -365,6 +410,40 @@ function advantageProperty(seed: number, forgetBaseline: boolean) {
       return tableMargin(expectedTdErrorGivenStateAction(mdp, V), A, Q, "E[δ | s, a] vs A^π");
     },
   );
+}
+
+/**
+ * The summed-rewards oracle on the chain where its tail bound is attained: one state, reward R
+ * forever, γ < 1, so E_s[r_n] = R, a_n = 1 and the left-out tail Σ_{n≥N} γ^n R = Rγ^N/(1 − γ)
+ * equals the bound R S_N x/(1 − x) with x = γ^N, S_N = (1 − γ^N)/(1 − γ). The oracle must report
+ * that tail as its bound (sound, and not looser than proved), its partial sum must be V − tail,
+ * and it must stop at the least N whose tail is within the tolerance (found by stepping N).
+ */
+function checkSummingOracleOnConstantChain(): void {
+  for (const gamma of [0.5, 0.9, 0.999]) {
+    for (const R of [1, 3]) {
+      const mdp = makeMdp({ gamma, outcomes: [[[{ next: 0, reward: R, prob: 1 }]]] });
+      const exact = R / (1 - gamma);
+      const tolerance = 1e-6 * exact;
+      const summed = valueBySummingRewards(mdp, [[1]], tolerance);
+      const tail = (n: number) => (R * gamma ** n) / (1 - gamma);
+      let least = 1;
+      while (tail(least) > tolerance) least++;
+      const where = `one state, reward ${R}, γ = ${gamma}`;
+      const rel = (x: number, y: number) => Math.abs(x - y) <= 1e-9 * Math.abs(y);
+      if (summed.steps !== least) {
+        throw new ClaimViolation(`${where}: summed ${summed.steps} steps, the least is ${least}`);
+      }
+      if (!rel(summed.tailBound, tail(least))) {
+        throw new ClaimViolation(
+          `${where}: tail bound ${summed.tailBound}, but the left-out tail is ${tail(least)}`,
+        );
+      }
+      if (Math.abs(summed.V[0]! + tail(least) - exact) > 1e-9 * exact) {
+        throw new ClaimViolation(`${where}: partial sum ${summed.V[0]} + tail ≠ ${exact}`);
+      }
+    }
+  }
 }
 
 /**
