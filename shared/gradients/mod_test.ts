@@ -104,3 +104,18 @@ Deno.test("gradients: bad input gets a clear error naming what and where", () =>
 Deno.test("gradients: NaN never counts as close", () => {
   assert.equal(gradientMargin([NaN], [NaN], { abs: 1, rel: 1 }), -Infinity);
 });
+
+Deno.test("gradients: the worst entry is found wherever it sits, first or last", () => {
+  const tol = { abs: 1e-8, rel: 0 };
+  assert.throws(
+    () => assertGradientsClose([5, 1, 1], [1, 1, 1], tol, "g"),
+    (e: unknown) =>
+      e instanceof NumericAssertionError && /^g\[0\]: 5 vs expected 1/.test(e.message),
+  );
+  assert.throws(
+    () => assertGradientsClose([1, 1, 5], [1, 1, 1], tol, "g"),
+    (e: unknown) =>
+      e instanceof NumericAssertionError && /^g\[2\]: 5 vs expected 1/.test(e.message),
+  );
+  assert.ok(gradientMargin([5, 1, 1], [1, 1, 1], tol) < 0);
+});
