@@ -289,7 +289,8 @@ function checkSchedule(
 /**
  * The sampler of the training data samples only what the claim covers: it refuses a negative or
  * fractional sample size and an initial distribution on a terminal state (no transition leaves
- * it), and returns nothing for n = 0.
+ * it), and returns nothing for n = 0; the fit refuses inputs that are not one-hot indices in
+ * [0, n), an empty sample, and targets that do not pair with the inputs.
  */
 function checkSamplerDomain(): void {
   const terminalStart = makeMdp({
@@ -315,6 +316,22 @@ function checkSamplerDomain(): void {
   ] as const;
   for (const [what, f] of bad) {
     if (!refused(f)) throw new ClaimViolation(`sampleTransitions accepted ${what}`);
+  }
+  const badFits = [
+    ["input 3 of 3", () => fitOneHotRegression([0, 3], [1, 2], 3, 1)],
+    ["input −1", () => fitOneHotRegression([0, -1], [1, 2], 3, 1)],
+    ["input 0.5", () => fitOneHotRegression([0, 0.5], [1, 2], 3, 1)],
+    ["no samples", () => fitOneHotRegression([], [], 3, 1)],
+    ["fewer targets than inputs", () => fitOneHotRegression([0, 1], [1], 3, 1)],
+  ] as const;
+  for (const [what, f] of badFits) {
+    let threw = false;
+    try {
+      f();
+    } catch {
+      threw = true;
+    }
+    if (!threw) throw new ClaimViolation(`fitOneHotRegression accepted ${what}`);
   }
   if (sampleTransitions(TRAINING_MDP, TRAINING_POLICY, 0, rng).length !== 0) {
     throw new ClaimViolation("sampleTransitions with n = 0 returned transitions");
