@@ -19,6 +19,7 @@ import {
   exactOutcome,
   groupAdvantages,
   grpoConfig,
+  packCopy,
   trainGrpoRuns,
   trainJob,
 } from "./mod.ts";
@@ -262,4 +263,15 @@ Deno.test("19 the bootstrap of one value is that value, and of no defined value 
   // two values: every resample mean is one of 0, 1/2, 1, and the interval spans them
   const two = bootstrap([0, 1], rng, 2000);
   assert.deepEqual([two.mean, two.lo, two.hi], [0.5, 0, 1]);
+});
+
+Deno.test("19 packed weights land where tfjs reads copy k, state s, action a", () => {
+  const K = 3, S = 5, A = 4;
+  const flat = new Float32Array(K * S * A);
+  const tables = [0, 1, 2].map((k) =>
+    Array.from({ length: S }, (_, s) => Array.from({ length: A }, (_, a) => 100 * k + 10 * s + a))
+  );
+  tables.forEach((t, k) => packCopy(flat, k, t));
+  const read = tf.tidy(() => tf.tensor3d(flat, [K, S, A]).arraySync());
+  assert.deepEqual(read, tables);
 });

@@ -92,7 +92,7 @@ export function clipWeights(
   const negative = Array.from({ length: nStates }, () => new Array<number>(nActions).fill(0));
   group.forEach((ep, i) => {
     const A = advantages[i]!;
-    if (A === 0 || ep.states.length === 0) return;
+    if (A === 0) return; // no signal (an empty trajectory adds nothing either)
     const w = A * stepFactor(variant, group.length, ep.states.length);
     const target = A > 0 ? positive : negative;
     ep.states.forEach((s, t) => {

@@ -212,13 +212,8 @@ export async function trainGrpoRuns(
         if (!st.active) continue;
         sampler.load(st.policy);
         const w = sampleGroupWeights(st, walk, sampler);
-        const base = k * S * A;
-        for (let s = 0; s < S; s++) {
-          for (let a = 0; a < A; a++) {
-            Wp[base + s * A + a] = w.positive[s]![a]!;
-            Wn[base + s * A + a] = w.negative[s]![a]!;
-          }
-        }
+        packCopy(Wp, k, w.positive);
+        packCopy(Wn, k, w.negative);
       }
       if (!states.some((st) => st.active)) {
         oldLogp.dispose();
@@ -291,6 +286,29 @@ function sampleGroupWeights(st: SeedState, walk: CliffWalk, sampler: EpisodeSamp
   const advantages = groupAdvantages(scores, config.variant).map((a) => a * config.advantageSign);
   if (advantages.every((a) => a === 0)) st.emptyUpdates++;
   return clipWeights(group, advantages, config.variant, walk.nStates, walk.nActions);
+}
+
+/**
+ * Writes copy k's [S][A] table into a flat row-major [K, S, A] array (the layout of
+ * `tf.tensor3d(flat, [K, S, A])`).
+ *
+ * @param flat the [K, S, A] array
+ * @param k the copy
+ * @param table its rows
+ * @example
+ * ```ts
+ * import { packCopy } from "./trainer.ts";
+ * const flat = new Float32Array(2 * 3 * 2);
+ * packCopy(flat, 1, [[1, 2], [3, 4], [5, 6]]);
+ * if (flat[6] !== 1 || flat[9] !== 4 || flat[11] !== 6 || flat[5] !== 0) throw new Error();
+ * ```
+ */
+export function packCopy(flat: Float32Array, k: number, table: readonly (readonly number[])[]) {
+  const S = table.length;
+  const A = table[0]?.length ?? 0;
+  for (let s = 0; s < S; s++) {
+    for (let a = 0; a < A; a++) flat[(k * S + s) * A + a] = table[s]![a]!;
+  }
 }
 
 /** Copy k's rows π(· | s) from the flat [K, S, A] table, renormalised in float64. */
