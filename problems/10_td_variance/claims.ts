@@ -12,9 +12,9 @@ import {
   makeMdp,
   type Policy,
 } from "../../shared/mdp/mod.ts";
-import { stateDistributionAt } from "../../shared/trajectories/mod.ts";
 import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
-import { momentScale, tdTargetVariances } from "./mod.ts";
+import { returnMoments, stateDistributionAt } from "../../shared/trajectories/mod.ts";
+import { tdTargetVariances } from "./mod.ts";
 
 /** A case: an MDP, a policy π, the initial distribution p0 (in the MDP) and the time t. */
 type Case = [FiniteMdp, Policy, number];
@@ -68,6 +68,17 @@ const twoArms: Case = [
  * and sums of a few thousand terms lose far less than 1e-9 of the second-moment scale.
  */
 const REL = 1e-9;
+
+/**
+ * The scale the tolerances are relative to: (1 + R + max|V^π|)² + max_s E[G² | s] bounds the
+ * second moment of every target (a tolerance of the check, so it lives here, not in the code
+ * the claims verify).
+ */
+function momentScale(mdp: FiniteMdp, pi: Policy): number {
+  const m = returnMoments(mdp, pi);
+  const maxV = Math.max(0, ...m.V.map(Math.abs));
+  return (1 + mdp.rewardBound + maxV) ** 2 + Math.max(0, ...m.secondV);
+}
 
 /**
  * The 10a margins: means agree, Var TD(2) − Var TD(1) and Var TD(∞) − Var TD(2) equal their

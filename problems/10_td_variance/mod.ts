@@ -167,25 +167,3 @@ export function oneStepTargetVariance(
     return variance;
   });
 }
-
-/**
- * A scale for float64 tolerances on means and variances of the targets:
- * (1 + R + max|V^π|)² + max_s E[G² | s], which bounds every target's second moment.
- *
- * @param mdp the MDP
- * @param pi the policy
- * @returns the scale
- * @example
- * ```ts
- * import { makeMdp } from "../../shared/mdp/mod.ts";
- * import { momentScale } from "./mod.ts";
- * // reward 1 forever, γ = 1/2: V = 2, E[G²] = 4, so (1 + 1 + 2)² + 4 = 20
- * const mdp = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
- * if (Math.abs(momentScale(mdp, [[1]]) - 20) > 1e-12) throw new Error();
- * ```
- */
-export function momentScale(mdp: FiniteMdp, pi: Policy): number {
-  const m = returnMoments(mdp, pi);
-  const maxV = Math.max(0, ...m.V.map(Math.abs));
-  return (1 + mdp.rewardBound + maxV) ** 2 + Math.max(0, ...m.secondV);
-}
