@@ -14,7 +14,7 @@ import {
   type Policy,
 } from "../../shared/mdp/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
-import { assertMeanEquals } from "../../shared/stats/mod.ts";
+import { type Agreement, assertMeanEquals } from "../../shared/stats/mod.ts";
 import {
   checkProperty,
   type Claim,
@@ -518,6 +518,34 @@ const smallMdpPolicyCritic: fc.Arbitrary<[FiniteMdp, Policy, number[]]> = fc.one
 /** Lags checked by enumeration (horizon MAX_LAG + 1) and, for V^π, by the state law up to 6. */
 const MAX_LAG = 3;
 
+/**
+ * The band of a Monte Carlo check is the one stated: its estimate is the plain sample mean, and
+ * its half-width t is Maurer and Pontil's empirical-Bernstein bound for samples in [−b, b],
+ * t = √(2 V L / N) + 7 (2b) L / (3 (N − 1)) with L = ln(4/δ) and V the unbiased sample variance.
+ * Checked backwards: t is increasing in L, so solving the quadratic in √L from t must give back
+ * 4e^{−L} = δ, the false alarm the band was asked for.
+ */
+function checkBernsteinBand(samples: readonly number[], b: number, band: Agreement): void {
+  const n = samples.length;
+  const mean = samples.reduce((acc, x) => acc + x, 0) / n;
+  const variance = samples.reduce((acc, x) => acc + (x - mean) ** 2, 0) / (n - 1);
+  const p = Math.sqrt((2 * variance) / n); // t = p √L + q L
+  const q = (7 * 2 * b) / (3 * (n - 1));
+  const rootL = (-p + Math.sqrt(p * p + 4 * q * band.halfWidth)) / (2 * q);
+  const implied = 4 * Math.exp(-(rootL ** 2));
+  const problems: string[] = [];
+  if (band.n !== n) problems.push(`N = ${band.n}, not ${n}`);
+  if (Math.abs(band.estimate - mean) > 1e-12 * (1 + b)) {
+    problems.push(`estimate ${band.estimate}, sample mean ${mean}`);
+  }
+  if (!(Math.abs(implied / band.falseAlarm - 1) <= 1e-6)) {
+    problems.push(`half-width ${band.halfWidth} implies δ = ${implied}, not ${band.falseAlarm}`);
+  }
+  if (problems.length > 0) {
+    throw new ClaimViolation(`${band.report}: not the stated band: ${problems.join("; ")}`);
+  }
+}
+
 /** Trajectories per (s, a) of the Monte Carlo part of 11c. */
 const LAGGED_MC_N = 12_000;
 
@@ -590,6 +618,7 @@ function laggedCheck(seedFor: (label: string) => number, offByOne: boolean): Evi
           label: `δ_{t+${ell}} given (s=${s}, a=${a})`,
           falseAlarm,
         });
+        checkBernsteinBand(samples, bound, ok);
         mcWorst = Math.min(mcWorst, ok.margin);
         widest = Math.max(widest, ok.halfWidth);
       });

@@ -170,6 +170,13 @@ function histogramCheck(seedFor: (l: string) => number, withJacobian: boolean): 
     const width = 2 / binsPerAxis;
     const falseAlarm = 1e-6 / nBins;
     const band = hoeffdingHalfWidth(HISTOGRAM_N, { lo: 0, hi: 1 }, falseAlarm);
+    // the band is Hoeffding's: solved back for δ, 2 exp(−2Nt²) on [0, 1] gives the δ asked for
+    const impliedFalseAlarm = 2 * Math.exp(-2 * HISTOGRAM_N * band ** 2);
+    if (!(Math.abs(impliedFalseAlarm / falseAlarm - 1) <= 1e-9)) {
+      throw new ClaimViolation(
+        `${label}: band ${band} has Hoeffding false alarm ${impliedFalseAlarm}, not ${falseAlarm}`,
+      );
+    }
     let maxDev = 0;
     for (let b = 0; b < nBins; b++) {
       const idx = n === 1 ? [b] : [Math.floor(b / binsPerAxis), b % binsPerAxis];
