@@ -12,8 +12,19 @@ import {
   makeMdp,
   type Policy,
 } from "../../shared/mdp/mod.ts";
-import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
-import { returnMoments, stateDistributionAt } from "../../shared/trajectories/mod.ts";
+import {
+  checkProperty,
+  type Claim,
+  ClaimViolation,
+  defineClaims,
+} from "../../shared/testing/mod.ts";
+import {
+  enumeratePrefixes,
+  type Prefix,
+  returnMoments,
+  stateDistributionAt,
+  TrajectoryLimitError,
+} from "../../shared/trajectories/mod.ts";
 import { tdTargetVariances } from "./mod.ts";
 
 /** A case: an MDP, a policy π, the initial distribution p0 (in the MDP) and the time t. */
@@ -81,11 +92,65 @@ function momentScale(mdp: FiniteMdp, pi: Policy): number {
 }
 
 /**
+ * The exact law the targets' moments are taken under: the prefixes (s_t, a_t, r_t, s_{t+1},
+ * a_{t+1}, r_{t+1}, s_{t+2}) that enumeration lists must be exactly those of positive probability,
+ * each with probability d(s_t) π(a_t | s_t) p(r_t, s_{t+1} | s_t, a_t) ⋯ recomputed from the MDP
+ * along the prefix, summing to 1, stopped exactly at terminal states; and the enumeration must
+ * build all of them under a limit equal to their number and refuse one less (a truncated law
+ * would be wrong silently).
+ */
+function checkPrefixLaw(mdp: FiniteMdp, pi: Policy, d: readonly number[]): void {
+  const dist = enumeratePrefixes(mdp, { horizon: 2, policy: pi, initial: d });
+  const fail = (why: string) => {
+    throw new ClaimViolation(`enumerated prefixes to horizon 2: ${why}`);
+  };
+  // an outcome list may repeat (s', r): such prefixes are listed apart, so compare per path
+  const byPath = new Map<string, { prefix: Prefix; prob: number }>();
+  let total = 0;
+  for (const { prefix, prob } of dist.prefixes) {
+    if (!(prob > 0)) fail(`a prefix of probability ${prob} is listed`);
+    const key = JSON.stringify([prefix.states, prefix.actions, prefix.rewards, prefix.terminated]);
+    byPath.set(key, { prefix, prob: (byPath.get(key)?.prob ?? 0) + prob });
+    total += prob;
+  }
+  for (const { prefix, prob } of byPath.values()) {
+    const { states, actions, rewards, terminated } = prefix;
+    let expected = d[states[0]!]!;
+    for (let k = 0; k < actions.length; k++) {
+      const [s, a, next] = [states[k]!, actions[k]!, states[k + 1]!];
+      const outcome = mdp.outcomes[s]![a]!
+        .filter((o) => o.next === next && o.reward === rewards[k])
+        .reduce((acc, o) => acc + o.prob, 0);
+      expected *= pi[s]![a]! * outcome;
+    }
+    const last = states.at(-1)!;
+    if (Math.abs(prob - expected) > 1e-12) fail(`${states} has ${prob}, not ${expected}`);
+    if (rewards.length !== actions.length || states.length !== actions.length + 1) {
+      fail(`${states} / ${actions} / ${rewards} do not line up`);
+    }
+    if (terminated !== mdp.isTerminal[last]) fail(`${states}: terminated = ${terminated}`);
+    if (!terminated && actions.length !== 2) fail(`${states} stops before s_{t+2}`);
+    if (states.slice(0, -1).some((s) => mdp.isTerminal[s])) fail(`${states} passes a terminal`);
+  }
+  if (Math.abs(total - 1) > 1e-12) fail(`probabilities sum to ${total}`);
+  const n = dist.prefixes.length;
+  enumeratePrefixes(mdp, { horizon: 2, policy: pi, initial: d, maxPrefixes: n });
+  try {
+    enumeratePrefixes(mdp, { horizon: 2, policy: pi, initial: d, maxPrefixes: n - 1 });
+  } catch (e) {
+    if (e instanceof TrajectoryLimitError) return;
+    throw e;
+  }
+  fail(`${n} prefixes were built under a limit of ${n - 1}`);
+}
+
+/**
  * The 10a margins: means agree, Var TD(2) − Var TD(1) and Var TD(∞) − Var TD(2) equal their
  * conditional-variance gaps, and both differences are ≥ 0.
  */
 function margin10a([mdp, pi, t]: Case): number {
   const d = stateDistributionAt(mdp, pi, mdp.initial!, t);
+  checkPrefixLaw(mdp, pi, d);
   const v = tdTargetVariances(mdp, pi, d);
   const tol = REL * momentScale(mdp, pi);
   return Math.min(
