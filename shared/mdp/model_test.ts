@@ -125,3 +125,10 @@ Deno.test("evaluateActionValues agrees with evaluatePolicy and rejects an improp
   assert.throws(() => evaluateActionValues(mdp, [[1, 0], [1, 0]]), ImproperPolicyError);
   assert.deepEqual(evaluatePolicy(mdp, [[0, 1], [1, 0]]).Q, [[1, 2], [0, 0]]);
 });
+
+Deno.test("makeMdp accepts terminal states 0 and n − 1 and rejects n and −1", () => {
+  const outcomes = [[ok], [ok]];
+  assert.deepEqual(makeMdp({ gamma: 0.5, terminal: [0, 1], outcomes }).isTerminal, [true, true]);
+  rejects(() => makeMdp({ gamma: 0.5, terminal: [2], outcomes }), /terminal state 2 .*\[0, 2\)/);
+  rejects(() => makeMdp({ gamma: 0.5, terminal: [-1], outcomes }), /terminal state -1/);
+});
