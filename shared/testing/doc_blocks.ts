@@ -94,7 +94,9 @@ export function extractDocBlocks(file: string, text: string): DocBlock[] {
 /**
  * Makes a block loadable from anywhere: every relative module specifier (`"./mod.ts"`,
  * `"../x.ts"`) becomes an absolute URL resolved against the block's own file, and
- * `import.meta.url` becomes that file's URL, as if the block sat in the file.
+ * `import.meta.url` becomes that file's URL, as if the block sat in the file. Only code is
+ * rewritten: an import statement written inside a string or a comment (as the examples of
+ * a source scanner have) stays as it is.
  *
  * @param code the block's code
  * @param fileUrl the URL of the file the block sits in
@@ -102,19 +104,66 @@ export function extractDocBlocks(file: string, text: string): DocBlock[] {
  * @example
  * ```ts
  * import { absolutiseImports } from "./doc_blocks.ts";
- * const src = "import { a } from " + '"./mod.ts"; const u = import.meta.url;';
+ * const src = 'import { a } from "./mod.ts"; const u = import.meta.url; // from "./b.ts"\n' +
+ *   `const s = 'import "./c.ts"';`;
  * const out = absolutiseImports(src, new URL("file:///p/x/y.ts"));
- * if (out !== "import { a } from " + '"file:///p/x/mod.ts"; const u = "file:///p/x/y.ts";') {
- *   throw new Error(out);
- * }
+ * const want = 'import { a } from "file:///p/x/mod.ts"; const u = "file:///p/x/y.ts"; // from "./b.ts"\n' +
+ *   `const s = 'import "./c.ts"';`;
+ * if (out !== want) throw new Error(out);
  * ```
  */
 export function absolutiseImports(code: string, fileUrl: URL): string {
-  return code.replace(/\bimport\.meta\.url\b/g, JSON.stringify(fileUrl.href)).replace(
-    /(\bfrom\s*|\bimport\s*\(?\s*)(["'])(\.{1,2}\/[^"']*)\2/g,
-    (_, head: string, quote: string, spec: string) =>
-      `${head}${quote}${new URL(spec, fileUrl).href}${quote}`,
+  const isCode = codeMask(code);
+  return code.replace(
+    /\bimport\.meta\.url\b|(\bfrom\s*|\bimport\s*\(?\s*)(["'])(\.{1,2}\/[^"'\n]*)\2/g,
+    (match: string, head: string | undefined, quote: string, spec: string, at: number) => {
+      if (!isCode[at]) return match;
+      if (head === undefined) return JSON.stringify(fileUrl.href);
+      return `${head}${quote}${new URL(spec, fileUrl).href}${quote}`;
+    },
   );
+}
+
+/**
+ * Marks which characters of TypeScript source are code, as opposed to the inside of a
+ * string, a template's text or a comment (a small scanner: enough for example code, which
+ * has no regular expressions containing quotes).
+ */
+function codeMask(code: string): Uint8Array {
+  const mask = new Uint8Array(code.length);
+  // a stack of open templates: the brace depth of each `${` that interrupted one
+  const templates: number[] = [];
+  let depth = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === "/" && code[i + 1] === "/") {
+      while (i < code.length && code[i] !== "\n") i++;
+    } else if (c === "/" && code[i + 1] === "*") {
+      const close = code.indexOf("*/", i + 2);
+      i = close < 0 ? code.length : close + 1;
+    } else if (c === '"' || c === "'") {
+      mask[i] = 1; // the opening quote belongs to the statement that holds it
+      for (i++; i < code.length && code[i] !== c && code[i] !== "\n"; i++) {
+        if (code[i] === "\\") i++;
+      }
+    } else if (c === "`" || (c === "}" && templates.length > 0 && depth === templates.at(-1))) {
+      if (c === "}") templates.pop();
+      // template text up to its end or the next `${`
+      for (i++; i < code.length && code[i] !== "`"; i++) {
+        if (code[i] === "\\") i++;
+        else if (code[i] === "$" && code[i + 1] === "{") {
+          templates.push(depth);
+          i++;
+          break;
+        }
+      }
+    } else {
+      if (c === "{") depth++;
+      else if (c === "}") depth--;
+      mask[i] = 1;
+    }
+  }
+  return mask;
 }
 
 /**
