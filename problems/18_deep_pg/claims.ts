@@ -42,9 +42,14 @@ import {
 const ALPHA = 1e-6;
 /** Seeds of the reliability claim, one attempt each. */
 export const RELIABILITY_SEEDS = 20;
-/** The single-attempt success probability 18a guarantees. */
-export const GUARANTEED_RATE = 0.02;
-/** Successes of 20 whose Clopper–Pearson lower bound at 1e-6 reaches the rate (5). */
+/**
+ * The single-attempt success probability 18a guarantees: the Clopper–Pearson lower bound at
+ * 1e-6 of 14 successes in 20 (0.191). A learner whose per-seed success probability is 0.975
+ * has 7 or more failures in 20 with probability 3.6e-7, so the check stays quiet for every
+ * seed (README, 18a).
+ */
+export const GUARANTEED_RATE = 0.19;
+/** Successes of 20 whose Clopper–Pearson lower bound at 1e-6 reaches the rate (14). */
 const NEEDED = successesNeeded(GUARANTEED_RATE, RELIABILITY_SEEDS, ALPHA)!;
 const TARGET = OPTIMAL_VALUE - defaultConfig.targetGap;
 
@@ -245,6 +250,7 @@ interface StatsCase {
   zeros: boolean[];
   baseline: number[];
   start: number;
+  discount: number;
 }
 
 const arbStatsCase: fc.Arbitrary<StatsCase> = fc.record({
@@ -259,6 +265,7 @@ const arbStatsCase: fc.Arbitrary<StatsCase> = fc.record({
   zeros: fc.array(fc.boolean(), { minLength: 48, maxLength: 48 }),
   baseline: fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 12, maxLength: 12 }),
   start: fc.nat(11),
+  discount: fc.constantFrom(1, 0.97, 0.5),
 });
 
 /** A policy table of a small walk from a case: softmax of its logits, some entries zeroed. */
@@ -283,7 +290,7 @@ function statsGap(ctx: ClaimContext, mistake: PgMistake, bootstrapInCode: boolea
     {
       seed: ctx.seedFor("18c cases"),
       over: "small walks (2–3 × 2–4, slippery or not), softmax tables with zeros, " +
-        "time limits 1–4 (1–3 when slippery), arbitrary baselines and start states",
+        "time limits 1–4 (1–3 when slippery), arbitrary baselines and start states, γ ∈ {1, 0.97, 0.5}",
       numRuns: 40,
     },
     arbStatsCase,
@@ -295,7 +302,7 @@ function statsGap(ctx: ClaimContext, mistake: PgMistake, bootstrapInCode: boolea
       const start = live[c.start % live.length]!;
       const table = caseTable(walk, c);
       const V = Array.from({ length: walk.nStates }, (_, s) => c.baseline[s % 12]!);
-      const exact = expectedStats(walk, table, V, V, horizon, start);
+      const exact = expectedStats(walk, table, V, V, horizon, start, c.discount);
       const enumerated = enumerateEpisodes(walk, table, horizon, start);
       const S = walk.nStates;
       const sum = {
@@ -309,6 +316,7 @@ function statsGap(ctx: ClaimContext, mistake: PgMistake, bootstrapInCode: boolea
           baseline: V,
           bootstrap: bootstrapInCode ? V : null,
           mistake,
+          discount: c.discount,
         });
         for (let s = 0; s < S; s++) {
           for (let a = 0; a < 4; a++) sum.w[s]![a]! += prob * st.policyWeights[s]![a]!;

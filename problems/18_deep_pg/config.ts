@@ -13,11 +13,11 @@ export const defaultConfig = {
   /** Hidden units of both MLPs (one tanh layer; the input is one-hot over the 48 states). */
   hidden: 32,
   /** Adam learning rate of the policy θ. */
-  policyLr: 0.01,
+  policyLr: 0.02,
   /** Adam learning rate of the baseline φ. */
-  valueLr: 0.03,
+  valueLr: 0.05,
   /** Episodes sampled per update; g_θ and g_φ average over them. */
-  episodesPerUpdate: 16,
+  episodesPerUpdate: 128,
   /** Episode budget of one attempt: training stops after this many episodes at the latest. */
   budget: 12_000,
   /**
@@ -46,6 +46,19 @@ export const defaultConfig = {
   truncation: "bootstrap" as "bootstrap" | "terminal",
   /** Use the baseline V_φ (the handout's algorithm); false gives plain REINFORCE. */
   baseline: true,
+  /**
+   * Entropy bonus β_0 at the first update: the policy loss subtracts β Σ_t H(π_θ(· | s_t)),
+   * with β decaying linearly from β_0 to 0 at `entropyEpisodes` (0: no bonus).
+   */
+  entropy: 5,
+  /** Episodes over which the entropy bonus decays to 0. */
+  entropyEpisodes: 6_000,
+  /**
+   * γ of the returns-to-go Q̂_t = r_t + γ Q̂_{t+1} (1: the handout's undiscounted sums). Below
+   * 1 a fall is worse than wandering, so the near-uniform start is not pulled into the cliff
+   * (README, "Deviations"); the target stays the undiscounted V^{π_θ}(start).
+   */
+  discount: 0.97,
 };
 
 /** The hyperparameters, as the type of {@link defaultConfig}. */
@@ -109,6 +122,15 @@ export function resolveConfig(partial: Partial<PgConfig> = {}): PgConfig {
   }
   if (!(c.targetGap >= 0 && c.targetGap < Infinity)) {
     throw new RangeError(`PgConfig.targetGap must be ≥ 0, got ${c.targetGap}`);
+  }
+  if (!(c.entropy >= 0 && c.entropy < Infinity)) {
+    throw new RangeError(`PgConfig.entropy must be ≥ 0, got ${c.entropy}`);
+  }
+  if (!(c.entropyEpisodes > 0 && c.entropyEpisodes < Infinity)) {
+    throw new RangeError(`PgConfig.entropyEpisodes must be > 0, got ${c.entropyEpisodes}`);
+  }
+  if (!(c.discount > 0 && c.discount <= 1)) {
+    throw new RangeError(`PgConfig.discount must be in (0, 1], got ${c.discount}`);
   }
   if (c.start !== "start" && c.start !== "live") {
     throw new RangeError(`PgConfig.start must be "start" or "live", got ${String(c.start)}`);

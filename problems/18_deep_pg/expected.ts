@@ -4,7 +4,7 @@
  * state, H the time limit and V_boot the table used at a cut:
  *
  *   d_t(s)     = P(s_t = s and the episode is still running at t), t < H,
- *   U_H(s)     = V_boot(s);  Q_t(s, a) = Σ_{s'} p(s' | s, a) (r + [s' live] U_{t+1}(s')),
+ *   U_H(s)     = V_boot(s);  Q_t(s, a) = Σ_{s'} p(s' | s, a) (r + γ [s' live] U_{t+1}(s')),
  *   U_t(s)     = Σ_a π(a | s) Q_t(s, a)   (the expected bootstrapped return-to-go),
  *
  * and then E[W[s, a]] = Σ_{t<H} d_t(s) π(a | s) (Q_t(s, a) − b(s)), E[n_s] = Σ_t d_t(s),
@@ -29,6 +29,7 @@ export type ExpectedStats = Omit<BatchStats, "truncated">;
  * @param bootstrap V used at a cut, or null
  * @param horizon H ≥ 1, the time limit
  * @param start the start state (default the walk's start)
+ * @param discount γ of the returns-to-go (default 1)
  * @returns E[W], E[n], E[S], E[C]
  * @example
  * ```ts
@@ -49,6 +50,7 @@ export function expectedStats(
   bootstrap: readonly number[] | null,
   horizon: number,
   start: number = walk.start,
+  discount = 1,
 ): ExpectedStats {
   if (!Number.isSafeInteger(horizon) || horizon < 1) {
     throw new RangeError(`horizon must be a positive integer, got ${horizon}`);
@@ -107,14 +109,14 @@ export function expectedStats(
         let q = 0;
         for (const o of walk.outcomes[s]![a]!) {
           const liveNext = !walk.isTerminal[o.next];
-          q += o.prob * (o.reward + (liveNext ? U[o.next]! : 0));
+          q += o.prob * (o.reward + (liveNext ? discount * U[o.next]! : 0));
           if (liveNext && pa > 0) {
             const w = pa * o.prob;
             const m = M[o.next]!;
             const r = R[o.next]!;
             for (const c of live) {
               Mt[s]![c]! += w * m[c]!;
-              Rt[s]![c]! += w * (o.reward * m[c]! + r[c]!);
+              Rt[s]![c]! += w * (o.reward * m[c]! + discount * r[c]!);
             }
           }
         }

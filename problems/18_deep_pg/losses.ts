@@ -38,6 +38,31 @@ export function stackedPolicyLoss(net: StackedMlp, weights: tf.Tensor3D): tf.Sca
 }
 
 /**
+ * The entropy term Σ_{k,s} c[k, s] H(π_{θ_k}(· | s)), H(p) = −Σ_a p_a log p_a: with
+ * c = β · n (visits) it is β Σ_t H(π_θ(· | s_t)), the bonus that A2C-style policy gradients
+ * subtract from the policy loss. Call inside a gradient function.
+ *
+ * @param net the K stacked policy networks
+ * @param coefficients c as a [K, S] tensor
+ * @returns the scalar Σ c H
+ * @example
+ * ```ts
+ * import { createStackedMlp, disposeStackedMlp } from "../../shared/mlp/mod.ts";
+ * import { stackedEntropy } from "./losses.ts";
+ * import { tf } from "../../shared/tf/mod.ts";
+ * const net = createStackedMlp(2, 4, 2, [1], 0); // uniform: H = log 2 in each state
+ * const h = tf.tidy(() => stackedEntropy(net, tf.tensor2d([[1, 3]])).arraySync() as number);
+ * if (Math.abs(h - 4 * Math.log(2)) > 1e-6) throw new Error();
+ * disposeStackedMlp(net);
+ * ```
+ */
+export function stackedEntropy(net: StackedMlp, coefficients: tf.Tensor2D): tf.Scalar {
+  const logp = tf.logSoftmax(stackedForwardAll(net)); // [K, S, A]
+  const H = tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 2)); // [K, S]
+  return tf.sum(tf.mul(coefficients, H));
+}
+
+/**
  * The baseline loss Σ_{k,s} (½ n[k, s] V_k(s)² − S[k, s] V_k(s)) = Σ_t ½ (⟦Q̂_t⟧ − V_φ(s_t))²
  * minus a constant: the gradient g_φ, with the target entering only as data (the
  * stop-gradient). `cut` (optional) adds −Σ C[k, s] V_k(s): the extra gradient a loss without

@@ -27,6 +27,8 @@ export * from "./returns.ts";
 export * from "./losses.ts";
 export * from "./train_seeds.ts";
 export * from "./expected.ts";
+export * from "./sampler.ts";
+export * from "./target.ts";
 
 /** Options of {@link train}: the common ones plus any hyperparameter. */
 export interface PgTrainOptions extends TrainOptions {
@@ -45,7 +47,7 @@ export interface PgTrainOptions extends TrainOptions {
  * @example
  * ```ts
  * import { train } from "./mod.ts";
- * const r = await train({ seed: 1, budget: 32 });
+ * const r = await train({ seed: 1, budget: 32, config: { episodesPerUpdate: 16 } });
  * if (r.algorithm !== "pg" || r.episodes !== 32 || typeof r.extra?.value !== "number") throw new Error();
  * ```
  */
@@ -61,7 +63,7 @@ export async function train(options: PgTrainOptions): Promise<TrainReport> {
     "pg",
     async (seed) => {
       const t = performance.now();
-      const [r] = await trainSeeds([seed], config, { onProgress: options.onProgress });
+      const [r] = await trainSeeds([seed], config, { curve: true, onProgress: options.onProgress });
       return { ...r!, ms: performance.now() - t };
     },
     (r) => r.reached,
@@ -90,6 +92,12 @@ export async function train(options: PgTrainOptions): Promise<TrainReport> {
     curveLabel: "exact V^π(start) of the learned stochastic policy",
     greedyActions: argmaxActions(r.policy),
     reachedTarget: r.reached,
+    episodesToTarget: toTarget,
+    msToTarget: r.msToTarget === null ? null : run.msBefore + r.msToTarget,
+    value: o.value,
+    valueLabel: "exact V^π(start) of the learned stochastic policy",
+    policy: r.policy,
+    config: { ...config },
     summary:
       `learned stochastic policy: V(start) = ${o.value.toFixed(2)} (V* = ${OPTIMAL_VALUE}, ` +
       `target ≥ ${OPTIMAL_VALUE - config.targetGap}), P(goal) = ${o.success.toFixed(4)}, ` +

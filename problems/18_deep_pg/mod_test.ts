@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cliffWalk, rollout } from "../../shared/cliff/mod.ts";
+import { cliffWalk, edgePolicyActions, policyOutcome, rollout } from "../../shared/cliff/mod.ts";
 import {
   createStackedMlp,
   disposeStackedMlp,
@@ -21,7 +21,9 @@ import {
   train,
   trainSeeds,
 } from "./mod.ts";
+import { EpisodeBatch, FlatSampler } from "./sampler.ts";
 import { reliabilitySweep } from "./sweep.ts";
+import { TargetCheck } from "./target.ts";
 
 registerClaimTests(claims);
 
@@ -114,17 +116,20 @@ Deno.test("18 batchStats: the sign, the average over episodes, the shifted and l
 });
 
 Deno.test("18 batched training: a seed's run does not depend on the other seeds in the batch", async () => {
-  const alone = await trainSeeds([5], { budget: 64 });
-  const together = await trainSeeds([9, 5], { budget: 64 });
+  const alone = await trainSeeds([5], { budget: 256 }, { curve: true });
+  const together = await trainSeeds([9, 5], { budget: 256 }, { curve: true });
   // float32 batched kernels may sum in another order: equal to 1e-3 in V(start)
   assertAllClose(together[1]!.curve, alone[0]!.curve, { abs: 1e-3, rel: 1e-4 }, "curve of seed 5");
 });
 
 Deno.test("18 the training job reports the exact value, the target and a curve, leaking no tensors", async () => {
-  const report = await withNoTensorLeak("train pg", () => train({ seed: 3, budget: 64 }));
+  const budget = 2 * defaultConfig.episodesPerUpdate;
+  const report = await withNoTensorLeak("train pg", () => train({ seed: 3, budget }));
   assert.equal(report.algorithm, "pg");
-  assert.equal(report.episodes, 64);
-  assert.equal(report.curve.length, 64 / defaultConfig.episodesPerUpdate + 1);
+  assert.equal(report.episodes, budget);
+  assert.equal(report.curve.length, 3);
+  assert.equal(report.value, report.curve[2]!.value);
+  assert.equal(report.episodesToTarget, null);
   assert.equal(report.greedyActions?.length, 48);
   assert.equal(report.reachedTarget, false);
   assert.equal(report.extra?.episodesToTarget, null);
@@ -143,8 +148,75 @@ Deno.test("18 bad configuration is refused with the field named", async () => {
 });
 
 Deno.test("18 the sweep counts successes and reports the Clopper–Pearson bound", async () => {
-  const r = await reliabilitySweep({ seeds: 2, config: { budget: 32 } });
+  const r = await reliabilitySweep({ seeds: 2, config: { budget: 64 } });
   assert.equal(r.runs.length, 2);
   assert.equal(r.reliability.successes, 0);
   assert.equal(r.reliability.lowerBound, 0);
+});
+
+Deno.test("18 the flat sampler draws exactly the episodes of rollout from the same random source", () => {
+  for (const slippery of [false, true]) {
+    const walk = cliffWalk({ slippery, maxSteps: 25 });
+    const rng = new Rng(slippery ? 8 : 9);
+    // a random table with some zeros, rows summing to 1
+    const table = Array.from({ length: 48 }, (_, s) => {
+      const w = [0, 1, 2, 3].map((a) => ((s + a) % 3 === 0 ? 0 : rng.uniform()));
+      const t = w.reduce((x, y) => x + y, 0);
+      return w.map((x) => x / t);
+    });
+    const sampler = new FlatSampler(walk);
+    sampler.load(table.flat());
+    const batch = new EpisodeBatch(30, 25);
+    const a = new Rng(77);
+    const b = new Rng(77);
+    for (let i = 0; i < 30; i++) {
+      const start = [36, 24, 13][i % 3]!;
+      sampler.sample(a, start, batch);
+      const ep = rollout(walk, table, b, { start });
+      const base = i * 25;
+      const what = `slippery ${slippery}, episode ${i}`;
+      assert.equal(batch.lengths[i], ep.length, what);
+      assert.deepEqual(Array.from(batch.states.subarray(base, base + ep.length)), ep.states, what);
+      assert.deepEqual(
+        Array.from(batch.actions.subarray(base, base + ep.length)),
+        ep.actions,
+        what,
+      );
+      assert.deepEqual(
+        Array.from(batch.rewards.subarray(base, base + ep.length)),
+        ep.rewards,
+        what,
+      );
+      assert.equal(batch.finalStates[i], ep.finalState, what);
+      assert.equal(batch.truncated[i] === 1, ep.truncated, what);
+    }
+  }
+});
+
+Deno.test("18 the target check's bound is above the exact value and its decisions are the solve's", () => {
+  const walk = cliffWalk();
+  const rng = new Rng(21);
+  const edge = edgePolicyActions(walk);
+  for (let i = 0; i < 60; i++) {
+    // policies from uniform to nearly the edge path: sharpness 0 … 12
+    const sharp = i / 5;
+    const flat = edge.flatMap((best) => {
+      const z = [0, 1, 2, 3].map((a) => (a === best ? sharp : 0) + rng.normal());
+      const e = z.map(Math.exp);
+      const t = e.reduce((x, y) => x + y, 0);
+      return e.map((x) => x / t);
+    });
+    const rows = Array.from({ length: 48 }, (_, s) => flat.slice(4 * s, 4 * s + 4));
+    const exact = policyOutcome(walk, rows);
+    for (const target of [-120, 0, 60, 83, 87]) {
+      const check = new TargetCheck(walk, target);
+      const bound = check.upperBound(flat);
+      if (exact.proper) assert.ok(bound >= exact.value - 1e-9, `bound ${bound} < V ${exact.value}`);
+      assert.equal(
+        check.decide(flat).reached,
+        exact.proper && exact.value >= target,
+        `policy ${i}, target ${target}: V = ${exact.value}, bound ${bound}`,
+      );
+    }
+  }
 });

@@ -13,23 +13,18 @@
 import {
   type CliffWalk,
   cliffWalk,
-  type Episode,
   type PolicyOutcome,
   policyOutcome,
-  rollout,
 } from "../../shared/cliff/mod.ts";
-import {
-  createStackedMlp,
-  disposeStackedMlp,
-  stackedPolicyTables,
-  stackedValueTables,
-} from "../../shared/mlp/mod.ts";
+import { createStackedMlp, disposeStackedMlp, readPolicyAndValues } from "../../shared/mlp/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { seedFor } from "../../shared/testing/mod.ts";
 import { tf } from "../../shared/tf/mod.ts";
 import { type PgConfig, type PgMistake, resolveConfig } from "./config.ts";
-import { stackedPolicyLoss, stackedValueLoss } from "./losses.ts";
-import { batchStats } from "./returns.ts";
+import { stackedEntropy, stackedPolicyLoss, stackedValueLoss } from "./losses.ts";
+import { accumulateBatch, flatStats } from "./returns.ts";
+import { EpisodeBatch, FlatSampler } from "./sampler.ts";
+import { TargetCheck } from "./target.ts";
 
 /** V*(start) of the handout's walk: the 13-move edge path, 12 · (−1) + 100. */
 export const OPTIMAL_VALUE = 88;
@@ -50,7 +45,10 @@ export interface SeedRun {
   final: PolicyOutcome;
   /** The final policy table π_θ(· | s). */
   policy: number[][];
-  /** Exact V^{π_θ}(start) before each update and at the end: `curve[i]` after i · B episodes. */
+  /**
+   * Exact V^{π_θ}(start) before each update and at the end: `curve[i]` after i · B episodes
+   * (only with `options.curve`; otherwise empty).
+   */
   curve: number[];
   /** Fraction of sampled episodes cut at maxSteps. */
   truncatedFraction: number;
@@ -65,8 +63,16 @@ export interface TrainSeedsOptions {
   mistake?: PgMistake | readonly PgMistake[];
   /** The walk (default the handout's 4 × 12 walk with `maxSteps` from the config). */
   walk?: CliffWalk;
+  /**
+   * Record the learning curve: the exact V^{π_θ}(start) after every update (one linear solve
+   * per update and seed). Without it, an update whose policy is provably below the target
+   * (`TargetCheck`) skips the solve; the decisions are the same.
+   */
+  curve?: boolean;
   /** Called with a progress line every 100 updates. */
   onProgress?: (line: string) => void;
+  /** If given, filled with the milliseconds spent per phase (read, evaluate, sample, step). */
+  phases?: Record<string, number>;
 }
 
 /**
@@ -75,13 +81,13 @@ export interface TrainSeedsOptions {
  *
  * @param seeds the seeds (at least one); seed k fixes copy k's initialisation and sampling
  * @param partial hyperparameters overriding {@link defaultConfig}
- * @param options a mistake for a control, the walk, a progress callback
+ * @param options a mistake for a control, the walk, the curve, a progress callback
  * @returns one run per seed, in order
  * @throws RangeError for a bad configuration or no seeds
  * @example
  * ```ts
  * import { trainSeeds } from "./train_seeds.ts";
- * const [a, b] = await trainSeeds([1, 2], { budget: 32 });
+ * const [a, b] = await trainSeeds([1, 2], { budget: 32, episodesPerUpdate: 16 }, { curve: true });
  * if (a!.episodes !== 32 || b!.curve.length !== 3 || a!.seed !== 1) throw new Error();
  * ```
  */
@@ -99,14 +105,31 @@ export async function trainSeeds(
   if (mistakes.length !== seeds.length) {
     throw new RangeError(`trainSeeds: ${mistakes.length} mistakes for ${seeds.length} seeds`);
   }
+  const phases = options.phases ?? {};
+  let clock = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    phases[name] = (phases[name] ?? 0) + now - clock;
+    clock = now;
+  };
   const withCut = mistakes.includes("value-target-gradient");
   const t0 = performance.now();
   const K = seeds.length;
   const S = walk.nStates;
   const A = walk.nActions;
+  const B = config.episodesPerUpdate;
+  const maxSteps = walk.maxSteps === Infinity ? config.maxSteps : walk.maxSteps;
   const target = OPTIMAL_VALUE - config.targetGap;
   const live = walk.isTerminal.flatMap((t, s) => (t ? [] : [s]));
   const rngs = seeds.map((seed) => new Rng(seedFor("pg rollouts", seed)));
+  const sampler = new FlatSampler(walk);
+  const check = new TargetCheck(walk, target);
+  const batch = new EpisodeBatch(B, maxSteps);
+  const scratch = new Float64Array(B * maxSteps);
+  const stats = flatStats(S, A);
+  const table = new Float64Array(S * A);
+  const value = new Float64Array(S);
+  const zeros = new Float64Array(S);
   const pi = createStackedMlp(
     S,
     config.hidden,
@@ -123,82 +146,123 @@ export async function trainSeeds(
     episodesToTarget: null,
     msToTarget: null,
     episodes: 0,
-    final: policyOutcome(walk, walk.isTerminal.map(() => [0.25, 0.25, 0.25, 0.25])),
+    final: UNEVALUATED,
     policy: [],
     curve: [],
     truncatedFraction: 0,
   }));
   const active = seeds.map(() => true);
   const truncatedCount = seeds.map(() => 0);
-  const zeros = new Array<number>(S).fill(0);
+  const W = new Float32Array(K * S * A);
+  const n = new Float32Array(K * S);
+  const T = new Float32Array(K * S);
+  const C = new Float32Array(K * S);
+  const E = new Float32Array(K * S);
+  const useValues = config.baseline || config.truncation === "bootstrap";
   try {
     for (let update = 0;; update++) {
-      const tables = await stackedPolicyTables(pi);
-      for (let k = 0; k < K; k++) {
-        if (!active[k]) continue;
-        const run = runs[k]!;
-        // exact value of the stochastic policy: (I − P_π) V = r_π on the live states
-        const outcome = policyOutcome(walk, tables[k]!);
-        run.curve.push(outcome.proper ? outcome.value : -Infinity);
-        run.final = outcome;
-        run.policy = tables[k]!;
-        if (outcome.proper && outcome.value >= target) {
-          run.reached = true;
-          run.episodesToTarget = run.episodes;
-          run.msToTarget = performance.now() - t0;
-          active[k] = false;
-        } else if (run.episodes >= config.budget) {
-          active[k] = false;
-        }
-      }
-      if (!active.some((x) => x)) break;
-      const values = config.baseline || config.truncation === "bootstrap"
-        ? await stackedValueTables(vf)
-        : seeds.map(() => zeros);
-      const W = new Float32Array(K * S * A);
-      const n = new Float32Array(K * S);
-      const T = new Float32Array(K * S);
-      const C = new Float32Array(K * S);
+      const { probs, values } = await readPolicyAndValues(pi, vf);
+      lap("read");
+      W.fill(0);
+      n.fill(0);
+      T.fill(0);
+      C.fill(0);
+      E.fill(0);
       for (let k = 0; k < K; k++) {
         if (!active[k]) continue; // a finished seed gets zero weights: its result is recorded
-        const batch: Episode[] = [];
-        for (let i = 0; i < config.episodesPerUpdate; i++) {
-          const start = config.start === "live" ? live[rngs[k]!.int(live.length)]! : walk.start;
-          batch.push(rollout(walk, tables[k]!, rngs[k]!, { start }));
-        }
-        runs[k]!.episodes += batch.length;
-        const st = batchStats(batch, S, A, {
-          baseline: config.baseline ? values[k] : zeros,
-          bootstrap: config.truncation === "bootstrap" ? values[k] : null,
-          mistake: mistakes[k],
-        });
-        truncatedCount[k]! += st.truncated;
+        const run = runs[k]!;
+        // the float32 softmax rows, renormalised in float64
         for (let s = 0; s < S; s++) {
-          for (let a = 0; a < A; a++) W[(k * S + s) * A + a] = st.policyWeights[s]![a]!;
-          n[k * S + s] = st.visits[s]!;
-          T[k * S + s] = st.targetSums[s]!;
-          // the cut term belongs only to the copies trained with that mistake
-          if (mistakes[k] === "value-target-gradient") C[k * S + s] = st.cutWeights[s]!;
+          let total = 0;
+          for (let a = 0; a < A; a++) total += probs[(k * S + s) * A + a]!;
+          for (let a = 0; a < A; a++) table[s * A + a] = probs[(k * S + s) * A + a]! / total;
         }
+        // the exact target: V^{π_θ}(start) from (I − P_π) V = r_π on the live states
+        let reached = false;
+        if (options.curve) {
+          const outcome = policyOutcome(walk, rowsOf(table, S, A));
+          run.curve.push(outcome.proper ? outcome.value : -Infinity);
+          run.final = outcome;
+          reached = outcome.proper && outcome.value >= target;
+        } else {
+          const d = check.decide(table);
+          if (d.outcome) run.final = d.outcome;
+          reached = d.reached;
+        }
+        lap("evaluate");
+        if (reached || run.episodes >= config.budget) {
+          if (reached) {
+            run.reached = true;
+            run.episodesToTarget = run.episodes;
+            run.msToTarget = performance.now() - t0;
+          }
+          if (run.final === UNEVALUATED || !options.curve) {
+            run.final = policyOutcome(walk, rowsOf(table, S, A));
+          }
+          run.policy = rowsOf(table, S, A);
+          active[k] = false;
+          continue;
+        }
+        // a batch of B episodes from p0 with the current table, in plain TypeScript
+        sampler.load(table);
+        batch.size = 0;
+        for (let i = 0; i < B; i++) {
+          const start = config.start === "live" ? live[rngs[k]!.int(live.length)]! : walk.start;
+          sampler.sample(rngs[k]!, start, batch);
+        }
+        run.episodes += B;
+        lap("sample");
+        for (let s = 0; s < S; s++) value[s] = useValues ? values[k * S + s]! : 0;
+        truncatedCount[k]! += accumulateBatch(
+          batch,
+          A,
+          {
+            baseline: config.baseline ? value : zeros,
+            bootstrap: config.truncation === "bootstrap" ? value : null,
+            mistake: mistakes[k],
+            discount: config.discount,
+          },
+          stats,
+          scratch,
+        );
+        W.set(stats.policyWeights, k * S * A);
+        n.set(stats.visits, k * S);
+        // the entropy bonus's weight at s: β n_s, β decaying linearly with the episodes
+        const beta = config.entropy * Math.max(0, 1 - (run.episodes - B) / config.entropyEpisodes);
+        if (beta > 0) { for (let s = 0; s < S; s++) E[k * S + s] = beta * stats.visits[s]!; }
+        T.set(stats.targetSums, k * S);
+        // the cut term belongs only to the copies trained with that mistake
+        if (mistakes[k] === "value-target-gradient") C.set(stats.cutWeights, k * S);
+        lap("stats");
       }
-      const w = tf.tensor3d(W, [K, S, A]);
-      const nT = tf.tensor2d(n, [K, S]);
-      const tT = tf.tensor2d(T, [K, S]);
-      const cT = withCut ? tf.tensor2d(C, [K, S]) : undefined;
-      // g_θ and g_φ, each applied by its own Adam (minimize disposes the gradients)
-      piOpt.minimize(() => stackedPolicyLoss(pi, w), false, pi.variables);
-      if (config.baseline || config.truncation === "bootstrap") {
-        vOpt.minimize(() => stackedValueLoss(vf, nT, tT, cT), false, vf.variables);
-      }
-      tf.dispose([w, nT, tT, ...(cT ? [cT] : [])]);
+      if (!active.some((x) => x)) break;
+      // g_θ and g_φ from one backward pass (the losses share no parameter), each applied by
+      // its own Adam
+      tf.tidy(() => {
+        const w = tf.tensor3d(W, [K, S, A]);
+        const nT = tf.tensor2d(n, [K, S]);
+        const tT = tf.tensor2d(T, [K, S]);
+        const cT = withCut ? tf.tensor2d(C, [K, S]) : undefined;
+        const eT = config.entropy > 0 ? tf.tensor2d(E, [K, S]) : undefined;
+        const policy = () => {
+          const l = stackedPolicyLoss(pi, w);
+          return eT ? tf.sub(l, stackedEntropy(pi, eT)) : l;
+        };
+        const vars = useValues ? [...pi.variables, ...vf.variables] : pi.variables;
+        const { grads } = tf.variableGrads(
+          () =>
+            useValues ? tf.add(policy(), stackedValueLoss(vf, nT, tT, cT)) : policy() as tf.Scalar,
+          vars,
+        );
+        const named = (vs: tf.Variable[]) =>
+          vs.map((v) => ({ name: v.name, tensor: grads[v.name]! }));
+        piOpt.applyGradients(named(pi.variables));
+        if (useValues) vOpt.applyGradients(named(vf.variables));
+      });
+      lap("step");
       if (options.onProgress && update % 100 === 0) {
         const done = runs.filter((r) => r.reached).length;
-        const best = Math.max(...runs.map((r) => r.curve[r.curve.length - 1] ?? -Infinity));
-        options.onProgress(
-          `pg: update ${update}, ${done}/${K} seeds at the target, best V(start) ${
-            best.toFixed(1)
-          }`,
-        );
+        options.onProgress(`pg: update ${update}, ${done}/${K} seeds at the target`);
       }
     }
   } finally {
@@ -211,4 +275,20 @@ export async function trainSeeds(
     r.truncatedFraction = r.episodes > 0 ? truncatedCount[k]! / r.episodes : 0;
   });
   return runs;
+}
+
+/** A placeholder outcome before the first exact evaluation. */
+const UNEVALUATED: PolicyOutcome = {
+  proper: false,
+  values: [],
+  value: NaN,
+  success: NaN,
+  fall: NaN,
+  expectedLength: NaN,
+  visits: [],
+};
+
+/** Rows π(· | s) of a flat table. */
+function rowsOf(flat: Float64Array, S: number, A: number): number[][] {
+  return Array.from({ length: S }, (_, s) => Array.from(flat.subarray(s * A, (s + 1) * A)));
 }

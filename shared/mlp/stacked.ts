@@ -149,6 +149,47 @@ export async function stackedValueTables(net: StackedMlp): Promise<number[][]> {
 }
 
 /**
+ * Reads a policy stack and a value stack in one transfer from tfjs: the K softmax tables
+ * and the K value tables, flat. `probs[(k · S + s) · A + a]` is π_k(a | s) in float32 (rows
+ * sum to 1 within about 1e-7: renormalise before exact use); `values[k · S + s]` is V_k(s).
+ *
+ * @param policy the K stacked policy networks
+ * @param value the K stacked value networks (one output each)
+ * @returns the flat probabilities [K · S · A] and values [K · S]
+ * @throws RangeError if the stacks differ in K or S, or the value networks have more than one output
+ * @example
+ * ```ts
+ * import { createStackedMlp, disposeStackedMlp, readPolicyAndValues, stackedValueTables } from "./mod.ts";
+ * const pi = createStackedMlp(4, 8, 3, [5, 6], 0.01);
+ * const vf = createStackedMlp(4, 8, 1, [7, 8]);
+ * const { probs, values } = await readPolicyAndValues(pi, vf);
+ * const v = await stackedValueTables(vf);
+ * if (probs.length !== 2 * 4 * 3 || values[4 + 2] !== v[1]![2]) throw new Error();
+ * disposeStackedMlp(pi);
+ * disposeStackedMlp(vf);
+ * ```
+ */
+export async function readPolicyAndValues(
+  policy: StackedMlp,
+  value: StackedMlp,
+): Promise<{ probs: Float32Array; values: Float32Array }> {
+  if (value.nOut !== 1) throw new RangeError(`value tables need one output, got ${value.nOut}`);
+  if (policy.copies !== value.copies || policy.nStates !== value.nStates) {
+    throw new RangeError("readPolicyAndValues: the stacks differ in copies or states");
+  }
+  const both = tf.tidy(() =>
+    tf.concat([
+      tf.reshape(tf.softmax(stackedForwardAll(policy)), [-1]), // [K, S, A] -> [K·S·A]
+      tf.reshape(stackedForwardAll(value), [-1]), // [K, S, 1] -> [K·S]
+    ])
+  );
+  const flat = (await both.data()) as Float32Array;
+  both.dispose();
+  const n = policy.copies * policy.nStates * policy.nOut;
+  return { probs: flat.subarray(0, n), values: flat.subarray(n) };
+}
+
+/**
  * Disposes the copies' variables.
  *
  * @param net the copies
