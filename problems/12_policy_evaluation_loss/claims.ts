@@ -16,7 +16,7 @@ import {
 } from "../../shared/mdp/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { meanBand } from "../../shared/stats/mod.ts";
-import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import {
   checkProperty,
   type Claim,
@@ -250,6 +250,7 @@ function checkSchedule(
   inputs: readonly number[],
   ys: readonly number[],
   nInputs: number,
+  seed: number,
   name: string,
 ): void {
   const counts = new Array<number>(nInputs).fill(0);
@@ -262,12 +263,25 @@ function checkSchedule(
   const fMax = Math.max(...seen) / inputs.length;
   const fMin = Math.min(...seen) / inputs.length;
   const rho = 1 - fMin / fMax;
-  const initialError = Math.sqrt(6 / (nInputs + 1)) + Math.max(...ys.map(Math.abs));
+  // glorot-uniform draws from [−b, b] with b = √(6/(fanIn + fanOut)): the weights the initialiser
+  // draws for this seed must lie within it
+  const b = Math.sqrt(6 / (nInputs + 1));
+  const drawn = tf.tidy(() =>
+    Array.from(tf.initializers.glorotUniform({ seed }).apply([nInputs, 1]).dataSync())
+  );
+  const widest = Math.max(...drawn.map(Math.abs));
+  if (!(widest <= b * (1 + 1e-6))) {
+    throw new ClaimViolation(`${name}: initial weights up to ${widest}, glorot limit ${b}`);
+  }
+  const initialError = b + Math.max(...ys.map(Math.abs));
   let least = 1;
   while (rho > 0 && initialError * rho ** least > FIT_TOLERANCE) least++;
   const problems: string[] = [];
   if (fit.learningRate !== 1 / (2 * fMax)) {
     problems.push(`η = ${fit.learningRate}, not 1/(2 f_max)`);
+  }
+  if (Math.abs(fit.initialErrorBound - initialError) > 1e-12 * initialError) {
+    problems.push(`initial error bound ${fit.initialErrorBound}, not b + max|y| = ${initialError}`);
   }
   if (Math.abs(fit.contraction - rho) > 1e-15) problems.push(`ρ = ${fit.contraction}, not ${rho}`);
   // a bound within rounding of τ at the smaller count could tip either way: accept both counts
@@ -380,8 +394,15 @@ async function trainingCheck(
       seedFor("12d/init-q"),
     ),
   }));
-  checkSchedule(fits.v, data.map((d) => d.s), y, mdp.nStates, "V_φ");
-  checkSchedule(fits.q, data.map((d) => d.s * nA + d.a), y, mdp.nStates * nA, "Q_φ");
+  checkSchedule(fits.v, data.map((d) => d.s), y, mdp.nStates, seedFor("12d/init-v"), "V_φ");
+  checkSchedule(
+    fits.q,
+    data.map((d) => d.s * nA + d.a),
+    y,
+    mdp.nStates * nA,
+    seedFor("12d/init-q"),
+    "Q_φ",
+  );
   for (const [name, fit] of [["V_φ", fits.v], ["Q_φ", fits.q]] as const) {
     if (fit.capped) {
       throw new ClaimViolation(

@@ -29,6 +29,11 @@ export interface FitResult {
   /** The contraction factor ρ = 1 − f_min/f_max. */
   contraction: number;
   /**
+   * The bound b + max|y| on every initial error |φ_x − m_x|, with b = √(6/(n + 1)) the
+   * glorot-uniform limit of the initial weights.
+   */
+  initialErrorBound: number;
+  /**
    * Whether the step count was cut to {@link MAX_STEPS}: then the contraction bound does not
    * guarantee the tolerance.
    */
@@ -124,6 +129,7 @@ export function fitOneHotRegression(
     steps,
     learningRate,
     contraction,
+    initialErrorBound: initialError,
     capped: needed > MAX_STEPS,
   };
 }
