@@ -20,9 +20,10 @@ import {
 import {
   evaluateActions,
   improperStates,
+  lookaheadQ,
   optimalityResidual,
   policyIteration,
-  type PolicyIterationResult,
+  properPolicy,
   valueIterationBounds,
 } from "./mod.ts";
 
@@ -87,23 +88,69 @@ function optimalityMargin(c: WalkCase, solve: Solve): number {
   return OPTIMALITY_TOLERANCE - residual;
 }
 
-/** The solution with the state above the first cliff cell switched to "down" (into the cliff). */
-const oneStepIntoCliff: Solve = (walk, c) => {
-  const { actions } = solved(walk, c);
-  const above = walk.start + 1 - walk.cols;
-  actions[above] = 2;
-  return { V: evaluateActions(walk, actions, c.gamma), actions };
+/**
+ * The common shortcut the handout rules out: policy iteration whose evaluation is one sweep
+ * V ← T^π[V] (from the previous V, starting at 0) instead of the exact linear solve, still
+ * stopped when the policy is stable. It believes that a stable greedy policy certifies
+ * V = B*[V] however roughly V was evaluated. Improvement uses the same strict-improvement
+ * rule as {@link policyIteration}, so only the evaluation differs.
+ */
+const oneSweepEvaluation: Solve = (walk, c) => {
+  let actions = properPolicy(walk);
+  let V = new Array<number>(walk.nStates).fill(0);
+  for (let k = 0; k < 10_000; k++) {
+    // one sweep of iterative evaluation: V(s) ← Q_V(s, π(s))
+    const sweep = lookaheadQ(walk, V, c.gamma);
+    V = sweep.map((row, s) => row[actions[s]!]!);
+    const Q = lookaheadQ(walk, V, c.gamma);
+    const next = actions.map((a, s) => {
+      const row = Q[s]!;
+      const best = Math.max(...row);
+      return row[a]! >= best - 1e-12 * (1 + Math.abs(best)) ? a : row.indexOf(best);
+    });
+    if (next.every((a, s) => a === actions[s])) return { V, actions };
+    actions = next;
+  }
+  throw new ClaimViolation(`one-sweep policy iteration did not stabilise (${JSON.stringify(c)})`);
 };
 
 /** Sandwich slack: band width 1e-9 plus float noise of the solve (≤ 1e-12). */
 const AGREEMENT_TOLERANCE = 2e-9;
 
-function agreementMargin(c: WalkCase, pick: (r: PolicyIterationResult) => number[]): number {
+/** The classic walk (every reward −1, so the upper start is 0), pinned beside the handout's. */
+const CLASSIC: WalkCase = { options: { variant: "classic" }, gamma: 1 };
+
+/**
+ * The proof's upper start U_0 = c = max(0, largest reward) on the live states: checks that
+ * the band starts there and that B*[U_0] ≤ U_0 holds, the hypothesis that makes it an upper
+ * bound (README, 15b (ii)).
+ */
+function checkUpperStart(walk: CliffWalk, gamma: number, lowerStart: readonly number[]): void {
+  const rewards = walk.outcomes.flatMap((row) => row.flatMap((list) => list.map((o) => o.reward)));
+  const c = Math.max(0, ...rewards);
+  const { upper } = valueIterationBounds(walk, gamma, lowerStart, Infinity);
+  const backup = lookaheadQ(walk, upper, gamma);
+  for (let s = 0; s < walk.nStates; s++) {
+    if (walk.isTerminal[s]) continue;
+    if (upper[s] !== c) {
+      throw new ClaimViolation(`upper start U_0(s=${s}) = ${upper[s]}, expected c = ${c}`);
+    }
+    if (!(Math.max(...backup[s]!) <= c + 1e-12)) {
+      throw new ClaimViolation(`B*[U_0](s=${s}) = ${Math.max(...backup[s]!)} exceeds U_0 = ${c}`);
+    }
+  }
+}
+
+/** The discount a solve uses: the claimed γ, or a mistaken one. */
+type DiscountOf = (c: WalkCase) => number;
+
+function agreementMargin(c: WalkCase, solveGamma: DiscountOf): number {
   const walk = cliffWalk(c.options);
-  const result = policyIteration(walk, c.gamma);
-  const V = pick(result);
-  // value iteration from below (the start policy's value) and from above (B*[U] ≤ U)
-  const bounds = valueIterationBounds(walk, c.gamma, result.valueHistory[0]!, 1e-9);
+  const { V } = policyIteration(walk, solveGamma(c));
+  // value iteration from below (the value of a proper policy) and from above (B*[U] ≤ U)
+  const lowerStart = evaluateActions(walk, properPolicy(walk), c.gamma);
+  checkUpperStart(walk, c.gamma, lowerStart);
+  const bounds = valueIterationBounds(walk, c.gamma, lowerStart, 1e-9);
   let margin = Infinity;
   for (let s = 0; s < walk.nStates; s++) {
     const m = Math.min(V[s]! - bounds.lower[s]!, bounds.upper[s]! - V[s]!) + AGREEMENT_TOLERANCE;
@@ -266,12 +313,12 @@ export const claims: Claim[] = defineClaims(15, [
       ),
     negativeControl: {
       variant:
-        "the same policy with one step into the cliff (state above the first cliff cell moves down)",
+        "policy evaluation by one sweep V ← T^π[V] instead of the exact solve, stopped when the policy is stable (believing a stable policy certifies optimality whatever the evaluation)",
       check: (ctx) =>
         checkProperty(
           { seed: ctx.seed, over: OVER_WALKS, numRuns: 40, examples: [HANDOUT] },
           arbWalkCase,
-          (c) => optimalityMargin(c, oneStepIntoCliff),
+          (c) => optimalityMargin(c, oneSweepEvaluation),
         ),
     },
   },
@@ -281,17 +328,18 @@ export const claims: Claim[] = defineClaims(15, [
       "policy iteration agrees with value iteration: V lies in the band [B*^k L, B*^k U] of width ≤ 1e-9",
     check: (ctx) =>
       checkProperty(
-        { seed: ctx.seed, over: OVER_WALKS, numRuns: 40, examples: [HANDOUT] },
+        { seed: ctx.seed, over: OVER_WALKS, numRuns: 40, examples: [HANDOUT, CLASSIC] },
         arbWalkCase,
-        (c) => agreementMargin(c, (r) => r.V),
+        (c) => agreementMargin(c, (c) => c.gamma),
       ),
     negativeControl: {
-      variant: "policy iteration stopped before its first improvement (the start policy's value)",
+      variant:
+        "policy iteration run with γ shrunk by 1% (0.99 γ, so that I − γP^π is always invertible), believing the values barely change",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER_WALKS, numRuns: 40, examples: [HANDOUT] },
+          { seed: ctx.seed, over: OVER_WALKS, numRuns: 40, examples: [HANDOUT, CLASSIC] },
           arbWalkCase,
-          (c) => agreementMargin(c, (r) => r.valueHistory[0]!),
+          (c) => agreementMargin(c, (c) => 0.99 * c.gamma),
         ),
     },
   },
@@ -312,7 +360,8 @@ export const claims: Claim[] = defineClaims(15, [
         (c) => pathMargin(c, (walk) => policyIteration(walk, c.gamma).policy),
       ),
     negativeControl: {
-      variant: "the top-row detour policy (17 moves in the 4 × 12 walk)",
+      variant:
+        "the safe route along the top row, the one on-policy ε-greedy learning settles on (17 moves in the 4 × 12 walk), taken for the optimal one",
       check: (ctx) =>
         checkProperty(
           { seed: ctx.seed, over: "as for 15c", numRuns: 40, examples: [HANDOUT] },
