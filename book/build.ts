@@ -226,7 +226,12 @@ async function build(onlyText: string | undefined): Promise<number> {
   }
   const seed = verifySeed();
   const builtAt = new Date().toISOString().replace(/\.\d+Z$/, " UTC").replace("T", " ");
-  await write("index.html", indexPage(nav, runs, { seed, suiteMs, builtAt, only: onlyText }));
+  const scores = await readText(new URL("tools/mutate/scores.json", ROOT));
+  const mutation = scores === null ? undefined : JSON.parse(scores);
+  await write(
+    "index.html",
+    indexPage(nav, runs, { seed, suiteMs, builtAt, only: onlyText, mutation }),
+  );
   const katexDist = new URL("node_modules/katex/dist/", ROOT);
   await copyDir(katexDist, new URL("katex/", OUT), (n) => n === "katex.min.css");
   await copyDir(new URL("fonts/", katexDist), new URL("katex/fonts/", OUT), () => true);

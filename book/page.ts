@@ -50,6 +50,28 @@ export interface BookSummary {
   builtAt: string;
   /** The `--only` filter of this build, if any. */
   only?: string;
+  /**
+   * Mutation scores by group (`"04"`, `"shared/mdp"`, `"all"`) from the committed table of
+   * `deno task mutate:record`, and when it was recorded; absent if there is none.
+   */
+  mutation?: { recorded: string; groups: Record<string, MutationScore> };
+}
+
+/** A group's mutation score: mutants judged and the fractions killed. */
+export interface MutationScore {
+  /** Non-equivalent, valid mutants judged. */
+  judged: number;
+  /** Fraction killed by the whole suite (claims, unit tests, doc blocks). */
+  suite: number;
+  /** Fraction killed by the claims alone. */
+  claims: number;
+}
+
+/** `93% / 88% of 40`, or an empty string when the group has no judged mutants. */
+function mutationCell(score: MutationScore | undefined): string {
+  if (!score || score.judged === 0) return "";
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+  return `${pct(score.suite)} / ${pct(score.claims)} <span class="of">of ${score.judged}</span>`;
 }
 
 const STATUS_LABEL: Record<ProblemStatus, string> = {
@@ -347,6 +369,20 @@ ${pager}`;
   return layout(title, nav, entry.href, main);
 }
 
+/** Below the index: what the mutation column means, and the shared modules' scores. */
+function mutationNote(mutation: BookSummary["mutation"]): string {
+  if (!mutation) {
+    return `<p class="mutation-note">No mutation scores recorded: run <code>deno task mutate</code>, then <code>deno task mutate:record</code>.</p>`;
+  }
+  const shared = Object.entries(mutation.groups).filter(([g]) => g.startsWith("shared/"))
+    .map(([g, sc]) => `<code>${esc(g)}</code> ${mutationCell(sc)}`).join("; ");
+  return `<p class="mutation-note">Mutants killed: the fraction of single-operator changes to a problem's implementation that turn the suite red, and that the claims alone turn red (equivalent mutants excluded), from <code>deno task mutate</code> runs recorded ${
+    esc(mutation.recorded.slice(0, 10))
+  } in <code>tools/mutate/scores.json</code>. All together: ${
+    mutationCell(mutation.groups.all)
+  }. Shared modules: ${shared || "none judged"}.</p>`;
+}
+
 /**
  * The index: every problem with its claim verdicts at a glance, the suite's time and seed.
  *
@@ -378,6 +414,9 @@ export function indexPage(
     }</code></div></td>
 <td class="chips">${verdictChips(e, run)}</td>
 <td class="time">${run && run.results.length ? formatMs(run.ms) : ""}</td>
+<td class="mutants">${
+      mutationCell(summary.mutation?.groups[String(e.number).padStart(2, "0")])
+    }</td>
 </tr>`;
   }).join("\n");
   const main = `<header class="index-head">
@@ -394,10 +433,11 @@ export function indexPage(
   }. Reproduce with <code>VERIFY_SEED=${summary.seed} deno task verify</code>.</p>
 </header>
 <table class="index-table">
-<thead><tr><th>#</th><th>problem</th><th>claims (✓ holds and its negative control is rejected)</th><th>time</th></tr></thead>
+<thead><tr><th>#</th><th>problem</th><th>claims (✓ holds and its negative control is rejected)</th><th>time</th><th>mutants killed: suite / claims</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`;
+</table>
+${mutationNote(summary.mutation)}`;
   return layout("RL for language models, verified", nav, "index.html", main);
 }

@@ -1,0 +1,158 @@
+/**
+ * `deno task mutate:record <report.json> …`: merges mutation reports from `out/mutate/` into
+ * the committed score table `tools/mutate/scores.json`, which the book's index shows per
+ * problem. Where several reports judged the same mutant, the latest judgement counts, so a
+ * long run may be made of several shorter ones; the table lists every run it came from.
+ *
+ * @module
+ */
+import { runCommand, UsageError } from "../../shared/testing/mod.ts";
+
+/** One mutant as a report lists it (the fields the score needs). */
+export interface JudgedMutant {
+  /** Project-relative path of the mutated file. */
+  file: string;
+  /** The original line, trimmed. */
+  lineText: string;
+  /** The operator. */
+  operator: string;
+  /** The original expression. */
+  original: string;
+  /** The mutated expression. */
+  mutated: string;
+  /** Problem (`04`) or shared module (`shared/mdp`). */
+  group: string;
+  /** The outcome. */
+  status: "killed" | "timeout" | "survived" | "invalid" | "equivalent" | "error";
+  /** Whether a claim killed it. */
+  byClaims?: boolean;
+}
+
+/** Counts and kill rates of one group. */
+export interface GroupScore {
+  /** Mutants judged (killed, timed out or survived). */
+  judged: number;
+  /** Killed by anything, timeouts included. */
+  killed: number;
+  /** Killed by a claim. */
+  byClaims: number;
+  /** Survivors. */
+  survived: number;
+  /** Excluded: equivalent (listed with an argument). */
+  equivalent: number;
+  /** Excluded: does not type-check. */
+  invalid: number;
+  /** killed / judged. */
+  suite: number;
+  /** byClaims / judged. */
+  claims: number;
+}
+
+/**
+ * Scores mutants per group, the latest judgement of each mutant counting.
+ *
+ * @param mutants judged mutants, oldest report first
+ * @returns the score of each group and of all together (`"all"`)
+ * @example
+ * ```ts
+ * import { scoreMutants } from "./record.ts";
+ * const m = { file: "f.ts", lineText: "a + b", operator: "arithmetic", original: "+", mutated: "-", group: "04" };
+ * const s = scoreMutants([
+ *   { ...m, status: "survived" },
+ *   { ...m, status: "killed", byClaims: true }, // a later run judged it again
+ *   { ...m, mutated: "*", status: "killed", byClaims: false },
+ * ]);
+ * const g = s.get("04")!;
+ * if (g.judged !== 2 || g.killed !== 2 || g.byClaims !== 1 || g.claims !== 0.5) throw new Error(JSON.stringify(g));
+ * ```
+ */
+export function scoreMutants(mutants: readonly JudgedMutant[]): Map<string, GroupScore> {
+  const latest = new Map<string, JudgedMutant>();
+  for (const m of mutants) {
+    if (m.status === "error") continue; // not judged: the unmutated tree failed too
+    latest.set(JSON.stringify([m.file, m.lineText, m.operator, m.original, m.mutated]), m);
+  }
+  const scores = new Map<string, GroupScore>();
+  const add = (group: string, m: JudgedMutant) => {
+    const s = scores.get(group) ?? {
+      judged: 0,
+      killed: 0,
+      byClaims: 0,
+      survived: 0,
+      equivalent: 0,
+      invalid: 0,
+      suite: 0,
+      claims: 0,
+    };
+    if (m.status === "equivalent") s.equivalent++;
+    else if (m.status === "invalid") s.invalid++;
+    else {
+      s.judged++;
+      if (m.status === "survived") s.survived++;
+      else s.killed++;
+      if (m.status === "killed" && m.byClaims) s.byClaims++;
+    }
+    s.suite = s.judged ? s.killed / s.judged : 0;
+    s.claims = s.judged ? s.byClaims / s.judged : 0;
+    scores.set(group, s);
+  };
+  for (const m of latest.values()) {
+    add(m.group, m);
+    add("all", m);
+  }
+  return scores;
+}
+
+interface Report {
+  started: string;
+  args: unknown;
+  planned: number;
+  interrupted?: boolean;
+  mutants: JudgedMutant[];
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  if (args.length === 0) {
+    throw new UsageError(
+      "give one or more reports, e.g. out/mutate/2026-12-02T18-00-00-000Z.json; usage: deno task mutate:record <report.json> …",
+    );
+  }
+  const reports: Report[] = [];
+  for (const path of args) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch {
+      throw new UsageError(`report ${JSON.stringify(path)} cannot be read`);
+    }
+    const r = JSON.parse(text) as Report;
+    if (!Array.isArray(r.mutants) || typeof r.started !== "string") {
+      throw new UsageError(`report ${JSON.stringify(path)} is not a report of deno task mutate`);
+    }
+    reports.push(r);
+  }
+  reports.sort((a, b) => a.started.localeCompare(b.started));
+  const scores = scoreMutants(reports.flatMap((r) => r.mutants));
+  const table = {
+    recorded: new Date().toISOString(),
+    runs: reports.map((r) => ({
+      started: r.started,
+      args: r.args,
+      planned: r.planned,
+      judged: r.mutants.length,
+      interrupted: r.interrupted ?? false,
+    })),
+    groups: Object.fromEntries([...scores].sort(([a], [b]) => a.localeCompare(b))),
+  };
+  const out = new URL("./scores.json", import.meta.url);
+  await Deno.writeTextFile(out, JSON.stringify(table, null, 2) + "\n");
+  const all = scores.get("all");
+  console.log(
+    `mutate:record: ${reports.length} report(s), ${all?.judged ?? 0} judged mutants; kill rate ${
+      ((all?.suite ?? 0) * 100).toFixed(1)
+    }% (suite), ${((all?.claims ?? 0) * 100).toFixed(1)}% (claims); written ${out.pathname}`,
+  );
+  return 0;
+}
+
+if (import.meta.main) await runCommand("mutate:record", () => main(Deno.args));
