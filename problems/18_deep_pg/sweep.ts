@@ -4,6 +4,7 @@
  * episodes to target. Every reliability number in the README comes from here:
  *
  *   deno run --allow-read --allow-env problems/18_deep_pg/sweep.ts [--seeds N] [--start start|live]
+ *     [--<numeric field of PgConfig> x …]
  *
  * @module
  */
@@ -68,20 +69,28 @@ if (import.meta.main) {
   const args = [...Deno.args];
   let seeds = 40;
   let start: PgConfig["start"] = "start";
+  const overrides: Record<string, number> = {};
+  const numeric = Object.keys(defaultConfig).filter((k) =>
+    typeof defaultConfig[k as keyof PgConfig] === "number"
+  );
   while (args.length > 0) {
     const flag = args.shift()!;
     const value = args.shift();
+    const field = flag.slice(2);
     if (flag === "--seeds" && value !== undefined && /^[1-9][0-9]*$/.test(value)) {
       seeds = Number(value);
     } else if (flag === "--start" && (value === "start" || value === "live")) start = value;
-    else {
+    else if (numeric.includes(field) && value !== undefined && Number.isFinite(Number(value))) {
+      overrides[field] = Number(value);
+    } else {
       console.error(
-        `sweep: bad argument ${flag} ${value ?? ""} (use --seeds N, --start start|live)`,
+        `sweep: bad argument ${flag} ${value ?? ""} (use --seeds N, --start start|live, ` +
+          `--<numeric field of PgConfig> x)`,
       );
       Deno.exit(2);
     }
   }
-  const r = await reliabilitySweep({ seeds, config: { start } });
+  const r = await reliabilitySweep({ seeds, config: { ...overrides, start } });
   const rel = r.reliability;
   console.log(
     `p0 = ${start}: ${rel.successes}/${rel.runs} seeds reached V(start) ≥ ` +
