@@ -21,6 +21,7 @@ import {
   optimalityResidual,
   policyIteration,
   properPolicy,
+  type SolvableMdp,
   sparseMdp,
 } from "./mod.ts";
 
@@ -125,4 +126,57 @@ Deno.test("15 large grid: a 30 × 30 walk from its sparse specification, V*(star
   const { V, iterations } = policyIteration(mdp, 1);
   assert.equal(V[29 * 30], 70);
   assert.ok(iterations >= 2);
+});
+
+/** A hand-built MDP: outcomes[s][a] as [next, reward, prob] triples; `terminal` lists terminal states. */
+function tinyMdp(
+  outcomes: [number, number, number][][][],
+  terminal: number[],
+): SolvableMdp {
+  const isTerminal = outcomes.map((_, s) => terminal.includes(s));
+  return {
+    nStates: outcomes.length,
+    nActions: 2,
+    outcomes: outcomes.map((row, s) =>
+      isTerminal[s]
+        ? []
+        : row.map((list) => list.map(([next, reward, prob]) => ({ next, reward, prob })))
+    ),
+    isTerminal,
+  };
+}
+
+Deno.test("15 improvements smaller than the relative tolerance 1e-12 (1 + |Q|) count as ties", () => {
+  // state 0 ends the episode with reward 1e4 (action 0) or 1e4 + 1e-9 (action 1): a gap of
+  // 1e-9 lies below 1e-12 · (1 + 1e4) ≈ 1e-8, so the current action 0 is kept
+  const mdp = tinyMdp([[[[1, 1e4, 1]], [[1, 1e4 + 1e-9, 1]]], []], [1]);
+  assert.deepEqual(policyIteration(mdp, 1, { start: [0, 0] }).policy, [0, 0]);
+  // a gap of 1e-6 is above it: the state switches
+  const wider = tinyMdp([[[[1, 1e4, 1]], [[1, 1e4 + 1e-6, 1]]], []], [1]);
+  assert.deepEqual(policyIteration(wider, 1, { start: [0, 0] }).policy, [1, 0]);
+});
+
+Deno.test("15 an outcome of probability 0 does not make a policy proper", () => {
+  // action 0 of state 0 loops on itself, with a zero-probability outcome into the terminal state 1
+  const mdp = tinyMdp([[[[0, -1, 1], [1, 0, 0]], [[1, -1, 1]]], []], [1]);
+  assert.deepEqual(improperStates(mdp, [0, 0]), [0]);
+  assert.deepEqual(improperStates(mdp, [1, 0]), []);
+});
+
+Deno.test("15 without any proper policy the default start is action 0 everywhere", () => {
+  // state 1 loops under both actions and never reaches the terminal state 2
+  const mdp = tinyMdp([[[[2, 0, 1]], [[1, 0, 1]]], [[[1, -1, 1]], [[1, -2, 1]]], []], [2]);
+  assert.throws(() => properPolicy(mdp), ImproperPolicyError);
+  const starts: number[][] = [];
+  const result = policyIteration(mdp, 0.5, { onPolicy: (a) => starts.push([...a]) });
+  assert.deepEqual(starts[0], [0, 0, 0]);
+  assert.equal(result.V[1], -2); // −1 / (1 − 0.5)
+});
+
+Deno.test("15 residual helper names the first live state at an exact fixed point, and −1 without live states", () => {
+  // state 0 is terminal; state 1 ends in it with reward 3 whatever it does
+  const mdp = tinyMdp([[], [[[0, 3, 1]], [[0, 3, 1]]]], [0]);
+  assert.deepEqual(optimalityResidual(mdp, [0, 3], 1), { residual: 0, state: 1 });
+  const allTerminal = tinyMdp([[]], [0]);
+  assert.deepEqual(optimalityResidual(allTerminal, [0], 1), { residual: 0, state: -1 });
 });
