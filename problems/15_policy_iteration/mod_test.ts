@@ -180,3 +180,19 @@ Deno.test("15 residual helper names the first live state at an exact fixed point
   const allTerminal = tinyMdp([[]], [0]);
   assert.deepEqual(optimalityResidual(allTerminal, [0], 1), { residual: 0, state: -1 });
 });
+
+Deno.test("15 an MDP with one live state is solved, not skipped", () => {
+  // state 0 steps into the terminal state 1 with reward 5
+  const mdp = tinyMdp([[[[1, 5, 1]], [[1, 2, 1]]], []], [1]);
+  assert.deepEqual(evaluateActions(mdp, [0, 0], 1), [5, 0]);
+  assert.deepEqual(policyIteration(mdp, 1, { start: [1, 0] }).policy, [0, 0]);
+});
+
+Deno.test("15 the proper start ignores outcomes of probability 0", () => {
+  // state 0: action 0 loops, with a zero-probability outcome into the terminal state 2;
+  // action 1 moves to state 1, which ends the episode: the only proper choice is action 1
+  const mdp = tinyMdp([[[[0, -1, 1], [2, 0, 0]], [[1, -1, 1]]], [[[2, -1, 1]], [[2, -1, 1]]], []], [
+    2,
+  ]);
+  assert.deepEqual(properPolicy(mdp), [1, 0, 0]);
+});
