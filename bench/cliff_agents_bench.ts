@@ -54,7 +54,7 @@ function toTarget(r: TrainReport): TargetRow[] {
 
 const names = ["policy-iteration", "mc", "td", "pg", "grpo", "dr-grpo"] as const;
 const jobs = Object.fromEntries(
-  await Promise.all(names.map(async (n) => [n, await ALGORITHMS[n]!.load()])),
+  await Promise.all(names.map(async (n) => [n, (await ALGORITHMS[n]!.load()).job])),
 );
 console.log(`seed ${DEFAULT_SEED}: episodes and wall time to target`);
 for (const name of names) {
