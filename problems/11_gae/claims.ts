@@ -495,6 +495,28 @@ function stateMeanProperty(seed: number, staleCritic: boolean) {
           worst = Math.min(worst, m);
         })
       );
+      if (staleCritic) return worst;
+      // the enumeration oracle conditions on s_t: for a critic W ≠ V^π, where the conditional
+      // means are not 0, they must be the π-average of the one-step table E[δ^W | s, a]
+      const W = evaluatePolicy(mdp, uniform).V;
+      const table = expectedTdErrorGivenStateAction(mdp, W);
+      tdErrorGivenStateByEnumeration(mdp, pi, W, live.map((x) => x / nLive), 1).forEach(
+        (row, t) =>
+          row.forEach((x, s) => {
+            if (t === 0 && live[s] === 1 && Number.isNaN(x)) {
+              throw new ClaimViolation(`E[δ_0 | s_0 = ${s}] is undefined though p0(${s}) > 0`);
+            }
+            if (Number.isNaN(x)) return;
+            const expected = table[s]!.reduce((acc, y, a) => acc + pi[s]![a]! * y, 0);
+            const m = tol - Math.abs(x - expected);
+            if (!(m >= 0)) {
+              throw new ClaimViolation(
+                `E[δ^W_${t} | s_${t} = ${s}] = ${x} over trajectories, ${expected} by the table`,
+              );
+            }
+            worst = Math.min(worst, m);
+          }),
+      );
       return worst;
     },
   );
@@ -611,6 +633,12 @@ function laggedCheck(seedFor: (label: string) => number, offByOne: boolean): Evi
   for (let s = 0; s < mdp.nStates; s++) {
     for (let a = 0; a < mdp.nActions; a++) {
       const xs = laggedTdErrorSamples(mdp, pi, V, s, a, MAX_LAG, LAGGED_MC_N, rng);
+      if (xs.length !== MAX_LAG + 1 || xs.some((x) => x.length !== LAGGED_MC_N)) {
+        throw new ClaimViolation(
+          `(s=${s}, a=${a}): ${xs.length} lags of sizes ${xs.map((x) => x.length)}, ` +
+            `not ${MAX_LAG + 1} of ${LAGGED_MC_N}`,
+        );
+      }
       xs.forEach((samples, ell) => {
         const ok = assertMeanEquals(samples, ell === 0 ? Q[s]![a]! - V[s]! : 0, {
           method: { kind: "empirical-bernstein", lo: -bound, hi: bound },
