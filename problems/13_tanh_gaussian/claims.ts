@@ -4,6 +4,7 @@
  * @module
  */
 import fc from "fast-check";
+import { det } from "mathjs";
 import { Rng } from "../../shared/random/mod.ts";
 import { hoeffdingHalfWidth } from "../../shared/stats/mod.ts";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
@@ -20,10 +21,12 @@ import {
   changeOfVariablesLogDensity,
   cholesky,
   densityOf,
+  determinant,
   integrateBox,
   log1mTanhSq,
   log1mTanhSqNaive,
   sampleTanhGaussian,
+  TanhGaussianInputError,
   tanhGaussianLogDensity,
   tanhGaussianLogDensityFromZ,
 } from "./mod.ts";
@@ -86,6 +89,49 @@ const SAME_FORMULA_TOL = { abs: 1e-10, rel: 0 };
 const AUTODIFF_LOG_TOL = { abs: 1e-4, rel: 0 };
 
 /**
+ * 13a's edges, where the formula's terms are infinite: with a_0 moved to ±1 the log-density is
+ * −∞ and the integrand 0 (their limits), past ±1 the log-density refuses a (tanh never gets
+ * there) and the oracle refuses ±1 (outside the open cube). And the determinant behind the
+ * autodiff change of variables (which takes log of its absolute value, so a lost sign would not
+ * show there) against mathjs's det, for Σ and for Σ with its first two rows swapped.
+ */
+function checkEdgesAndDeterminant(a: number[], p: Params): void {
+  const where = `a = ${a}, μ = ${p.mu}, Σ = ${JSON.stringify(p.sigma)}`;
+  for (const edge of [1, -1]) {
+    const b = [edge, ...a.slice(1)];
+    if (tanhGaussianLogDensity(b, p.mu, p.sigma) !== -Infinity) {
+      throw new ClaimViolation(`${where}: log-density at a_0 = ${edge} is not −∞`);
+    }
+    if (densityOf(p.mu, p.sigma)(b) !== 0) {
+      throw new ClaimViolation(`${where}: densityOf at a_0 = ${edge} is not 0`);
+    }
+    const refuses = (f: () => unknown, type: new (...args: never[]) => Error) => {
+      try {
+        f();
+      } catch (e) {
+        if (e instanceof type) return true;
+        throw e;
+      }
+      return false;
+    };
+    if (!refuses(() => whitenedLogDensity(b, p.mu, p.sigma), RangeError)) {
+      throw new ClaimViolation(`${where}: the oracle accepted a_0 = ${edge}`);
+    }
+    const past = [edge * (1 + 1e-9), ...a.slice(1)];
+    if (!refuses(() => tanhGaussianLogDensity(past, p.mu, p.sigma), TanhGaussianInputError)) {
+      throw new ClaimViolation(`${where}: the log-density accepted a_0 = ${past[0]}`);
+    }
+  }
+  const swapped = p.sigma.length > 1 ? [p.sigma[1]!, p.sigma[0]!, ...p.sigma.slice(2)] : p.sigma;
+  for (const m of [p.sigma, swapped]) {
+    const exact = det(m.map((row) => [...row])) as number;
+    if (Math.abs(determinant(m) - exact) > 1e-12 * (1 + Math.abs(exact))) {
+      throw new ClaimViolation(`${where}: determinant ${determinant(m)} vs ${exact} for ${m}`);
+    }
+  }
+}
+
+/**
  * 13a: the exported log-density (`tanhGaussianLogDensity`), the integrand of 13b and 13c
  * (`densityOf`, in logs) and the stable form from z (`tanhGaussianLogDensityFromZ`) against
  * the whitening oracle; the formula also against the tfjs autodiff change of variables.
@@ -105,6 +151,7 @@ function changeOfVariablesMargin([p, z]: [Params, number[]], withJacobian: boole
     closeMargin(integrand, formula, SAME_FORMULA_TOL),
     closeMargin(formula, viaAutodiff, AUTODIFF_LOG_TOL),
   ];
+  if (withJacobian) checkEdgesAndDeterminant(a, p);
   if (!margins.every((m) => m >= 0)) {
     throw new ClaimViolation(
       `a = ${a}, μ = ${p.mu}, Σ = ${JSON.stringify(p.sigma)}: whitening oracle ${oracle}, ` +
