@@ -145,12 +145,39 @@ function checkPrefixLaw(mdp: FiniteMdp, pi: Policy, d: readonly number[]): void 
 }
 
 /**
+ * The second moments of the return given (s, a), which TD(∞) for Q^π(s_t, a_t) is made of: by the
+ * tower property E[G² | s] = Σ_a π(a | s) E[G² | s, a] (the per-state moments come from Sobel's
+ * linear solve, the per-pair ones from one step of the MDP on top of it), and each conditional
+ * variance is E[G² | s, a] − Q^π(s, a)² (clamped at 0 against rounding).
+ */
+function checkActionMoments(mdp: FiniteMdp, pi: Policy, tol: number): void {
+  const m = returnMoments(mdp, pi);
+  m.secondQ.forEach((row, s) => {
+    const averaged = row.reduce((acc, x, a) => acc + pi[s]![a]! * x, 0);
+    if (Math.abs(averaged - m.secondV[s]!) > tol) {
+      throw new ClaimViolation(
+        `state ${s}: Σ_a π E[G² | s, a] = ${averaged}, but E[G² | s] = ${m.secondV[s]}`,
+      );
+    }
+    row.forEach((x, a) => {
+      const variance = Math.max(0, x - m.Q[s]![a]! ** 2);
+      if (Math.abs(m.varianceQ[s]![a]! - variance) > tol) {
+        throw new ClaimViolation(
+          `(${s}, ${a}): Var(G | s, a) = ${m.varianceQ[s]![a]}, E[G²] − Q² = ${variance}`,
+        );
+      }
+    });
+  });
+}
+
+/**
  * The 10a margins: means agree, Var TD(2) − Var TD(1) and Var TD(∞) − Var TD(2) equal their
  * conditional-variance gaps, and both differences are ≥ 0.
  */
 function margin10a([mdp, pi, t]: Case): number {
   const d = stateDistributionAt(mdp, pi, mdp.initial!, t);
   checkPrefixLaw(mdp, pi, d);
+  checkActionMoments(mdp, pi, REL * momentScale(mdp, pi));
   const v = tdTargetVariances(mdp, pi, d);
   const tol = REL * momentScale(mdp, pi);
   return Math.min(
