@@ -139,3 +139,38 @@ export function moveWeights(w: MlpWeights, u: MlpWeights, h: number): MlpWeights
     b2: add(w.b2, u.b2),
   };
 }
+
+/**
+ * The surrogate whose gradient at θ_0 the trained policy step follows in expectation (README,
+ * "What the step is a gradient of"): with d_0, Q_0 and b held at their values for θ_0,
+ *   F(θ) = Σ_s d_0(s) [Σ_a π_θ(a | s) (Q_0(s, a) − b(s)) + β H(π_θ(· | s))],
+ * in float64 from a policy table. Entropy with 0 log 0 = 0.
+ *
+ * @param table rows π_θ(· | s)
+ * @param visits d_0(s), the expected visits under θ_0 (0 at terminal states)
+ * @param q Q_0(s, a) (rows unused where visits are 0)
+ * @param baseline b(s)
+ * @param beta β, the entropy bonus
+ * @returns F(θ)
+ */
+export function expectedSurrogate(
+  table: readonly (readonly number[])[],
+  visits: readonly number[],
+  q: readonly (readonly number[])[],
+  baseline: readonly number[],
+  beta: number,
+): number {
+  let total = 0;
+  table.forEach((row, s) => {
+    const d = visits[s]!;
+    if (d === 0) return;
+    let pg = 0;
+    let entropy = 0;
+    row.forEach((p, a) => {
+      pg += p * (q[s]![a]! - baseline[s]!);
+      if (p > 0) entropy -= p * Math.log(p);
+    });
+    total += d * (pg + beta * entropy);
+  });
+  return total;
+}

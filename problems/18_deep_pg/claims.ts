@@ -19,6 +19,8 @@ import {
   isViolation,
 } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { dotCopy, randomDirection, weightsOf } from "./_tf_weights.ts";
+import { entropyMinimised, entropyOfLogits, trainingLossGap } from "./_training_loss_gap.ts";
 import {
   enumerateEpisodes,
   forward64,
@@ -34,6 +36,7 @@ import {
   type PgMistake,
   type SeedRun,
   stackedPolicyLoss,
+  stackedTrainingLoss,
   stackedValueLoss,
   trainSeeds,
 } from "./mod.ts";
@@ -105,44 +108,7 @@ function checkReliability(runs: SeedRun[], label: string) {
   };
 }
 
-// ---------------------------------------------------------------- helpers for 18b and 18d
-
-/** Copy k of a stack as float64 arrays. */
-async function weightsOf(net: StackedMlp, k: number): Promise<MlpWeights> {
-  const [w1, b1, w2, b2] = await Promise.all(net.variables.map((v) => v.data()));
-  const H = net.w1.shape[2]!;
-  const S = net.nStates;
-  const O = net.nOut;
-  const slice = (a: ArrayLike<number>, n: number) =>
-    Float64Array.from({ length: n }, (_, i) => a[k * n + i]!);
-  return {
-    w1: slice(w1!, S * H),
-    b1: slice(b1!, H),
-    w2: slice(w2!, H * O),
-    b2: slice(b2!, O),
-    nStates: S,
-    hidden: H,
-    nOut: O,
-  };
-}
-
-/** A random direction with the layout of `w`, entries N(0, 1). */
-function randomDirection(w: MlpWeights, rng: Rng): MlpWeights {
-  const r = (a: Float64Array) => a.map(() => rng.normal());
-  return { ...w, w1: r(w.w1), b1: r(w.b1), w2: r(w.w2), b2: r(w.b2) };
-}
-
-/** ⟨g, u⟩ for copy k of a stacked gradient (tfjs) and a float64 direction. */
-async function dotCopy(grads: tf.Tensor[], u: MlpWeights, k: number): Promise<number> {
-  let total = 0;
-  const parts = [u.w1, u.b1, u.w2, u.b2];
-  for (let i = 0; i < 4; i++) {
-    const g = await grads[i]!.data();
-    const part = parts[i]!;
-    for (let j = 0; j < part.length; j++) total += g[k * part.length + j]! * part[j]!;
-  }
-  return total;
-}
+// ---------------------------------------------------------------- 18b: the policy loss
 
 /** The walk the gradient claims use: the handout's. */
 const handoutWalk = (): CliffWalk => cliffWalk();
@@ -508,6 +474,28 @@ export const claims: Claim[] = defineClaims(18, [
     negativeControl: {
       variant: "no stop-gradient on the bootstrapped target (V_φ(s_T) inside ⟦Q̂_t⟧ differentiated)",
       check: (ctx) => withNoTensorLeak("18d control", () => valueGradientGap(ctx, true)),
+    },
+  },
+  {
+    id: "18e",
+    statement: "with the entropy bonus on and discounted returns-to-go, the gradient of the " +
+      "tfjs policy objective exactly as training calls it, at the exact expected batch " +
+      "weights, is −∇_θ of the surrogate Σ_s d(s)[Σ_a π_θ(a | s)(Q_γ(s, a) − b(s)) + β H(π_θ(· | s))]",
+    check: (ctx) => withNoTensorLeak("18e", () => trainingLossGap(ctx, stackedTrainingLoss)),
+    negativeControl: {
+      variant: "the entropy bonus added to the minimised loss (entropy minimised, not " +
+        "maximised); also the entropy taken with the logits where log π belongs",
+      check: (ctx) =>
+        everyRejected([
+          [
+            "entropy minimised",
+            () => withNoTensorLeak("18e control", () => trainingLossGap(ctx, entropyMinimised)),
+          ],
+          [
+            "entropy of the logits",
+            () => withNoTensorLeak("18e control", () => trainingLossGap(ctx, entropyOfLogits)),
+          ],
+        ]),
     },
   },
 ]);

@@ -81,6 +81,27 @@ export type PgMistake =
   | "reversed-sign";
 
 /**
+ * The entropy bonus β of an update: β_0 (`entropy`) falling linearly with the episodes
+ * sampled before the update, to 0 at `entropyEpisodes` and after.
+ *
+ * @param config the hyperparameters (`entropy`, `entropyEpisodes`)
+ * @param episodesBefore episodes sampled before this update
+ * @returns β ≥ 0
+ * @example
+ * ```ts
+ * import { defaultConfig, entropyBonus } from "./config.ts";
+ * if (entropyBonus(defaultConfig, 0) !== 5 || entropyBonus(defaultConfig, 3000) !== 2.5) throw new Error();
+ * if (entropyBonus(defaultConfig, 6000) !== 0 || entropyBonus(defaultConfig, 9000) !== 0) throw new Error();
+ * ```
+ */
+export function entropyBonus(
+  config: Pick<PgConfig, "entropy" | "entropyEpisodes">,
+  episodesBefore: number,
+): number {
+  return config.entropy * Math.max(0, 1 - episodesBefore / config.entropyEpisodes);
+}
+
+/**
  * Merges a partial configuration into the defaults and validates every field.
  *
  * @param partial fields to override

@@ -63,6 +63,39 @@ export function stackedEntropy(net: StackedMlp, coefficients: tf.Tensor2D): tf.S
 }
 
 /**
+ * The policy objective exactly as training minimises it: the policy loss minus the entropy
+ * bonus, −Σ_{k,s,a} W[k, s, a] log π_{θ_k}(a | s) − Σ_{k,s} E[k, s] H(π_{θ_k}(· | s)), with
+ * E = β n (so the bonus is maximised). Without `entropyWeights` it is the policy loss alone.
+ * Call inside a gradient function.
+ *
+ * @param net the K stacked policy networks
+ * @param weights W as a [K, S, A] tensor
+ * @param entropyWeights E as a [K, S] tensor (omitted when β = 0)
+ * @returns the scalar loss
+ * @example
+ * ```ts
+ * import { createStackedMlp, disposeStackedMlp } from "../../shared/mlp/mod.ts";
+ * import { stackedTrainingLoss } from "./losses.ts";
+ * import { tf } from "../../shared/tf/mod.ts";
+ * const net = createStackedMlp(2, 4, 2, [1], 0); // uniform: log π = H = log 2 at each state
+ * const loss = tf.tidy(() =>
+ *   stackedTrainingLoss(net, tf.tensor3d([[[1, 0], [0, 0]]]), tf.tensor2d([[2, 0]])).arraySync() as number
+ * );
+ * if (Math.abs(loss - (Math.log(2) - 2 * Math.log(2))) > 1e-6) throw new Error();
+ * disposeStackedMlp(net);
+ * ```
+ */
+export function stackedTrainingLoss(
+  net: StackedMlp,
+  weights: tf.Tensor3D,
+  entropyWeights?: tf.Tensor2D,
+): tf.Scalar {
+  const loss = stackedPolicyLoss(net, weights);
+  // the bonus is maximised: it enters the minimised loss with a minus sign
+  return entropyWeights ? tf.sub(loss, stackedEntropy(net, entropyWeights)) : loss;
+}
+
+/**
  * The baseline loss Σ_{k,s} (½ n[k, s] V_k(s)² − S[k, s] V_k(s)) = Σ_t ½ (⟦Q̂_t⟧ − V_φ(s_t))²
  * minus a constant: the gradient g_φ, with the target entering only as data (the
  * stop-gradient). `cut` (optional) adds −Σ C[k, s] V_k(s): the extra gradient a loss without

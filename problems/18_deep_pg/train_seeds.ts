@@ -20,8 +20,8 @@ import { createStackedMlp, disposeStackedMlp, readPolicyAndValues } from "../../
 import { Rng } from "../../shared/random/mod.ts";
 import { seedFor } from "../../shared/testing/mod.ts";
 import { tf } from "../../shared/tf/mod.ts";
-import { type PgConfig, type PgMistake, resolveConfig } from "./config.ts";
-import { stackedEntropy, stackedPolicyLoss, stackedValueLoss } from "./losses.ts";
+import { entropyBonus, type PgConfig, type PgMistake, resolveConfig } from "./config.ts";
+import { stackedTrainingLoss, stackedValueLoss } from "./losses.ts";
 import { accumulateBatch, flatStats } from "./returns.ts";
 import { EpisodeBatch, FlatSampler } from "./sampler.ts";
 import { TargetCheck } from "./target.ts";
@@ -228,7 +228,7 @@ export async function trainSeeds(
         W.set(stats.policyWeights, k * S * A);
         n.set(stats.visits, k * S);
         // the entropy bonus's weight at s: β n_s, β decaying linearly with the episodes
-        const beta = config.entropy * Math.max(0, 1 - (run.episodes - B) / config.entropyEpisodes);
+        const beta = entropyBonus(config, run.episodes - B);
         if (beta > 0) { for (let s = 0; s < S; s++) E[k * S + s] = beta * stats.visits[s]!; }
         T.set(stats.targetSums, k * S);
         // the cut term belongs only to the copies trained with that mistake
@@ -244,10 +244,7 @@ export async function trainSeeds(
         const tT = tf.tensor2d(T, [K, S]);
         const cT = withCut ? tf.tensor2d(C, [K, S]) : undefined;
         const eT = config.entropy > 0 ? tf.tensor2d(E, [K, S]) : undefined;
-        const policy = () => {
-          const l = stackedPolicyLoss(pi, w);
-          return eT ? tf.sub(l, stackedEntropy(pi, eT)) : l;
-        };
+        const policy = () => stackedTrainingLoss(pi, w, eT);
         const vars = useValues ? [...pi.variables, ...vf.variables] : pi.variables;
         const { grads } = tf.variableGrads(
           () =>
