@@ -220,3 +220,61 @@ Deno.test("18 the target check's bound is above the exact value and its decision
     }
   }
 });
+
+/**
+ * The expected ascent step of a tabular softmax policy (logits θ[s][a]) as training takes it:
+ * d(s) π(a | s) (Q_γ(s, a) − V_γ(s)) + β d(s) ∂H(π(· | s))/∂θ[s][a], with d the undiscounted
+ * expected visits and ∂H/∂z_a = −π_a (log π_a + H).
+ */
+function expectedStepField(theta: number[][], gamma: number, beta: number): number[][] {
+  const walk = cliffWalk({ gamma });
+  const table = theta.map((z) => {
+    const m = Math.max(...z);
+    const e = z.map((x) => Math.exp(x - m));
+    const t = e.reduce((a, b) => a + b, 0);
+    return e.map((x) => x / t);
+  });
+  const o = policyOutcome(walk, table, walk.start, { visits: true });
+  return table.map((p, s) => {
+    if (walk.isTerminal[s]) return p.map(() => 0);
+    const H = -p.reduce((acc, x) => acc + x * Math.log(x), 0);
+    return p.map((pa, a) => {
+      const q = walk.outcomes[s]![a]!.reduce(
+        (acc, x) => acc + x.prob * (x.reward + gamma * o.values[x.next]!),
+        0,
+      );
+      return o.visits[s]! * (pa * (q - o.values[s]!) - beta * pa * (Math.log(pa) + H));
+    });
+  });
+}
+
+Deno.test("18 with γ < 1 or an entropy bonus the expected step is not a gradient field: its Jacobian is not symmetric", () => {
+  const rng = new Rng(3);
+  const theta = Array.from({ length: 48 }, () => [0, 1, 2, 3].map(() => 1.5 * rng.normal()));
+  const h = 1e-4;
+  // ∂G_i/∂θ_j by central differences (each G from two linear solves)
+  const jacobian = (i: number[], j: number[], gamma: number, beta: number) => {
+    const plus = theta.map((r) => [...r]);
+    const minus = theta.map((r) => [...r]);
+    plus[j[0]!]![j[1]!]! += h;
+    minus[j[0]!]![j[1]!]! -= h;
+    const gp = expectedStepField(plus, gamma, beta)[i[0]!]![i[1]!]!;
+    const gm = expectedStepField(minus, gamma, beta)[i[0]!]![i[1]!]!;
+    return (gp - gm) / (2 * h);
+  };
+  // (start, up) and its neighbours on and beside the edge path
+  const pairs = [[[36, 0], [24, 1]], [[24, 1], [25, 1]], [[36, 0], [26, 3]], [[24, 0], [12, 1]]];
+  const asymmetry = (gamma: number, beta: number) =>
+    Math.max(...pairs.map(([i, j]) => {
+      const a = jacobian(i!, j!, gamma, beta);
+      const b = jacobian(j!, i!, gamma, beta);
+      return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+    }));
+  // γ = 1, β = 0: the field is ∇J, so its Jacobian is the Hessian of J (difference error ~1e-9)
+  const exact = asymmetry(1, 0);
+  assert.ok(exact < 1e-6, `γ = 1, β = 0: relative asymmetry ${exact} should be ~0`);
+  for (const [gamma, beta] of [[0.97, 0], [1, 5], [0.97, 5]]) {
+    const a = asymmetry(gamma!, beta!);
+    assert.ok(a > 1e-3, `γ = ${gamma}, β = ${beta}: relative asymmetry ${a} should be far from 0`);
+  }
+});
