@@ -175,7 +175,9 @@ export function transpose(m: Matrix): Matrix {
  * @example
  * ```ts
  * import { add, fromRows } from "./matrix.ts";
- * if (add(fromRows([[1], [2]]), fromRows([[10]])).data[1] !== 12) throw new Error();
+ * const ops = { macs: 0, elementwise: 0 };
+ * const sum = add(fromRows([[1, 2], [3, 4]]), fromRows([[10, 20]]), ops); // bias on each row
+ * if (sum.data.join() !== "11,22,13,24" || ops.elementwise !== 4) throw new Error(sum.data.join());
  * ```
  */
 export function add(a: Matrix, b: Matrix, ops?: OpCounter): Matrix {
