@@ -452,9 +452,31 @@ function checkSummingOracleOnConstantChain(): void {
  * taken over enumerated trajectories from a uniform p0 at t = 0 and t = 1, is 0 for the
  * critic V^π. With `staleCritic` (the control) the critic is V^μ of the uniform policy μ.
  */
+/**
+ * The widest MDP the enumeration oracle of 11b meets: 6 states, 4 actions, every pair moving to
+ * every state with two rewards (48 branches per step), γ = 0.9, uniform π. Its trajectories to
+ * s_2 number 6 · 48² = 13,824, well inside the enumeration limit; one step more would not be.
+ */
+const WIDEST: [FiniteMdp, Policy] = [
+  makeMdp({
+    gamma: 0.9,
+    outcomes: Array.from(
+      { length: 6 },
+      (_, s) =>
+        Array.from({ length: 4 }, (_, a) =>
+          Array.from({ length: 12 }, (_, k) => ({
+            next: k % 6,
+            reward: ((s + 2 * a + k) % 7) - 3,
+            prob: 1 / 12,
+          }))),
+    ),
+  }),
+  Array.from({ length: 6 }, () => [0.25, 0.25, 0.25, 0.25]),
+];
+
 function stateMeanProperty(seed: number, staleCritic: boolean) {
   return checkProperty(
-    { seed, over: OVER_MDP, numRuns: 200, examples: [PINNED] },
+    { seed, over: OVER_MDP, numRuns: 200, examples: [PINNED, WIDEST] },
     mdpAndPolicy,
     ([mdp, pi]) => {
       const { V, Q } = evaluatePolicy(mdp, pi);

@@ -93,8 +93,19 @@ const AUTODIFF_LOG_TOL = { abs: 1e-4, rel: 0 };
  * −∞ and the integrand 0 (their limits), past ±1 the log-density refuses a (tanh never gets
  * there) and the oracle refuses ±1 (outside the open cube). And the determinant behind the
  * autodiff change of variables (which takes log of its absolute value, so a lost sign would not
- * show there) against mathjs's det, for Σ and for Σ with its first two rows swapped.
+ * show there) against mathjs's det, for Σ and for Σ with its first two rows swapped; the
+ * Cholesky factor behind both, and its refusal of matrices that are not covariances.
  */
+function refuses(f: () => unknown, type: new (...args: never[]) => Error): boolean {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof type) return true;
+    throw e;
+  }
+  return false;
+}
+
 function checkEdgesAndDeterminant(a: number[], p: Params): void {
   const where = `a = ${a}, μ = ${p.mu}, Σ = ${JSON.stringify(p.sigma)}`;
   for (const edge of [1, -1]) {
@@ -105,21 +116,37 @@ function checkEdgesAndDeterminant(a: number[], p: Params): void {
     if (densityOf(p.mu, p.sigma)(b) !== 0) {
       throw new ClaimViolation(`${where}: densityOf at a_0 = ${edge} is not 0`);
     }
-    const refuses = (f: () => unknown, type: new (...args: never[]) => Error) => {
-      try {
-        f();
-      } catch (e) {
-        if (e instanceof type) return true;
-        throw e;
-      }
-      return false;
-    };
     if (!refuses(() => whitenedLogDensity(b, p.mu, p.sigma), RangeError)) {
       throw new ClaimViolation(`${where}: the oracle accepted a_0 = ${edge}`);
     }
     const past = [edge * (1 + 1e-9), ...a.slice(1)];
     if (!refuses(() => tanhGaussianLogDensity(past, p.mu, p.sigma), TanhGaussianInputError)) {
       throw new ClaimViolation(`${where}: the log-density accepted a_0 = ${past[0]}`);
+    }
+  }
+  // the factor every density and sampler uses: lower triangular (exact zeros above the
+  // diagonal) with LLᵀ = Σ; and the factorisation refuses a Σ that is not a covariance
+  const L = cholesky(p.sigma);
+  const n = p.sigma.length;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const product = L[i]!.reduce((acc, x, k) => acc + x * L[j]![k]!, 0);
+      if ((j > i && L[i]![j] !== 0) || Math.abs(product - p.sigma[i]![j]!) > 1e-12) {
+        throw new ClaimViolation(`${where}: Cholesky factor ${JSON.stringify(L)} at (${i}, ${j})`);
+      }
+    }
+  }
+  const notCovariances: number[][][] = [
+    [[1, 0.5], [0.4, 1]], // not symmetric
+    [[1, 2], [2, 1]], // not positive definite
+    [[0]], // singular
+    [[1, NaN], [NaN, 1]],
+    [[1, 0], [0]], // ragged
+    [],
+  ];
+  for (const bad of notCovariances) {
+    if (!refuses(() => cholesky(bad), TanhGaussianInputError)) {
+      throw new ClaimViolation(`cholesky accepted Σ = ${JSON.stringify(bad)}`);
     }
   }
   const swapped = p.sigma.length > 1 ? [p.sigma[1]!, p.sigma[0]!, ...p.sigma.slice(2)] : p.sigma;
