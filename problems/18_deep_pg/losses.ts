@@ -6,12 +6,7 @@
  *
  * @module
  */
-import {
-  type Mlp,
-  mlpForwardAll,
-  stackedForwardAll,
-  type StackedMlp,
-} from "../../shared/mlp/mod.ts";
+import { stackedForwardAll, type StackedMlp } from "../../shared/mlp/mod.ts";
 import { tf } from "../../shared/tf/mod.ts";
 
 /**
@@ -127,49 +122,4 @@ export function stackedValueLoss(
   const loss = tf.sum(tf.sub(tf.mul(tf.mul(0.5, visits), tf.square(v)), tf.mul(targetSums, v)));
   // d/dφ ½(c + V(s_T) − V(s_t))² also has (c + V(s_T) − V(s_t)) ∇V(s_T): that is −C · ∇V
   return (cut ? tf.sub(loss, tf.sum(tf.mul(cut, v))) : loss) as tf.Scalar;
-}
-
-/**
- * The policy loss of one network, −Σ_{s,a} W[s, a] log π_θ(a | s).
- *
- * @param net the policy network
- * @param weights W as an [S, A] tensor
- * @returns the scalar loss
- * @example
- * ```ts
- * import { createMlp, disposeMlp } from "../../shared/mlp/mod.ts";
- * import { policyLoss } from "./losses.ts";
- * import { tf } from "../../shared/tf/mod.ts";
- * const net = createMlp(2, 4, 2, 1, 0);
- * const loss = tf.tidy(() => policyLoss(net, tf.tensor2d([[1, 0], [0, 0]])).arraySync() as number);
- * if (Math.abs(loss - Math.log(2)) > 1e-6) throw new Error(); // uniform: −log(1/2)
- * disposeMlp(net);
- * ```
- */
-export function policyLoss(net: Mlp, weights: tf.Tensor2D): tf.Scalar {
-  const logp = tf.logSoftmax(mlpForwardAll(net)); // [S, A]
-  return tf.neg(tf.sum(tf.mul(weights, logp)));
-}
-
-/**
- * The baseline loss of one network, Σ_s (½ n_s V_φ(s)² − S_s V_φ(s)).
- *
- * @param net the value network
- * @param visits n as an [S] tensor
- * @param targetSums S as an [S] tensor
- * @returns the scalar loss
- * @example
- * ```ts
- * import { createMlp, disposeMlp } from "../../shared/mlp/mod.ts";
- * import { valueLoss } from "./losses.ts";
- * import { tf } from "../../shared/tf/mod.ts";
- * const net = createMlp(2, 4, 1, 1, 0);
- * const loss = tf.tidy(() => valueLoss(net, tf.tensor1d([1, 2]), tf.tensor1d([3, 4])).arraySync());
- * if (loss !== 0) throw new Error();
- * disposeMlp(net);
- * ```
- */
-export function valueLoss(net: Mlp, visits: tf.Tensor1D, targetSums: tf.Tensor1D): tf.Scalar {
-  const v = tf.reshape(mlpForwardAll(net), [-1]); // [S, 1] -> [S]
-  return tf.sum(tf.sub(tf.mul(tf.mul(0.5, visits), tf.square(v)), tf.mul(targetSums, v)));
 }
