@@ -250,6 +250,30 @@ const flipNoReward: Case = [
 /** The 10b control's pinned case: {@link twoArms} with π = (1/4, 3/4), so E_π Q ≠ mean of Q. */
 const twoArmsSkewed: Case = [twoArms[0], [[0.25, 0.75]], 1];
 
+/**
+ * The widest case 10a meets: 4 states, 3 actions, every pair moving to every state with four
+ * rewards (48 branches per step), γ = 0.9, uniform p0 and π, t = 1. Its prefixes to s_{t+2}
+ * number 4 · 48² = 9,216, inside the enumeration limit; one step more would not be.
+ */
+const widest: Case = [
+  makeMdp({
+    gamma: 0.9,
+    initial: [0.25, 0.25, 0.25, 0.25],
+    outcomes: Array.from(
+      { length: 4 },
+      (_, s) =>
+        Array.from({ length: 3 }, (_, a) =>
+          Array.from({ length: 16 }, (_, k) => ({
+            next: k % 4,
+            reward: ((s + 2 * a + k) % 5) - 2,
+            prob: 1 / 16,
+          }))),
+    ),
+  }),
+  Array.from({ length: 4 }, () => [1 / 3, 1 / 3, 1 / 3]),
+  1,
+];
+
 /** The claims of Problem 10. */
 export const claims: Claim[] = defineClaims(10, [
   {
@@ -258,7 +282,7 @@ export const claims: Claim[] = defineClaims(10, [
       "E TD(1) = E TD(2) = E TD(∞), and Var TD(1) ≤ Var TD(2) ≤ Var TD(∞) (each gap is an expected conditional variance)",
     check: (ctx) =>
       checkProperty(
-        { seed: ctx.seed, over: OVER, numRuns: 150, examples: [coinFlip] },
+        { seed: ctx.seed, over: OVER, numRuns: 150, examples: [coinFlip, widest] },
         arbCase,
         margin10a,
       ),

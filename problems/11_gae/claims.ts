@@ -382,7 +382,10 @@ export const claims: Claim[] = defineClaims(11, [
     id: "11f",
     statement:
       "the backward recursion A_t = δ_t + γλA_{t+1} (gae) equals Σ(γλ)^l δ_{t+l} and, with terminal value 0, the λ-average of the TD(k)",
-    check: (ctx) => recursionProperty(ctx.seed, gae),
+    check: (ctx) => {
+      checkGaeDomain();
+      return recursionProperty(ctx.seed, gae);
+    },
     negativeControl: {
       variant: "the recursion without γ: A_t = δ_t + λA_{t+1}",
       check: (ctx) => recursionProperty(ctx.seed, gaeWithoutGamma),
@@ -507,6 +510,9 @@ function stateMeanProperty(seed: number, staleCritic: boolean) {
         live.map((x) => x / nLive),
         1,
       );
+      if (byPaths.length !== 2 || byPaths.some((row) => row.length !== mdp.nStates)) {
+        throw new ClaimViolation(`the enumeration oracle returned ${byPaths.length} times, not 2`);
+      }
       byPaths.forEach((row, t) =>
         row.forEach((x, s) => {
           if (Number.isNaN(x)) return; // s_t = s has probability 0
@@ -681,6 +687,39 @@ function laggedCheck(seedFor: (label: string) => number, offByOne: boolean): Evi
     note: `Monte Carlo on the pinned MDP: ${LAGGED_MC_N} trajectories per (s, a), seed ${seed}, ` +
       `widest band ${widest.toExponential(2)}, worst margin ${mcWorst.toExponential(2)}`,
   };
+}
+
+/**
+ * 11f is stated for γ, λ ∈ [0, 1], finite rewards and values, and V one longer than r: `gae`
+ * must accept the edges (γ = λ = 0 and 1) and refuse everything outside, so that no run can
+ * claim the identity on inputs its proof does not cover.
+ */
+function checkGaeDomain(): void {
+  const r = [1, -2];
+  const v = [0.5, 1, 0];
+  for (const [g, l] of [[0, 0], [1, 1], [0, 1], [1, 0]]) gae(r, v, g!, l!);
+  const bad: [string, () => unknown][] = [
+    ["γ = 1.01", () => gae(r, v, 1.01, 0.5)],
+    ["γ = −0.01", () => gae(r, v, -0.01, 0.5)],
+    ["λ = 1.01", () => gae(r, v, 0.5, 1.01)],
+    ["λ = −0.01", () => gae(r, v, 0.5, -0.01)],
+    ["γ = NaN", () => gae(r, v, NaN, 0.5)],
+    ["λ = NaN", () => gae(r, v, 0.5, NaN)],
+    ["V as long as r", () => gae(r, [0.5, 1], 0.5, 0.5)],
+    ["V two longer than r", () => gae(r, [0.5, 1, 0, 0], 0.5, 0.5)],
+    ["r_0 = ∞", () => gae([Infinity, 1], v, 0.5, 0.5)],
+    ["V_1 = NaN", () => gae(r, [0.5, NaN, 0], 0.5, 0.5)],
+  ];
+  for (const [what, f] of bad) {
+    let refused = false;
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof GaeInputError)) throw e;
+      refused = true;
+    }
+    if (!refused) throw new ClaimViolation(`gae accepted ${what}`);
+  }
 }
 
 function recursionProperty(
