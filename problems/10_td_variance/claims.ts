@@ -22,6 +22,7 @@ import {
   enumeratePrefixes,
   type Prefix,
   returnMoments,
+  stateAt,
   stateDistributionAt,
   TrajectoryLimitError,
 } from "../../shared/trajectories/mod.ts";
@@ -176,6 +177,14 @@ function checkActionMoments(mdp: FiniteMdp, pi: Policy, tol: number): void {
  */
 function margin10a([mdp, pi, t]: Case): number {
   const d = stateDistributionAt(mdp, pi, mdp.initial!, t);
+  // the law of s_t = p0 (P^π)^t, against enumerating whole trajectories s_0, …, s_t
+  const law = enumeratePrefixes(mdp, { horizon: t, policy: pi })
+    .expectationVector((p) => mdp.isTerminal.map((_, s) => (stateAt(p, t) === s ? 1 : 0)));
+  law.forEach((x, s) => {
+    if (!(Math.abs(x - d[s]!) <= 1e-12)) {
+      throw new ClaimViolation(`P(s_${t} = ${s}) is ${x} by enumeration, ${d[s]} propagated`);
+    }
+  });
   checkPrefixLaw(mdp, pi, d);
   checkActionMoments(mdp, pi, REL * momentScale(mdp, pi));
   const v = tdTargetVariances(mdp, pi, d);
