@@ -81,10 +81,10 @@ export function trajectoryWeights(
         rewards[j + 1] = trajs[idx[j]!]!.reward;
       }
       weight += p * groupAdvantages(rewards, kind)[0]! * scale;
-      for (let j = 0; j < n - 1; j++) {
-        idx[j]!++;
-        if (idx[j]! < m) break;
-        idx[j] = 0;
+      for (let digit = 0; digit < n - 1; digit++) {
+        idx[digit]!++;
+        if (idx[digit]! < m) break;
+        idx[digit] = 0;
       }
     }
     return { traj, weight };
@@ -135,10 +135,10 @@ export function advantageGivenReward(
       rewards[j + 1] = law[idx[j]!]!.value;
     }
     phi += p * groupAdvantages(rewards, kind)[0]!;
-    for (let j = 0; j < n - 1; j++) {
-      idx[j]!++;
-      if (idx[j]! < k) break;
-      idx[j] = 0;
+    for (let digit = 0; digit < n - 1; digit++) {
+      idx[digit]!++;
+      if (idx[digit]! < k) break;
+      idx[digit] = 0;
     }
   }
   return phi;

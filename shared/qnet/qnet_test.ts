@@ -297,3 +297,20 @@ Deno.test("qnet TableQNet bad input gets a clear error naming what and where", (
   );
   assert.equal(net.steps, 0, "failed steps are not counted");
 });
+
+Deno.test("qnet TableQNet's reported loss is ½ Σ w ((Q − y)/c)² / Σ w, computed from its own table", () => {
+  const net = new TableQNet({ nStates: 3, nActions: 2, seed: 4, hidden: [5], outputScale: 3 });
+  const q = net.table();
+  const targets = Float64Array.of(1, -2, 0.5, 4, -1, 2);
+  const weights = Float64Array.of(1, 0, 2, 1, 0.5, 3); // a zero weight is left out
+  let sum = 0, total = 0;
+  for (let i = 0; i < q.length; i++) {
+    sum += weights[i]! * ((q[i]! - targets[i]!) / 3) ** 2;
+    total += weights[i]!;
+  }
+  const { loss } = net.lossAndGradient(targets, weights);
+  assert.ok(
+    Math.abs(loss - sum / (2 * total)) <= 1e-12 * Math.max(1, loss),
+    `loss ${loss}, want ${sum / (2 * total)}`,
+  );
+});
