@@ -14,6 +14,10 @@ export interface MutateArgs {
   files?: string;
   /** `--sample`: how many mutants to run, spread over the files (all when absent). */
   sample?: number;
+  /** `--per-group`: how many mutants to run from each problem and shared module. */
+  perGroup?: number;
+  /** `--rerun`: a report whose survivors and non-claim kills are run again. */
+  rerun?: string;
   /** `--seed`: seed of the sample. */
   seed: number;
   /** `--json`: print the JSON report on stdout (the human report goes to stderr). */
@@ -34,6 +38,8 @@ const VALUE_FLAGS = [
   "--only",
   "--files",
   "--sample",
+  "--per-group",
+  "--rerun",
   "--seed",
   "--jobs",
   "--timeout-ms",
@@ -51,12 +57,16 @@ the working tree under /tmp, and runs the claims that depend on the changed file
 unit tests and doc examples.
 
 Usage: deno task mutate [--only 01..05|04|01,07|shared|shared/mdp] [--files <glob>]
-                        [--sample N] [--seed S] [--json] [--jobs 2] [--timeout-ms T]
-                        [--fail-under P] [--list]
+                        [--sample N | --per-group N | --rerun <report.json>] [--seed S]
+                        [--json] [--jobs 2] [--timeout-ms T] [--fail-under P] [--list]
 
   --only        problems (01, 01..05, 01,07) and shared modules (shared, shared/mdp)
   --files       glob over project-relative paths, e.g. 'problems/04_*/mod.ts' (** crosses folders)
   --sample N    run N mutants spread over the selected files (stratified by file)
+  --per-group N run N mutants of each problem and shared module (all of a smaller one),
+                the N whose seeded hash is smallest: editing a line leaves the rest chosen
+  --rerun R     run again the mutants that report R judged survived or killed without a
+                claim, where they still exist (after fixing checks, to see them die)
   --seed S      seed of the sample (integer, default 1)
   --json        print the JSON report on stdout; the tables go to stderr
   --jobs J      parallel workers (1..8, default 2)
@@ -132,6 +142,13 @@ export function parseArgs(argv: readonly string[]): MutateArgs {
       case "--sample":
         out.sample = integer(flag, value, 1, 1_000_000);
         break;
+      case "--per-group":
+        out.perGroup = integer(flag, value, 1, 1_000_000);
+        break;
+      case "--rerun":
+        if (value.trim() === "") throw new ArgumentError(`--rerun: empty path; ${describe(flag)}`);
+        out.rerun = value;
+        break;
       case "--seed":
         out.seed = integer(flag, value, 0, 2 ** 31 - 1);
         break;
@@ -151,6 +168,10 @@ export function parseArgs(argv: readonly string[]): MutateArgs {
       }
     }
   }
+  const ways = [out.sample, out.perGroup, out.rerun].filter((x) => x !== undefined).length;
+  if (ways > 1) {
+    throw new ArgumentError("--sample, --per-group and --rerun each choose the mutants; give one");
+  }
   return out;
 }
 
@@ -169,7 +190,10 @@ function describe(flag: string): string {
     case "--files":
       return "allowed: a glob over project-relative paths, e.g. 'problems/04_*/mod.ts'";
     case "--sample":
+    case "--per-group":
       return "allowed: an integer from 1 to 1000000";
+    case "--rerun":
+      return "allowed: the path of a report in out/mutate/";
     case "--seed":
       return "allowed: an integer from 0 to 2147483647";
     case "--jobs":

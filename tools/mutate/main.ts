@@ -30,7 +30,7 @@ import {
   summaryLine,
   tally,
 } from "./report.ts";
-import { sampleByFile } from "./sample.ts";
+import { sampleByFile, sampleByGroup } from "./sample.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { copyTree, listProjectFiles } from "./scratch.ts";
 import { ArgumentError, groupOf, selectTargets } from "./targets.ts";
@@ -74,12 +74,41 @@ async function prepare(args: MutateArgs, snapshot: string) {
   const match = matchEquivalents(mutants, entries, new Set(targets));
   const equivalent = new Map<Mutant, LocatedEntry>();
   match.equivalent.forEach((e, i) => equivalent.set(mutants[i]!, e));
-  const chosen = args.sample === undefined
-    ? mutants
-    : sampleByFile(mutants, args.sample, args.seed);
+  const chosen = args.sample !== undefined
+    ? sampleByFile(mutants, args.sample, args.seed)
+    : args.perGroup !== undefined
+    ? sampleByGroup(mutants, args.perGroup, args.seed, (m) => groupOf(m.file)!, identityOf)
+    : args.rerun !== undefined
+    ? await openMutantsOf(args.rerun, mutants)
+    : mutants;
   const graph = buildGraph(text);
   const deps = dependentsOf(graph, [...new Set(chosen.map((m) => m.file))]);
   return { files, text, targets, mutants, chosen, equivalent, stale: match.stale, deps };
+}
+
+/** What names a mutant whatever its line number: file, line text, operator and change. */
+function identityOf(m: Pick<Mutant, "file" | "lineText" | "operator" | "original" | "mutated">) {
+  return JSON.stringify([m.file, m.lineText, m.operator, m.original, m.mutated]);
+}
+
+/** The mutants a report judged survived or killed without a claim, where they still exist. */
+async function openMutantsOf(path: string, mutants: readonly Mutant[]): Promise<Mutant[]> {
+  let report: { mutants?: { status?: string; byClaims?: boolean }[] };
+  try {
+    report = JSON.parse(await Deno.readTextFile(path));
+  } catch {
+    throw new ArgumentError(`--rerun: ${JSON.stringify(path)} is not a readable JSON report`);
+  }
+  if (!Array.isArray(report.mutants)) {
+    throw new ArgumentError(`--rerun: ${JSON.stringify(path)} is not a report of deno task mutate`);
+  }
+  const open = new Set(
+    report.mutants.filter((m) =>
+      m.status === "survived" ||
+      ((m.status === "killed" || m.status === "timeout") && !m.byClaims)
+    ).map((m) => identityOf(m as Mutant)),
+  );
+  return mutants.filter((m) => open.has(identityOf(m)));
 }
 
 async function main(): Promise<number> {
@@ -141,7 +170,13 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
   console.error(
     `mutate: ${p.mutants.length} mutants in ${p.targets.length} files; running ${p.chosen.length}` +
       `${
-        args.sample === undefined ? "" : ` (sample, seed ${args.seed})`
+        args.sample !== undefined
+          ? ` (sample, seed ${args.seed})`
+          : args.perGroup !== undefined
+          ? ` (${args.perGroup} per group, seed ${args.seed})`
+          : args.rerun !== undefined
+          ? ` (open in ${args.rerun})`
+          : ""
       } on ${dirs.length} workers` +
       `${Deno.env.get("VERIFY_SEED") ? `, VERIFY_SEED=${Deno.env.get("VERIFY_SEED")}` : ""}`,
   );

@@ -60,6 +60,12 @@ export interface Mutant {
   mutated: string;
   /** The text edit: replace `source.slice(start, end)` by `replacement`. */
   edit: { start: number; end: number; replacement: string };
+  /**
+   * Whether the change is inside an input guard: the condition of an `if` whose only
+   * effect is to throw (`if (bad) throw …`). A claim's inputs meet its hypotheses, so a
+   * claim never takes the refusal path; the bad-input unit tests are a guard's oracle.
+   */
+  guard: boolean;
 }
 
 const ARITHMETIC: Record<string, string> = { "+": "-", "-": "+", "*": "/", "/": "*", "%": "*" };
@@ -115,6 +121,7 @@ export function generateMutants(file: string, source: string): Mutant[] {
       original: collapse(before),
       mutated: collapse(after),
       edit,
+      guard: isInGuard(node),
     });
   };
   const replaceNode = (operator: Operator, node: ts.Node, replacement: string) =>
@@ -237,6 +244,26 @@ function isSkipped(node: ts.Node): boolean {
     const callee = node.expression;
     return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) &&
       callee.expression.text === "console";
+  }
+  return false;
+}
+
+/**
+ * Whether `node` lies in the condition of an input guard: an `if` without `else` whose
+ * then-branch is a `throw` (alone or as the only statement of a block). The climb stops at
+ * the first statement, so a throw inside a callback of the condition does not count.
+ */
+function isInGuard(node: ts.Node): boolean {
+  let child = node;
+  for (let p = node.parent; p !== undefined; child = p, p = p.parent) {
+    if (ts.isIfStatement(p)) {
+      if (p.expression !== child || p.elseStatement !== undefined) return false;
+      const then = p.thenStatement;
+      return ts.isThrowStatement(then) ||
+        (ts.isBlock(then) && then.statements.length === 1 &&
+          ts.isThrowStatement(then.statements[0]!));
+    }
+    if (ts.isStatement(p) || ts.isFunctionLike(p)) return false;
   }
   return false;
 }

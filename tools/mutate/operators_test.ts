@@ -103,3 +103,30 @@ Deno.test("operators: every mutant records line, column, trimmed line text and a
   assert.equal(times?.mutated, "a / 2");
   assert.equal(times?.column, 12);
 });
+
+Deno.test("operators: only the condition of an if that just throws is a guard", () => {
+  const guards = (src: string) =>
+    generateMutants("g.ts", src).map((m) => `${m.original}->${m.mutated}:${m.guard}`);
+  // `if (bad) throw`, bare or as a one-statement block: every change of the condition.
+  for (const src of ['if (n < 0) throw new Error("n");', 'if (n < 0) { throw new Error("n"); }']) {
+    const ms = generateMutants("g.ts", src);
+    assert.ok(ms.length >= 3 && ms.every((m) => m.guard), guards(src).join());
+  }
+  // Work beside the throw, an else branch, or a then-branch that computes: not guards.
+  for (
+    const src of [
+      'if (n < 0) { k = n + 1; throw new Error("n"); }',
+      'if (n < 0) throw new Error("n"); else k = 2;',
+      "if (n < 0) k = n + 1;",
+      "const k = n < 0 ? 1 : 2;",
+    ]
+  ) {
+    assert.ok(generateMutants("g.ts", src).every((m) => !m.guard), guards(src).join());
+  }
+  // A callback in the guard's condition is its own function: a loop bound there is no guard.
+  const inner = generateMutants(
+    "g.ts",
+    'if (xs.some((x) => { for (let i = 0; i < 2; i++) f(i); return x < 0; })) throw new Error("x");',
+  );
+  assert.ok(inner.some((m) => !m.guard && m.original === "i < 2"), "loop inside a callback");
+});

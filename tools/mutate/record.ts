@@ -26,6 +26,8 @@ export interface JudgedMutant {
   status: "killed" | "timeout" | "survived" | "invalid" | "equivalent" | "error";
   /** Whether a claim killed it. */
   byClaims?: boolean;
+  /** Whether it lies in an input guard (left out of the claims rate). */
+  guard?: boolean;
 }
 
 /** Counts and kill rates of one group. */
@@ -42,9 +44,11 @@ export interface GroupScore {
   equivalent: number;
   /** Excluded: does not type-check. */
   invalid: number;
+  /** Judged mutants inside input guards (`if (bad) throw …`). */
+  guarded: number;
   /** killed / judged. */
   suite: number;
-  /** byClaims / judged. */
+  /** Claim kills outside guards / judged mutants outside guards. */
   claims: number;
 }
 
@@ -61,9 +65,10 @@ export interface GroupScore {
  *   { ...m, status: "survived" },
  *   { ...m, status: "killed", byClaims: true }, // a later run judged it again
  *   { ...m, mutated: "*", status: "killed", byClaims: false },
+ *   { ...m, mutated: "/", status: "killed", byClaims: false, guard: true }, // a bad-input test's kill
  * ]);
  * const g = s.get("04")!;
- * if (g.judged !== 2 || g.killed !== 2 || g.byClaims !== 1 || g.claims !== 0.5) throw new Error(JSON.stringify(g));
+ * if (g.judged !== 3 || g.killed !== 3 || g.byClaims !== 1 || g.claims !== 0.5) throw new Error(JSON.stringify(g));
  * ```
  */
 export function scoreMutants(mutants: readonly JudgedMutant[]): Map<string, GroupScore> {
@@ -73,6 +78,7 @@ export function scoreMutants(mutants: readonly JudgedMutant[]): Map<string, Grou
     latest.set(JSON.stringify([m.file, m.lineText, m.operator, m.original, m.mutated]), m);
   }
   const scores = new Map<string, GroupScore>();
+  const guardClaimKills = new Map<string, number>();
   const add = (group: string, m: JudgedMutant) => {
     const s = scores.get(group) ?? {
       judged: 0,
@@ -81,19 +87,24 @@ export function scoreMutants(mutants: readonly JudgedMutant[]): Map<string, Grou
       survived: 0,
       equivalent: 0,
       invalid: 0,
+      guarded: 0,
       suite: 0,
       claims: 0,
     };
+    const claimKill = m.status !== "survived" && m.byClaims === true;
     if (m.status === "equivalent") s.equivalent++;
     else if (m.status === "invalid") s.invalid++;
     else {
       s.judged++;
       if (m.status === "survived") s.survived++;
       else s.killed++;
-      if (m.status === "killed" && m.byClaims) s.byClaims++;
+      if (claimKill) s.byClaims++;
+      if (m.guard) s.guarded++;
+      if (m.guard && claimKill) guardClaimKills.set(group, (guardClaimKills.get(group) ?? 0) + 1);
     }
+    const outside = s.judged - s.guarded;
     s.suite = s.judged ? s.killed / s.judged : 0;
-    s.claims = s.judged ? s.byClaims / s.judged : 0;
+    s.claims = outside ? (s.byClaims - (guardClaimKills.get(group) ?? 0)) / outside : 0;
     scores.set(group, s);
   };
   for (const m of latest.values()) {

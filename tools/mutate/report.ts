@@ -24,6 +24,10 @@ export interface Tally {
   equivalent: number;
   /** Not judged: the unmutated tree fails the same checks (excluded from the rates). */
   error: number;
+  /** Judged mutants inside input guards (in the suite rate, not in the claims rate). */
+  guarded: number;
+  /** Of those, killed by a claim (a guard made stricter than a claim's inputs allow). */
+  guardedByClaims: number;
 }
 
 /**
@@ -38,7 +42,9 @@ export interface Tally {
  * if (t.killed !== 1 || t.byClaims !== 1 || t.survived !== 1) throw new Error();
  * ```
  */
-export function tally(results: readonly Pick<MutantResult, "status" | "byClaims">[]): Tally {
+export function tally(
+  results: readonly (Pick<MutantResult, "status" | "byClaims"> & { guard?: boolean })[],
+): Tally {
   const t: Tally = {
     total: 0,
     killed: 0,
@@ -48,17 +54,26 @@ export function tally(results: readonly Pick<MutantResult, "status" | "byClaims"
     invalid: 0,
     equivalent: 0,
     error: 0,
+    guarded: 0,
+    guardedByClaims: 0,
   };
   for (const r of results) {
     t.total++;
     t[r.status]++;
-    if (r.byClaims && (r.status === "killed" || r.status === "timeout")) t.byClaims++;
+    const claimKill = r.byClaims && (r.status === "killed" || r.status === "timeout");
+    if (claimKill) t.byClaims++;
+    if (r.guard && ["killed", "timeout", "survived"].includes(r.status)) {
+      t.guarded++;
+      if (claimKill) t.guardedByClaims++;
+    }
   }
   return t;
 }
 
 /**
- * Kill rates over the judged mutants (killed + timed out + survived).
+ * Kill rates over the judged mutants (killed + timed out + survived). The suite rate counts
+ * every judged mutant; the claims rate leaves out input guards (`if (bad) throw …`), whose
+ * refusal path no claim takes because a claim's inputs meet its hypotheses.
  *
  * @param t a tally
  * @returns suite and claims-only rates in [0, 1], NaN when nothing was judged
@@ -67,11 +82,20 @@ export function tally(results: readonly Pick<MutantResult, "status" | "byClaims"
  * import { rates, tally } from "./report.ts";
  * const r = rates(tally([{ status: "timeout", byClaims: false }, { status: "equivalent", byClaims: false }]));
  * if (r.suite !== 1 || r.claims !== 0 || r.judged !== 1) throw new Error();
+ * const g = rates(tally([
+ *   { status: "killed", byClaims: true },
+ *   { status: "killed", byClaims: false, guard: true }, // a bad-input test's kill
+ * ]));
+ * if (g.suite !== 1 || g.claims !== 1 || g.judged !== 2) throw new Error();
  * ```
  */
 export function rates(t: Tally): { suite: number; claims: number; judged: number } {
   const judged = t.killed + t.timeout + t.survived;
-  return { suite: (t.killed + t.timeout) / judged, claims: t.byClaims / judged, judged };
+  return {
+    suite: (t.killed + t.timeout) / judged,
+    claims: (t.byClaims - t.guardedByClaims) / (judged - t.guarded),
+    judged,
+  };
 }
 
 function pct(x: number): string {
@@ -93,7 +117,10 @@ function pct(x: number): string {
  */
 export function formatTable(
   title: string,
-  groups: ReadonlyMap<string, readonly Pick<MutantResult, "status" | "byClaims">[]>,
+  groups: ReadonlyMap<
+    string,
+    readonly (Pick<MutantResult, "status" | "byClaims"> & { guard?: boolean })[]
+  >,
 ): string {
   const head = [
     title,
@@ -105,6 +132,7 @@ export function formatTable(
     "invalid",
     "equiv",
     "error",
+    "guards",
     "suite",
     "claims",
   ];
@@ -121,6 +149,7 @@ export function formatTable(
       t.invalid,
       t.equivalent,
       t.error,
+      t.guarded,
       pct(r.suite),
       pct(r.claims),
     ]
@@ -191,7 +220,7 @@ export function formatSurvivors(
  * ```ts
  * import { summaryLine, tally } from "./report.ts";
  * const line = summaryLine(tally([{ status: "killed", byClaims: true }]), 2, 1500);
- * if (!line.includes("kill rate 100.0% (suite), 100.0% (claims)")) throw new Error(line);
+ * if (!line.includes("kill rate 100.0% (suite) of 1, 100.0% (claims) of 1")) throw new Error(line);
  * ```
  */
 export function summaryLine(t: Tally, seconds: number, medianMs: number): string {
@@ -199,7 +228,9 @@ export function summaryLine(t: Tally, seconds: number, medianMs: number): string
   const run = t.total - t.equivalent;
   return `mutate: ${t.total} mutants: ${t.killed} killed, ${t.timeout} timed out, ` +
     `${t.survived} survived, ${t.invalid} invalid, ${t.equivalent} equivalent, ${t.error} not judged; ` +
-    `kill rate ${pct(r.suite)} (suite), ${pct(r.claims)} (claims) of ${r.judged}; ` +
+    `kill rate ${pct(r.suite)} (suite) of ${r.judged}, ${pct(r.claims)} (claims) of ${
+      r.judged - t.guarded
+    } outside input guards; ` +
     `${(run / Math.max(seconds, 1e-9)).toFixed(2)} mutants/s, median ${
       (medianMs / 1000).toFixed(1)
     } s per mutant`;

@@ -14,6 +14,7 @@ function result(status: Status, byClaims = false, group = "04"): MutantResult {
     group,
     status,
     byClaims,
+    guard: false,
     ms: 1000,
   };
 }
@@ -38,6 +39,8 @@ Deno.test("report: rates count timeouts as killed and leave out invalid, equival
     invalid: 1,
     equivalent: 1,
     error: 1,
+    guarded: 0,
+    guardedByClaims: 0,
   });
   assert.deepEqual(rates(t), { suite: 3 / 4, claims: 2 / 4, judged: 4 });
   assert.ok(Number.isNaN(rates(tally([result("equivalent")])).suite));
@@ -61,7 +64,7 @@ Deno.test("report: tables per group, survivors with their source line, one summa
   assert.match(line, /^mutate: 3 mutants: 2 killed, 0 timed out, 1 survived/);
   assert.match(
     line,
-    /kill rate 66\.7% \(suite\), 33\.3% \(claims\) of 3; 1\.00 mutants\/s, median 1\.0 s/,
+    /kill rate 66\.7% \(suite\) of 3, 33\.3% \(claims\) of 3 outside input guards; 1\.00 mutants\/s, median 1\.0 s/,
   );
   assert.ok(!line.includes("\n"));
 });

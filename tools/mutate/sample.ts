@@ -85,3 +85,71 @@ export function sampleByFile<T extends { file: string }>(
   });
   return chosen.sort((a, b) => a - b).map((i) => items[i]!);
 }
+
+/**
+ * A seeded 32-bit hash of a string (FNV-1a over UTF-16 code units, the seed mixed in first).
+ *
+ * @param seed the seed
+ * @param text the string
+ * @returns an unsigned 32-bit integer
+ * @example
+ * ```ts
+ * import { seededHash } from "./sample.ts";
+ * if (seededHash(1, "a") === seededHash(2, "a") || seededHash(1, "a") !== seededHash(1, "a")) throw new Error();
+ * ```
+ */
+export function seededHash(seed: number, text: string): number {
+  let h = (0x811c9dc5 ^ Math.imul(seed >>> 0, 0x9e3779b1)) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  // A final avalanche so that near-identical strings land far apart.
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The same number of items from every group (all of a smaller group): in each group, the
+ * `perGroup` items whose seeded hash of their identity is smallest. A bottom-k sample is
+ * uniform without replacement, and it is stable: an item's selection depends only on its
+ * own identity, its group's members and the seed, so editing one line of a file changes
+ * only the mutants of that line, not the rest of the sample.
+ *
+ * @param items the population
+ * @param perGroup how many to take from each group
+ * @param seed the seed
+ * @param groupOf the group of an item (a problem or shared module)
+ * @param identityOf a string that names an item whatever its position in the file
+ * @returns the chosen items, in population order
+ * @example
+ * ```ts
+ * import { sampleByGroup } from "./sample.ts";
+ * const items = [..."aaaaaabbc"].map((g, i) => ({ g, i }));
+ * const s = sampleByGroup(items, 2, 7, (x) => x.g, (x) => String(x.i));
+ * if (s.filter((x) => x.g === "a").length !== 2 || s.filter((x) => x.g === "c").length !== 1) throw new Error();
+ * // Dropping items that were not chosen leaves the sample as it was.
+ * const rest = items.filter((x) => x.g !== "a" || s.includes(x));
+ * if (JSON.stringify(sampleByGroup(rest, 2, 7, (x) => x.g, (x) => String(x.i))) !== JSON.stringify(s)) throw new Error();
+ * ```
+ */
+export function sampleByGroup<T>(
+  items: readonly T[],
+  perGroup: number,
+  seed: number,
+  groupOf: (item: T) => string,
+  identityOf: (item: T) => string,
+): T[] {
+  const byGroup = new Map<string, { i: number; key: number }[]>();
+  items.forEach((item, i) => {
+    const g = groupOf(item);
+    if (!byGroup.has(g)) byGroup.set(g, []);
+    byGroup.get(g)!.push({ i, key: seededHash(seed, identityOf(item)) });
+  });
+  const chosen: number[] = [];
+  for (const members of byGroup.values()) {
+    members.sort((a, b) => a.key - b.key || a.i - b.i);
+    chosen.push(...members.slice(0, perGroup).map((m) => m.i));
+  }
+  return chosen.sort((a, b) => a - b).map((i) => items[i]!);
+}
