@@ -65,8 +65,8 @@ Usage: deno task mutate [--only 01..05|04|01,07|shared|shared/mdp] [--files <glo
   --sample N    run N mutants spread over the selected files (stratified by file)
   --per-group N run N mutants of each problem and shared module (all of a smaller one),
                 the N whose seeded hash is smallest: editing a line leaves the rest chosen
-  --rerun R     run again the mutants that report R judged survived or killed without a
-                claim, where they still exist (after fixing checks, to see them die)
+  --rerun R     run again the mutants that report R judged survived, timed out or killed
+                without a claim, where they still exist (after fixing checks, to see them die)
   --seed S      seed of the sample (integer, default 1)
   --json        print the JSON report on stdout; the tables go to stderr
   --jobs J      parallel workers (1..8, default 2)

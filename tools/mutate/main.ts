@@ -91,7 +91,10 @@ function identityOf(m: Pick<Mutant, "file" | "lineText" | "operator" | "original
   return JSON.stringify([m.file, m.lineText, m.operator, m.original, m.mutated]);
 }
 
-/** The mutants a report judged survived or killed without a claim, where they still exist. */
+/**
+ * The mutants a report judged survived, killed without a claim, or timed out (a time limit
+ * is weaker evidence than a failing check), where they still exist.
+ */
 async function openMutantsOf(path: string, mutants: readonly Mutant[]): Promise<Mutant[]> {
   let report: { mutants?: { status?: string; byClaims?: boolean }[] };
   try {
@@ -104,8 +107,7 @@ async function openMutantsOf(path: string, mutants: readonly Mutant[]): Promise<
   }
   const open = new Set(
     report.mutants.filter((m) =>
-      m.status === "survived" ||
-      ((m.status === "killed" || m.status === "timeout") && !m.byClaims)
+      m.status === "survived" || m.status === "timeout" || (m.status === "killed" && !m.byClaims)
     ).map((m) => identityOf(m as Mutant)),
   );
   return mutants.filter((m) => open.has(identityOf(m)));
