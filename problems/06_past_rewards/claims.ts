@@ -136,8 +136,10 @@ function margin06b(c: Case, score?: (theta: Logits, s: number, a: number) => num
   let worst = Infinity;
   fs.forEach((f, i) => {
     const exact = scoreWeightedExpectation(c.setting, f.h, score);
-    exact.forEach((row, s) =>
-      row.forEach((x, a) => (worst = Math.min(worst, tol - Math.abs(x - fd[i]![s]![a]!))))
+    // Walk the independent side's shape: an exact table with missing entries reads as NaN
+    // and fails, instead of leaving nothing to compare.
+    fd[i]!.forEach((row, s) =>
+      row.forEach((x, a) => (worst = Math.min(worst, tol - Math.abs(exact[s]?.[a]! - x))))
     );
   });
   return worst;
@@ -151,6 +153,11 @@ function logitOnlyScore(theta: Logits, s: number, a: number): number[][] {
 /** 06c margin: every entry of E[(Σ_{t<upTo} r_t) ∇_θ log π_θ(a_k | s_k)] is 0. */
 function margin06c(c: Case, upTo: number): number {
   const g = scoreWeightedExpectation(c.setting, (p) => rewardSum(p, 0, upTo));
+  // A table of the wrong shape would have a vacuous maximum: it fails outright.
+  const { theta } = c.setting;
+  if (g.length !== theta.length || g.some((row, s) => row.length !== theta[s]!.length)) {
+    return -Infinity;
+  }
   // exact zero up to rounding of a sum of ≤ 10⁴ terms of size ≤ (1 + k R) (≲ 1e-12 of it)
   return 1e-10 * (1 + upTo * c.setting.mdp.rewardBound) - maxAbs(g);
 }
