@@ -154,6 +154,10 @@ Deno.test("15 improvements smaller than the relative tolerance 1e-12 (1 + |Q|) c
   // a gap of 1e-6 is above it: the state switches
   const wider = tinyMdp([[[[1, 1e4, 1]], [[1, 1e4 + 1e-6, 1]]], []], [1]);
   assert.deepEqual(policyIteration(wider, 1, { start: [0, 0] }).policy, [1, 0]);
+  // "first" uses the same tolerance: from action 1, the lower-index action 0, within 1e-9 of
+  // the maximum, is taken
+  assert.deepEqual(policyIteration(mdp, 1, { start: [1, 0], tieBreak: "first" }).policy, [0, 0]);
+  assert.deepEqual(policyIteration(wider, 1, { start: [0, 0], tieBreak: "first" }).policy, [1, 0]);
 });
 
 Deno.test("15 an outcome of probability 0 does not make a policy proper", () => {
