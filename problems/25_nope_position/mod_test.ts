@@ -30,14 +30,21 @@ Deno.test("25 the tfjs path leaks no tensors and agrees with the float64 referen
 });
 
 Deno.test("25 bad sizes get a clear error", () => {
-  assert.throws(
-    () => nopeLayer(new Rng(1), { vocab: 1, d: 4, dK: 2 }),
-    /vocab N must be an integer ≥ 2, got 1/,
-  );
-  assert.throws(
-    () => nopeLayer(new Rng(1), { vocab: 4, d: 1, dK: 2 }),
-    /width d must be an integer ≥ 2, got 1/,
-  );
+  // each size just below its bound, and a fraction above it (either test alone lets a guard
+  // that checks only one of "integer" and "large enough" through)
+  const cases: [Partial<{ vocab: number; d: number; dK: number }>, RegExp][] = [
+    [{ vocab: 1 }, /vocab N must be an integer ≥ 2, got 1/],
+    [{ vocab: 2.5 }, /vocab N must be an integer ≥ 2, got 2.5/],
+    [{ d: 1 }, /width d must be an integer ≥ 2, got 1/],
+    [{ d: 3.5 }, /width d must be an integer ≥ 2, got 3.5/],
+    [{ dK: 0 }, /d_K must be a positive integer, got 0/],
+    [{ dK: 1.5 }, /d_K must be a positive integer, got 1.5/],
+  ];
+  for (const [bad, message] of cases) {
+    assert.throws(() => nopeLayer(new Rng(1), { vocab: 4, d: 4, dK: 2, ...bad }), message);
+  }
+  // the smallest sizes allowed are accepted
+  nopeLayer(new Rng(1), { vocab: 2, d: 2, dK: 1 });
   assert.throws(
     () => nopeOutputs(nopeLayer(new Rng(1), { vocab: 3, d: 2, dK: 1 }), [0, 3]),
     /token 3 at position 1/,
