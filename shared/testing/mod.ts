@@ -1,10 +1,11 @@
 /**
- * Testing toolkit of the suite: the seed, numeric assertions, seeded fast-check
- * properties, and the claim registry.
+ * Testing toolkit of the suite: the seed and the host it comes from, numeric assertions,
+ * seeded fast-check properties, and the claim registry.
  *
  * @module
  */
 export * from "./seed.ts";
+export * from "./host.ts";
 export * from "./assert_close.ts";
 export * from "./property.ts";
 export * from "./claims.ts";

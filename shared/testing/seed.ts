@@ -1,24 +1,26 @@
 /**
- * The suite's single source of randomness: the seed in the environment variable
- * `VERIFY_SEED`, or a fixed default. Every sampler and every fast-check property
+ * The suite's single source of randomness: the seed the host gives (the environment
+ * variable `VERIFY_SEED` on the command line, the seed field in the book; see `host.ts`),
+ * or a fixed default. Every sampler and every fast-check property
  * derives its own seed from it (by label), so a claim sees the same numbers whether
  * it runs alone (`--only`) or with the whole suite.
  *
  * @module
  */
 
+import { currentHost } from "./host.ts";
 import { UsageError } from "./usage.ts";
 
 /** The default seed, used when `VERIFY_SEED` is unset. */
 export const DEFAULT_SEED = 20261123;
 
 /**
- * The suite's seed: `VERIFY_SEED` if set (an integer from 0 to 2³² − 1), else
- * {@link DEFAULT_SEED}.
+ * The suite's seed: the host's seed (`VERIFY_SEED` on the command line) if set (an integer
+ * from 0 to 2³² − 1), else {@link DEFAULT_SEED}.
  *
  * @returns the seed as a 32-bit unsigned integer
- * @throws UsageError if `VERIFY_SEED` is set but is not an integer in that range (a larger
- *   one would silently wrap around to another seed)
+ * @throws UsageError if the seed is set but is not an integer in that range (a larger
+ *   one would silently wrap around to another seed), naming what the user set
  * @example
  * ```ts
  * import { verifySeed } from "./seed.ts";
@@ -27,14 +29,10 @@ export const DEFAULT_SEED = 20261123;
  * ```
  */
 export function verifySeed(): number {
-  let raw: string | undefined;
-  try {
-    raw = Deno.env.get("VERIFY_SEED");
-  } catch {
-    raw = undefined; // no env permission: the default seed is the documented behaviour
-  }
+  const host = currentHost();
+  const raw = host.seedText();
   if (raw === undefined || raw === "") return DEFAULT_SEED; // set but empty reads as unset
-  return parseSeed("VERIFY_SEED", raw);
+  return parseSeed(host.seedName, raw);
 }
 
 /**
