@@ -17,26 +17,6 @@ import {
 } from "../../shared/mdp/mod.ts";
 
 /**
- * Rounding slack for comparing two float64 Bellman backups of the same V: a convex
- * combination of numbers of size M can exceed their maximum by a few ulps of M.
- *
- * @param mdp the MDP
- * @param v the value function the backups were applied to
- * @returns 1e-12 · (1 + R + max|V|)
- * @example
- * ```ts
- * import { makeMdp } from "../../shared/mdp/mod.ts";
- * import { backupSlack } from "./mod.ts";
- * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
- * // R = 1: 1e-12 · (1 + 1 + max|V|)
- * if (backupSlack(m, [-4]) !== 1e-12 * 6 || backupSlack(m, [0.5]) !== 1e-12 * 2.5) throw new Error();
- * ```
- */
-export function backupSlack(mdp: FiniteMdp, v: ValueFunction): number {
-  return 1e-12 * (1 + mdp.rewardBound + Math.max(0, ...v.map(Math.abs)));
-}
-
-/**
  * The smallest entry of U[V] − B^π[V] for an upper backup U, by default B*. Claim 01a:
  * never negative for U = B*.
  *

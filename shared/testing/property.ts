@@ -63,7 +63,8 @@ export function isViolation(e: unknown): boolean {
 /**
  * Runs a fast-check property. The predicate either throws, returns nothing (holds), or
  * returns a margin: a number that is ≥ 0 exactly when the case holds (for example
- * `tolerance − |error|`, or the slack in an inequality). NaN margins fail.
+ * `tolerance − |error|`, or the slack in an inequality). A NaN margin is a crash, not a
+ * counterexample: it fails a claim and does not reject a negative control.
  *
  * @param opts seed, description, run count, pinned examples
  * @param arb the arbitrary generating cases
@@ -88,6 +89,9 @@ export function checkProperty<T>(
   const prop = fc.property(arb, (value) => {
     const margin = predicate(value);
     if (typeof margin === "number") {
+      // NaN decides nothing: a check that computes no number has crashed, and a negative
+      // control must be rejected by a counterexample, never by a NaN from broken code.
+      if (Number.isNaN(margin)) throw new Error("the margin is NaN: the check computed no number");
       if (!(margin >= 0)) {
         throw new ClaimViolation(`margin ${margin} < 0`);
       }

@@ -34,11 +34,15 @@ Deno.test("a failing property names the seed and the counterexample", () => {
   );
 });
 
-Deno.test("a NaN margin fails: NaN never passes as 'close enough'", () => {
-  assert.throws(
-    () => checkProperty({ seed: 1, over: "x", numRuns: 5 }, fc.constant(0), () => NaN),
-    PropertyFailure,
-  );
+Deno.test("a NaN margin fails as a crash: it never passes, and it never rejects a control", () => {
+  let thrown: unknown;
+  try {
+    checkProperty({ seed: 1, over: "x", numRuns: 5 }, fc.constant(0), () => NaN);
+  } catch (e) {
+    thrown = e;
+  }
+  assert.ok(thrown instanceof Error && /margin is NaN/.test(thrown.message), String(thrown));
+  assert.ok(!isViolation(thrown), "a NaN is not a counterexample");
 });
 
 Deno.test("a crash inside a property is not a violation (so it can never pass as a rejection)", () => {
