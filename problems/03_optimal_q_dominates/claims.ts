@@ -95,11 +95,17 @@ function selectOptimal(argmax: readonly (readonly number[])[], pick: readonly nu
   return argmax.map((set, s) => set[pick[s]! % set.length]!);
 }
 
-/** The exact half of 03a: an exactly optimal π* chosen among several; no tolerance at all. */
+/**
+ * The exact half of 03a: an exactly optimal π* chosen among several; no tolerance at all.
+ * The float gap of the same pair is held to the exact one (rationals against float linear
+ * solves), so the float half's `dominanceGap` is checked where its entries differ.
+ */
 function exactMargin([mdp, pick, pi]: ExactCase): number {
   const { argmax } = optimalValuesExact(mdp, optimalValues(mdp).actions);
   const piStar = deterministicPolicy(mdp, selectOptimal(argmax, pick));
-  return dominanceGapExact(mdp, piStar, pi).valueOf();
+  const exact = dominanceGapExact(mdp, piStar, pi).valueOf();
+  const float = dominanceGap(mdp, piStar, pi);
+  return Math.min(exact, 2 * linearSolveTolerance(mdp) - Math.abs(float - exact));
 }
 
 /**
