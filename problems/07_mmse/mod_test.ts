@@ -58,6 +58,13 @@ Deno.test("07 bad input gets a clear error", () => {
     /weight for X value 0, Y = 1 is -1/,
   );
   assert.throws(() => jointFromWeights([fraction(0)], [[0, 0]]), /all weights are zero/);
+  assert.throws(() => jointFromWeights([], []), /one weight row per X value: 0 values, 0 rows/);
+  assert.throws(
+    () => jointFromWeights([fraction(0), fraction(1)], [[1]]),
+    /one weight row per X value: 2 values, 1 rows/,
+  );
+  // one X value is a law (a constant), not an error
+  assert.equal(jointFromWeights([fraction(3)], [[1, 2]]).atoms.length, 2);
   assert.throws(
     () => jointFromWeights([fraction(0), fraction(1)], [[1, 1], [1]]),
     /weight row 1 has 1 entries, expected 2/,
