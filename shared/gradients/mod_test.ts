@@ -118,4 +118,7 @@ Deno.test("gradients: the worst entry is found wherever it sits, first or last",
       e instanceof NumericAssertionError && /^g\[2\]: 5 vs expected 1/.test(e.message),
   );
   assert.ok(gradientMargin([5, 1, 1], [1, 1, 1], tol) < 0);
+  // nothing to compare: no worst entry, an infinite margin (not NaN from reading past the ends)
+  assert.equal(assertGradientsClose([], [], tol, "g"), Infinity);
+  assert.equal(gradientMargin([], [], tol), Infinity);
 });
