@@ -6,6 +6,7 @@ import {
   ImproperPolicyError,
   makeMdp,
   MdpInputError,
+  optimalValues,
   validatePolicy,
   withGamma,
 } from "./mod.ts";
@@ -131,4 +132,19 @@ Deno.test("makeMdp accepts terminal states 0 and n − 1 and rejects n and −1"
   assert.deepEqual(makeMdp({ gamma: 0.5, terminal: [0, 1], outcomes }).isTerminal, [true, true]);
   rejects(() => makeMdp({ gamma: 0.5, terminal: [2], outcomes }), /terminal state 2 .*\[0, 2\)/);
   rejects(() => makeMdp({ gamma: 0.5, terminal: [-1], outcomes }), /terminal state -1/);
+});
+
+Deno.test("optimalValues treats gains within 1e-12 (1 + |Q|) as ties, also where Q is 0", () => {
+  // Q = (0, 2e-13): below the tie tolerance 1e-12 · (1 + 0), so the start action 0 stays
+  const near = makeMdp({
+    gamma: 0.5,
+    outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1e-13, prob: 1 }]]],
+  });
+  assert.deepEqual(optimalValues(near).actions, [0]);
+  // Q = (0, 2e-11): above it, so action 1 is taken
+  const far = makeMdp({
+    gamma: 0.5,
+    outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1e-11, prob: 1 }]]],
+  });
+  assert.deepEqual(optimalValues(far).actions, [1]);
 });
