@@ -143,7 +143,21 @@ async function main(args: readonly string[]): Promise<number> {
     reports.push(r);
   }
   reports.sort((a, b) => a.started.localeCompare(b.started));
-  const scores = scoreMutants(reports.flatMap((r) => r.mutants));
+  // A mutant whose line is no longer in its file (edited or moved since) judges code that
+  // is gone: it is left out, so the table describes the tree as it is.
+  const root = new URL("../../", import.meta.url);
+  const lines = new Map<string, Set<string>>();
+  const current = async (m: JudgedMutant) => {
+    if (!lines.has(m.file)) {
+      const text = await Deno.readTextFile(new URL(m.file, root)).catch(() => "");
+      lines.set(m.file, new Set(text.split("\n").map((l) => l.trim())));
+    }
+    return lines.get(m.file)!.has(m.lineText);
+  };
+  const all = reports.flatMap((r) => r.mutants);
+  const kept: JudgedMutant[] = [];
+  for (const m of all) if (await current(m)) kept.push(m);
+  const scores = scoreMutants(kept);
   const table = {
     recorded: new Date().toISOString(),
     runs: reports.map((r) => ({
@@ -157,11 +171,13 @@ async function main(args: readonly string[]): Promise<number> {
   };
   const out = new URL("./scores.json", import.meta.url);
   await Deno.writeTextFile(out, JSON.stringify(table, null, 2) + "\n");
-  const all = scores.get("all");
+  const total = scores.get("all");
   console.log(
-    `mutate:record: ${reports.length} report(s), ${all?.judged ?? 0} judged mutants; kill rate ${
-      ((all?.suite ?? 0) * 100).toFixed(1)
-    }% (suite), ${((all?.claims ?? 0) * 100).toFixed(1)}% (claims); written ${out.pathname}`,
+    `mutate:record: ${reports.length} report(s), ${total?.judged ?? 0} judged mutants (${
+      all.length - kept.length
+    } left out: their line has changed since); kill rate ${
+      ((total?.suite ?? 0) * 100).toFixed(1)
+    }% (suite), ${((total?.claims ?? 0) * 100).toFixed(1)}% (claims); written ${out.pathname}`,
   );
   return 0;
 }
