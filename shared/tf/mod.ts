@@ -20,8 +20,17 @@ import simdWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import threadedWasm from "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm" with {
   type: "bytes",
 };
+import { BLAS_BACKEND, BLAS_HINT, blasStatus, registerBlasBackend } from "./blas.ts";
 
 export { tf };
+export {
+  BLAS_HINT,
+  blasGemmCalls,
+  blasStatus,
+  blasSummary,
+  isBlasAvailable,
+  registerGemmBackend,
+} from "./blas.ts";
 
 const blobUrl = (bytes: Uint8Array) =>
   URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "application/wasm" }));
@@ -42,16 +51,23 @@ if (tf.getBackend() !== "wasm") {
 // installed here and which a reader cannot act on; mark the greeting as already given.
 const cpu = tf.findBackend("cpu") as { firstUse?: boolean } | null;
 if (cpu) cpu.firstUse = false;
+// The optional `blas` backend shares the wasm backend's instance, so it is registered now that
+// wasm is ready; without OpenBLAS or --allow-ffi this does nothing (see blas.ts).
+registerBlasBackend();
 
-/** The CPU backends tfjs offers here: the plain-JS `cpu` and the WebAssembly `wasm`. */
-export type CpuBackend = "cpu" | "wasm";
+/**
+ * The CPU backends tfjs offers here: the plain-JS `cpu`, the WebAssembly `wasm`, and `blas`
+ * (wasm with OpenBLAS's matrix products; only with OpenBLAS and --allow-ffi).
+ */
+export type CpuBackend = "cpu" | "wasm" | "blas";
 
 /**
  * Switches tfjs to a backend and confirms it took effect (`tf.setBackend` can fail
  * quietly, so this checks `tf.getBackend()`).
  *
  * @param name the backend
- * @throws Error if tfjs is not on that backend afterwards
+ * @throws Error if tfjs is not on that backend afterwards, or, for `blas`, if it is
+ * unavailable (the message says why and how to enable it)
  * @example
  * ```ts
  * import { tf, useBackend } from "./mod.ts";
@@ -60,6 +76,10 @@ export type CpuBackend = "cpu" | "wasm";
  * ```
  */
 export async function useBackend(name: CpuBackend): Promise<void> {
+  const blas = blasStatus();
+  if (name === BLAS_BACKEND && !blas.available) {
+    throw new Error(`tfjs backend blas is unavailable: ${blas.reason}; ${BLAS_HINT}`);
+  }
   const ok = await tf.setBackend(name);
   await tf.ready();
   if (!ok || tf.getBackend() !== name) {
