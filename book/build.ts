@@ -17,6 +17,7 @@ import {
   UsageError,
   verifySeed,
 } from "../shared/testing/mod.ts";
+import { bundledPath, bundleForBrowser } from "./bundle.ts";
 import { type CatalogEntry, mergeCatalog, parseCatalog } from "./catalog.ts";
 import { figuresFor } from "./figures/mod.ts";
 import { figureContext } from "./figures/context.ts";
@@ -31,6 +32,9 @@ import { type ProblemRun, runProblem } from "./verify_run.ts";
 const ROOT = new URL("../", import.meta.url);
 const PROBLEMS = new URL("problems/", ROOT);
 const OUT = new URL("out/book/", ROOT);
+/** The browser side of the "Run the checks here" panel, bundled with the problems' claims. */
+const WORKER_ENTRY = "book/browser/claims_worker.ts";
+const PANEL_ENTRY = "book/browser/panel.ts";
 
 async function readText(url: URL): Promise<string | null> {
   try {
@@ -218,13 +222,41 @@ async function build(onlyText: string | undefined): Promise<number> {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   });
   await Deno.mkdir(OUT, { recursive: true });
+  const seed = verifySeed();
+
+  // 4a. the code the pages run in the reader's browser: each problem's own claims.ts, the
+  // worker that runs them and the panel's script, bundled together (shared chunks)
+  const runnable = pages.filter((p) => (p.run?.results.length ?? 0) > 0);
+  const browserEntries = [WORKER_ENTRY, PANEL_ENTRY];
+  const claimsEntry = (folder: string) => `problems/${folder}/claims.ts`;
+  const bundle = await bundleForBrowser(ROOT, [
+    ...browserEntries,
+    ...runnable.map((p) => claimsEntry(p.entry.folder)),
+  ], new URL("assets/", OUT));
+  const asset = (entry: string) => `assets/${bundledPath(entry)}`;
+  for (const p of runnable) {
+    p.browser = {
+      claims: asset(claimsEntry(p.entry.folder)),
+      worker: asset(WORKER_ENTRY),
+      script: asset(PANEL_ENTRY),
+      seed,
+    };
+  }
+  const bundleBytes = bundle.files.reduce((a, f) => a + f.bytes, 0);
+  log(
+    `book: bundled ${runnable.length} claims files for the browser in ${
+      (bundle.ms / 1000).toFixed(1)
+    } s: ${(bundleBytes / 1e6).toFixed(1)} MB in ${bundle.files.length} files (largest ${
+      bundle.files[0]?.path
+    } ${((bundle.files[0]?.bytes ?? 0) / 1e6).toFixed(1)} MB)`,
+  );
+
   const nav = pages.map((p) => p.entry);
   const write = (name: string, html: string) => Deno.writeTextFile(new URL(name, OUT), html);
   for (let i = 0; i < pages.length; i++) {
     const p = pages[i]!;
     await write(p.entry.href, problemPage(p, nav, { prev: nav[i - 1], next: nav[i + 1] }));
   }
-  const seed = verifySeed();
   const builtAt = new Date().toISOString().replace(/\.\d+Z$/, " UTC").replace("T", " ");
   const scores = await readText(new URL("tools/mutate/scores.json", ROOT));
   const mutation = scores === null ? undefined : JSON.parse(scores);
@@ -240,6 +272,7 @@ async function build(onlyText: string | undefined): Promise<number> {
     new URL("highlight.css", OUT),
   );
   await Deno.copyFile(new URL("style.css", import.meta.url), new URL("style.css", OUT));
+  await write("bundle.json", JSON.stringify(bundle, null, 2));
   await write(
     "verify.json",
     JSON.stringify({ seed, suiteMs, builtAt, problems: [...runs.values()] }, null, 2),

@@ -8,6 +8,7 @@ import type { ClaimResult } from "../shared/testing/mod.ts";
 import type { CatalogEntry } from "./catalog.ts";
 import type { Figure } from "./figures/types.ts";
 import { escapeHtml as esc } from "./highlight.ts";
+import { formatMargin, formatMs } from "./browser/format.ts";
 import type { ClaimSources } from "./source_index.ts";
 import { isVerified, type ProblemRun } from "./verify_run.ts";
 
@@ -38,6 +39,20 @@ export interface ProblemPageData {
   code: { file: string; html: string }[];
   /** The problem's pictures. */
   figures: Figure[];
+  /** The claims bundled for the browser, when they were (the page then gets the run panel). */
+  browser?: BrowserRun;
+}
+
+/** Where a page finds what its "Run the checks here" panel runs, relative to the page. */
+export interface BrowserRun {
+  /** The problem's bundled `claims.ts`. */
+  claims: string;
+  /** The bundled worker that runs them. */
+  worker: string;
+  /** The bundled page script of the panel. */
+  script: string;
+  /** The book's seed: the seed field's default. */
+  seed: number;
 }
 
 /** Summary of the whole build for the index. */
@@ -165,15 +180,6 @@ function verdictChips(entry: NavEntry, run: ProblemRun | undefined): string {
   }).join(" ");
 }
 
-function formatMs(ms: number): string {
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
-}
-
-function formatMargin(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(3) : x.toExponential(2);
-}
-
 /** Shortens a long message to its first lines, keeping the whole text in a title. */
 function shortMessage(text: string, max = 260): string {
   const flat = text.replace(/\s+/g, " ").trim();
@@ -279,12 +285,65 @@ ${rows}
 </section>`;
 }
 
-/** The figures section of a page. */
+/**
+ * The "Run the checks here" panel: a seed field, Run and Cancel, and one row per claim that
+ * the page script fills in as results arrive, beside the time each claim took in the book's
+ * own run (so a reader knows what is slow before starting it).
+ *
+ * @param run the book's run of the problem (its claims and their times)
+ * @param browser where the bundled claims, worker and script are
+ * @returns the panel's section and its script tag, or "" when there are no claims to run
+ * @example
+ * ```ts
+ * import { runPanel } from "./page.ts";
+ * const html = runPanel(
+ *   { number: 1, state: "verified", ms: 5, results: [{ id: "01a", statement: "s", ms: 3 } as never] },
+ *   { claims: "c.js", worker: "w.js", script: "p.js", seed: 7 },
+ * );
+ * if (!html.includes('value="7"') || !html.includes('data-id="01a"')) throw new Error(html);
+ * ```
+ */
+export function runPanel(run: ProblemRun | undefined, browser: BrowserRun): string {
+  if (!run || run.results.length === 0) return "";
+  const bookMs = Object.fromEntries(run.results.map((r) => [r.id, Math.round(r.ms)]));
+  const heavy = run.results.filter((r) => r.ms > 1000).sort((a, b) => b.ms - a.ms)
+    .map((r) => `${r.id} ${formatMs(r.ms)}`);
+  const rows = run.results.map((r) =>
+    `<tr data-id="${esc(r.id)}" data-phase="idle"><td class="id">${
+      esc(r.id)
+    }</td><td class="statement">${
+      esc(r.statement)
+    }</td><td class="state">not run</td><td class="evidence"></td><td class="control"></td><td class="time"></td><td class="book-time">${
+      formatMs(r.ms)
+    }</td></tr>`
+  ).join("\n");
+  return `<section class="run-here" data-claims="${esc(browser.claims)}" data-worker="${
+    esc(browser.worker)
+  }" data-book-ms="${esc(JSON.stringify(bookMs))}" data-state="loading">
+<h2 id="book-run">Run the checks here</h2>
+<p>These are the problem's own claims (<code>claims.ts</code>, bundled when the book was built), run in your browser in a background worker with the seed you choose: the same seed gives the same cases as <code>VERIFY_SEED=<i>seed</i> deno task verify</code>. Nothing is downloaded from elsewhere.</p>
+<form class="run-controls"><label>seed <input name="seed" inputmode="numeric" autocomplete="off" value="${browser.seed}"></label>
+<button type="submit" class="run" disabled>Run</button> <button type="button" class="cancel" disabled>Cancel</button></form>
+<p class="run-status" role="status">Not run yet. In the book's own run these ${run.results.length} claim${
+    run.results.length === 1 ? "" : "s"
+  } took ${formatMs(run.ms)}${heavy.length ? ` (the slowest: ${esc(heavy.join(", "))})` : ""}.</p>
+<table class="run-table">
+<thead><tr><th>id</th><th>statement</th><th>verdict</th><th>evidence</th><th>negative control and its rejection</th><th>time</th><th>in the book's run</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+<details class="run-json" hidden><summary>This run as JSON, in the shape <code>deno task verify --json</code> prints</summary><pre></pre></details>
+</section>
+<script type="module" src="${esc(browser.script)}"></script>`;
+}
+
 /** Escapes text and shows its `backtick` spans as code. */
 function withCode(text: string): string {
   return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
 }
 
+/** The figures section of a page. */
 function figuresSection(figures: Figure[]): string {
   if (figures.length === 0) return "";
   const items = figures.map((f) =>
@@ -339,8 +398,10 @@ export function problemPage(
 ${
     data.code.length > 0
       ? `<p class="toc"><a href="#book-claims">claims</a>${
-        data.figures.length ? ` · <a href="#book-pictures">pictures</a>` : ""
-      } · ${data.code.map((c) => `<a href="#${esc(c.file)}">${esc(c.file)}</a>`).join(" · ")}</p>`
+        data.browser && data.run?.results.length ? ` · <a href="#book-run">run them here</a>` : ""
+      }${data.figures.length ? ` · <a href="#book-pictures">pictures</a>` : ""} · ${
+        data.code.map((c) => `<a href="#${esc(c.file)}">${esc(c.file)}</a>`).join(" · ")
+      }</p>`
       : ""
   }
 </header>`;
@@ -361,6 +422,7 @@ ${
 ${readme}
 ${figuresSection(data.figures)}
 ${claimsTable(data.run, data.sources)}
+${data.browser ? runPanel(data.run, data.browser) : ""}
 ${code}
 ${pager}`;
   const title = entry.title.startsWith(`Problem ${entry.number}`)
