@@ -18,9 +18,15 @@ import {
   type Policy,
   type ValueFunction,
 } from "../../shared/mdp/mod.ts";
-import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
+import {
+  checkProperty,
+  type Claim,
+  ClaimViolation,
+  defineClaims,
+} from "../../shared/testing/mod.ts";
 import {
   gapWhereOrdered,
+  monotonicityGap,
   monotonicityGaps,
   policyBelowOptimalGap,
   rewardGreedyBackup,
@@ -117,8 +123,60 @@ function marginB([mdp, u, v]: CaseB): number {
   const lower = terminates ? 0 : mdp.gamma * Math.min(...d);
   const upper = mdp.gamma * Math.max(...d);
   const gaps = monotonicityGaps(mdp, u, v);
+  if (monotonicityGap(mdp, u, v) !== Math.min(...gaps)) {
+    throw new ClaimViolation(`monotonicityGap is not the smallest of ${gaps.join(", ")}`);
+  }
   return Math.min(...gaps.map((g) => Math.min(g - lower, upper - g))) + backupSlack(mdp, v);
 }
+
+/**
+ * A control must fail for the stated reason, not because its false variant is broken: each
+ * control first computes its variant on a pinned case whose value is worked out by hand, and
+ * stops with an error (a crash, which never counts as a rejection) if it differs.
+ */
+function pinVariant(name: string, got: unknown, expected: unknown): void {
+  if (JSON.stringify(got) !== JSON.stringify(expected)) {
+    throw new Error(
+      `${name} is ${JSON.stringify(got)} on its pinned case, not ${JSON.stringify(expected)}`,
+    );
+  }
+}
+
+/**
+ * Pinned case of the 01a control, γ = 1/2, V = (0, 8, 5). State 0: arms 0 and 1 both pay 1
+ * (arm 0 stays, arm 1 moves to state 1, worth 8), arm 2 pays 0. State 1: arms 0 and 1 pay 0
+ * (to states 0 and 1), arm 2 pays −1 into the terminal state 2. The reward-greedy backup takes
+ * the first of the best-paying arms: q(0, 0) = 1 + 0 = 1 and q(1, 0) = 0 + 0 = 0, and 0 at the
+ * terminal state (the later tied arms would give 5 and 4).
+ */
+const greedyPin = makeMdp({
+  gamma: 0.5,
+  terminal: [2],
+  outcomes: [
+    [[{ next: 0, reward: 1, prob: 1 }], [{ next: 1, reward: 1, prob: 1 }], [{
+      next: 1,
+      reward: 0,
+      prob: 1,
+    }]],
+    [[{ next: 0, reward: 0, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }], [{
+      next: 2,
+      reward: -1,
+      prob: 1,
+    }]],
+    [],
+  ],
+});
+
+/**
+ * Pinned case of the 01b control: a 3-cycle s → s + 1 mod 3 with reward 0 and γ = 1/2, so
+ * (B*[V] − B*[U])(s) = (V − U)(s + 1)/2. With U = (0, 5, 2) and V = (0, 1, 4), U ≤ V at
+ * states 0 (a tie) and 2; their gaps are (1 − 5)/2 = −2 and (0 − 0)/2 = 0, so the local
+ * reading's smallest gap is −2 (without the tie at state 0 it would be 0).
+ */
+const cycle = makeMdp({
+  gamma: 0.5,
+  outcomes: [0, 1, 2].map((s) => [[{ next: (s + 1) % 3, reward: 0, prob: 1 }]]),
+});
 
 const OVER_A = "random MDPs (1–8 states, 1–5 actions, dense/sparse/deterministic transitions, " +
   "random or fixed rewards, γ ∈ (0, 1) incl. 0.001 and 0.999, half with a terminal state), " +
@@ -139,13 +197,15 @@ export const claims: Claim[] = defineClaims(1, [
       ),
     negativeControl: {
       variant: "B* read as greedy in the immediate reward: B^π[V] ≤ q_V(s, argmax_a r(s, a))",
-      check: (ctx) =>
-        checkProperty(
+      check: (ctx) => {
+        pinVariant("the reward-greedy backup", rewardGreedyBackup(greedyPin, [0, 8, 5]), [1, 0, 0]);
+        return checkProperty(
           { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [detourCase] },
           mdpPolicyValue,
           ([mdp, pi, v]) =>
             policyBelowOptimalGap(mdp, pi, v, rewardGreedyBackup) + backupSlack(mdp, v),
-        ),
+        );
+      },
     },
   },
   {
@@ -159,8 +219,13 @@ export const claims: Claim[] = defineClaims(1, [
       ),
     negativeControl: {
       variant: "monotonicity read locally: U(s) ≤ V(s) at a state gives B*[U](s) ≤ B*[V](s)",
-      check: (ctx) =>
-        checkProperty(
+      check: (ctx) => {
+        pinVariant(
+          "the smallest gap where U ≤ V",
+          gapWhereOrdered(cycle, [0, 5, 2], [0, 1, 4]),
+          -2,
+        );
+        return checkProperty(
           {
             seed: ctx.seed,
             over: "random MDPs as in 01a with unrelated U, V ∈ [−50, 50]^S",
@@ -169,7 +234,8 @@ export const claims: Claim[] = defineClaims(1, [
           },
           mdpAnyPair,
           ([mdp, u, v]) => gapWhereOrdered(mdp, u, v) + backupSlack(mdp, v),
-        ),
+        );
+      },
     },
   },
 ]);

@@ -137,7 +137,7 @@ export function monotonicityGap(mdp: FiniteMdp, u: ValueFunction, v: ValueFuncti
  * // states 0 and 2 move to state 1; U ≤ V at states 0 and 2 only, and V is lower at state 1
  * const go = [[{ next: 1, reward: 0, prob: 1 }]];
  * const m = makeMdp({ gamma: 0.5, outcomes: [go, go, [[{ next: 2, reward: 0, prob: 1 }]]] });
- * // B*[V] − B*[U] = (−2, 0.5, 1): the smallest over states 0 and 2 is −2
+ * // B*[V] − B*[U] = (−2, −2, 1): the smallest over states 0 and 2 is −2
  * if (gapWhereOrdered(m, [0, 4, 1], [1, 0, 3]) !== -2) throw new Error();
  * ```
  */
