@@ -18,6 +18,7 @@ import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { type Claim, ClaimViolation, defineClaims, isViolation } from "../../shared/testing/mod.ts";
 import {
   bandsFor,
+  type Draw,
   type Entry,
   ENTRY_STATISTICS,
   exactLogitMoment,
@@ -150,6 +151,37 @@ function assertExactVariances(kind: "entries" | "logits"): number {
 }
 
 /**
+ * The band of a statistic is only about the entries its factors name if its `read` takes
+ * those entries: on a draw whose entries are distinct primes, every `read` must return
+ * the product of its named entries (for the logits, the named A entry to the named power).
+ * A statistic that read another entry with the same law would pass every band. Returns the
+ * cases.
+ */
+function assertReadsItsFactors(kind: "entries" | "logits"): number {
+  const dK = 3;
+  // the entries of q, k, a in turn are the primes 2, 3, 5, …: every product is an exact
+  // integer, and by unique factorisation a product of other entries is another number
+  const primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53];
+  const fill = (n: number, from: number) => Float64Array.from(primes.slice(from, from + n));
+  const draw: Draw = { q: fill(2 * dK, 0), k: fill(2 * dK, 2 * dK), a: fill(4, 4 * dK), dK };
+  const value = (f: Entry) => (f.matrix === "Q" ? draw.q : draw.k)[f.row * dK + f.col]!;
+  const stats = kind === "entries" ? ENTRY_STATISTICS : LOGIT_STATISTICS;
+  for (const st of stats) {
+    let want: number;
+    if (kind === "entries") want = ENTRY_FACTORS[st.name]!.reduce((acc, f) => acc * value(f), 1);
+    else {
+      const [l, m, p] = LOGIT_POWER[st.name]!;
+      want = draw.a[l * 2 + m]! ** p;
+    }
+    const got = st.read(draw);
+    if (got !== want) {
+      throw new ClaimViolation(`${st.name} reads ${got} from a draw where it is ${want}`);
+    }
+  }
+  return stats.length;
+}
+
+/**
  * Runs the bands and throws if any claimed mean lies outside its band; otherwise returns
  * the bands, the draws, and the worst margin min (half-width − |estimate − claimed|).
  */
@@ -231,7 +263,8 @@ export const claims: Claim[] = defineClaims(21, [
     statement: "under LeCun initialisation the entries of Q = XW^Q and K = XW^K have mean 0, " +
       "variance 1, and are pairwise uncorrelated",
     check: (ctx) => {
-      const exact = exactEntryMoments() + assertExactVariances("entries");
+      const exact = exactEntryMoments() + assertExactVariances("entries") +
+        assertReadsItsFactors("entries");
       const mc = assertBands(
         configs(N_ENTRIES, (dX) => ctx.seedFor(`entries dX=${dX}`)),
         ENTRY_STATISTICS,
@@ -258,7 +291,8 @@ export const claims: Claim[] = defineClaims(21, [
     statement: "A = QKᵀ/√d_K has E[A_ℓℓ'] = 0, E[A_ℓℓ'²] = 1 for ℓ ≠ ℓ' and (d_X + 2)/d_X " +
       "for ℓ = ℓ'",
     check: async (ctx) => {
-      const exact = exactLogitMoments(true) + assertExactVariances("logits");
+      const exact = exactLogitMoments(true) + assertExactVariances("logits") +
+        assertReadsItsFactors("logits");
       const used = await withNoTensorLeak(
         "21b",
         () => attentionUsesScaledLogits(ctx.seedFor("attention"), true),
