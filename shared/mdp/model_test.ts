@@ -4,6 +4,7 @@ import {
   evaluatePolicy,
   evaluatePolicyExact,
   ImproperPolicyError,
+  linearSolveTolerance,
   makeMdp,
   MdpInputError,
   optimalValues,
@@ -147,4 +148,13 @@ Deno.test("optimalValues treats gains within 1e-12 (1 + |Q|) as ties, also where
     outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1e-11, prob: 1 }]]],
   });
   assert.deepEqual(optimalValues(far).actions, [1]);
+});
+
+Deno.test("linearSolveTolerance is 1e-12 (1 + R/(1 − γ))², never 0, with 1 − γ floored at 1e-3", () => {
+  const zero = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 1 }]]] });
+  assert.equal(linearSolveTolerance(zero), 1e-12); // rewards all 0: rounding room remains
+  const paid = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+  assert.ok(Math.abs(linearSolveTolerance(paid) - 9e-12) < 1e-26); // (1 + 1/0.5)² = 9
+  const near1 = makeMdp({ gamma: 0.99999, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+  assert.ok(Math.abs(linearSolveTolerance(near1) - 1e-12 * 1001 ** 2) < 1e-18);
 });

@@ -1,3 +1,4 @@
+import * as prand from "pure-rand";
 import assert from "node:assert/strict";
 import { Rng } from "./mod.ts";
 
@@ -24,4 +25,17 @@ Deno.test("Rng.categorical never picks a zero-probability index and rejects bad 
   assert.throws(() => rng.categorical([0.5, -0.1, 0.6]), /weight -0.1 at index 1/);
   assert.throws(() => rng.categorical([0.5, 0.4]), /sum to 0.9/);
   assert.throws(() => rng.int(0), /positive integer/);
+});
+
+Deno.test("Rng.uniform is the 53-bit integer (27 high bits, 26 low bits) times 2^-53, bit for bit", () => {
+  // The same xoroshiro128+ stream, assembled with BigInt shifts instead of float arithmetic.
+  const gen = prand.xoroshiro128plus(12345);
+  const rng = new Rng(12345);
+  for (let i = 0; i < 1000; i++) {
+    const hi = BigInt(gen.unsafeNext() >>> 5);
+    const lo = BigInt(gen.unsafeNext() >>> 6);
+    const bits = (hi << 26n) | lo;
+    assert.ok(bits < 2n ** 53n);
+    assert.equal(rng.uniform(), Number(bits) / 2 ** 53);
+  }
 });

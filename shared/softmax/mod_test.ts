@@ -155,4 +155,6 @@ Deno.test("softmax: bad input gets a clear error naming the index and value", ()
   refuses(() => softmaxScore([[0, 0]], 1, 0), /state 1 is not in \[0, 1\)/);
   refuses(() => softmaxScore([[0, 0]], 0, 2), /action 2 is not in \[0, 2\)/);
   refuses(() => softmaxScoreFromPolicy([[1]], 0, 0.5), /action 0.5 is not in \[0, 1\)/);
+  refuses(() => softmaxScore([[0, 0]], -1, 0), /state -1 is not in \[0, 1\)/);
+  refuses(() => softmaxScore([[0, 0]], 0, -1), /action -1 is not in \[0, 2\)/);
 });
