@@ -24,6 +24,8 @@ import * as tf from "@tensorflow/tfjs";
 import { makeBlasBatchMatMul } from "./_blas_matmul.ts";
 import { loadOpenBlas, type Sgemm } from "./_openblas.ts";
 
+export type { Sgemm };
+
 /** The backend's name for `useBackend`/`tf.setBackend`. */
 export const BLAS_BACKEND = "blas";
 
@@ -115,6 +117,56 @@ export function blasGemmCalls(): number {
 }
 
 /**
+ * OpenBLAS's row-major gemm as the blas backend calls it (each call counted by
+ * {@link blasGemmCalls}), for building variants of the backend with
+ * {@link registerGemmBackend}.
+ *
+ * @returns the gemm
+ * @throws Error if the blas backend is unavailable (saying why and how to enable it)
+ * @example
+ * ```ts
+ * import { blasSgemm, isBlasAvailable } from "./blas.ts";
+ * if (isBlasAvailable()) {
+ *   const c = new Float32Array(1);
+ *   blasSgemm()(false, false, 1, 1, 2, 1, Float32Array.of(1, 2), 2, Float32Array.of(3, 4), 1, 0, c, 1);
+ *   if (c[0] !== 11) throw new Error();
+ * }
+ * ```
+ */
+export function blasSgemm(): Sgemm {
+  if (!loaded.ok) {
+    throw new Error(`the blas backend is unavailable: ${loaded.reason}; ${BLAS_HINT}`);
+  }
+  const sgemm = loaded.blas.sgemm;
+  return (...args) => {
+    gemmCalls++;
+    sgemm(...args);
+  };
+}
+
+/**
+ * A deliberately wrong gemm for negative controls: it reads B's storage as the transposed
+ * operand (with the leading dimension adjusted so the read stays in bounds), the mistake of
+ * taking a row-major matrix for a column-major one. For a square B it computes A·Bᵀ.
+ *
+ * @param sgemm the correct gemm
+ * @returns the wrong one
+ * @example
+ * ```ts
+ * import { readsBTransposed } from "./blas.ts";
+ * import { loopSgemm } from "./_blas_matmul.ts";
+ * const a = Float32Array.of(1, 2), b = Float32Array.of(1, 2, 3, 4), c = new Float32Array(2);
+ * // [1, 2] x [[1, 2], [3, 4]] is [7, 10]; with B read as [[1, 3], [2, 4]] it is [5, 11]
+ * readsBTransposed(loopSgemm)(false, false, 1, 2, 2, 1, a, 2, b, 2, 0, c, 2);
+ * if (c.join() !== "5,11") throw new Error(c.join());
+ * ```
+ */
+export function readsBTransposed(sgemm: Sgemm): Sgemm {
+  return (ta, tb, m, n, k, alpha, a, lda, b, _ldb, beta, c, ldc) =>
+    sgemm(ta, !tb, m, n, k, alpha, a, lda, b, tb ? n : k, beta, c, ldc);
+}
+
+/**
  * Registers a backend that shares the wasm backend's instance and kernels, with `BatchMatMul`
  * computed by `sgemm`. The blas backend is this with OpenBLAS's gemm; a test can register a
  * deliberately wrong gemm under another name. Never `tf.removeBackend` such a name: that
@@ -173,10 +225,6 @@ export function registerGemmBackend(name: string, sgemm: Sgemm): void {
 export function registerBlasBackend(): boolean {
   if (!loaded.ok) return false;
   if (registered.has(BLAS_BACKEND)) return true;
-  const sgemm = loaded.blas.sgemm;
-  registerGemmBackend(BLAS_BACKEND, (...args) => {
-    gemmCalls++;
-    sgemm(...args);
-  });
+  registerGemmBackend(BLAS_BACKEND, blasSgemm());
   return true;
 }

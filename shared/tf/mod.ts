@@ -26,10 +26,13 @@ export { tf };
 export {
   BLAS_HINT,
   blasGemmCalls,
+  blasSgemm,
   blasStatus,
   blasSummary,
   isBlasAvailable,
+  readsBTransposed,
   registerGemmBackend,
+  type Sgemm,
 } from "./blas.ts";
 
 const blobUrl = (bytes: Uint8Array) =>
