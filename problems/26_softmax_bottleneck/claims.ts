@@ -54,6 +54,9 @@ const NEAR_DUPLICATE: number[][] = [
   [-1, 0],
 ];
 
+/** h = 1: the only two distinct unit rows of ℝ¹. */
+const ONE_DIMENSIONAL: number[][] = [[1], [-1]];
+
 type RowsEps = [number[][], number];
 
 /** ε = m·10^{−e}, m ∈ 1..9, e ∈ 1..maxExp. */
@@ -62,7 +65,8 @@ const arbEps = (maxExp: number) =>
     .map(([m, e]) => m * 10 ** -e);
 
 const OVER_A = "random B: h ∈ 2..5, N ∈ h+2..h+8, unit rows from normalised Gaussians, plus " +
-  "the circle rows of (b) and two rows 1e-3 rad apart; every token k; ε = m·10^−e, e ≤ 9";
+  "the circle rows of (b), two rows 1e-3 rad apart and the rows ±1 of ℝ¹; every token k; " +
+  "ε = m·10^−e, e ≤ 9; v_k must be t(ε)·b_k with the stated t(ε)";
 
 /** Worst relative margin over all k of ε − ‖μ(B v_k) − e_k‖₁ for a construction v_k. */
 function oneHotMargin(
@@ -78,6 +82,51 @@ function oneHotMargin(
     worst = Math.min(worst, (eps * (1 + 1e-9) - l1Distance(mu, ek)) / eps);
   }
   return worst;
+}
+
+/**
+ * Throws unless each construction is v_k = t(ε)·b_k with the statement's
+ * t(ε) = log(2(N − 1)/ε)/(1 − max_{j≠k} b_j·b_k), the inner products taken here by plain
+ * loops. Any larger scale also meets ε, so the accuracy alone cannot see a wrong N − 1 or a
+ * separation that is too small. Rounding: 1 − max b_j·b_k carries about 1e-16 absolute error,
+ * below 1e-9 relative for every separation above 1e-7 (the nearest rows here: 5e-7).
+ */
+function assertStatedScale(rows: Rows, eps: number): void {
+  const n = rows.length;
+  for (let k = 0; k < n; k++) {
+    let nearest = -Infinity;
+    for (let j = 0; j < n; j++) {
+      if (j === k) continue;
+      let dot = 0;
+      for (let i = 0; i < rows[k]!.length; i++) dot += rows[j]![i]! * rows[k]![i]!;
+      nearest = Math.max(nearest, dot);
+    }
+    const t = Math.log((2 * (n - 1)) / eps) / (1 - nearest);
+    const v = oneHotVector(rows, k, eps);
+    const err = Math.max(...rows[k]!.map((b, i) => Math.abs(v[i]! - t * b)));
+    if (!(v.length === rows[k]!.length && err <= 1e-9 * t)) {
+      throw new ClaimViolation(
+        `k = ${k}, ε = ${eps}: v = (${v.join(", ")}) is not t(ε)·b_k with t(ε) = ${t}`,
+      );
+    }
+  }
+}
+
+/**
+ * Throws unless the construction of 26b is the statement's
+ * v = log(6/ε)/(cos(π/8) − cos(3π/8))·(cos 3π/8, sin 3π/8), here in radicals:
+ * cos(π/8) = sin(3π/8) = √(2 + √2)/2 and cos(3π/8) = √(2 − √2)/2. A larger scale also meets
+ * ε, so the accuracy alone cannot see a wrong constant in t(ε).
+ */
+function assertStatedHalfHalf(eps: number): void {
+  const [c1, c3] = [Math.sqrt(2 + Math.SQRT2) / 2, Math.sqrt(2 - Math.SQRT2) / 2];
+  const t = Math.log(6 / eps) / (c1 - c3);
+  const want = [t * c3, t * c1];
+  const v = halfHalfVector(eps);
+  const err = Math.max(...want.map((w, i) => Math.abs(v[i]! - w)));
+  if (!(v.length === 2 && err <= 1e-12 * t)) {
+    throw new ClaimViolation(`ε = ${eps}: v = (${v.join(", ")}), the statement's is (${want})`);
+  }
 }
 
 /** A dense grid of v = s·(cos θ, sin θ): 1440 directions (¼°) × s ∈ {0} ∪ 10^[−3, 3] (61). */
@@ -161,10 +210,13 @@ export const claims: Claim[] = defineClaims(26, [
           examples: [[circleRows(), 1e-9], [NEAR_DUPLICATE, 1e-9], [
             NEAR_DUPLICATE,
             0.5,
-          ]] as RowsEps[],
+          ], [ONE_DIMENSIONAL, 1e-3]] as RowsEps[],
         },
         fc.tuple(arbRows, arbEps(9)),
-        ([rows, eps]) => oneHotMargin(rows, eps, oneHotVector),
+        ([rows, eps]) => {
+          assertStatedScale(rows, eps);
+          return oneHotMargin(rows, eps, oneHotVector);
+        },
       ),
     negativeControl: {
       variant: "the same construction without dividing by the separation: t = log(2(N−1)/ε)",
@@ -194,12 +246,13 @@ export const claims: Claim[] = defineClaims(26, [
       checkProperty(
         {
           seed: ctx.seed,
-          over: "ε = m·10^−e, m ∈ 1..9, e ∈ 1..12, and ε = 1.999",
+          over: "ε = m·10^−e, m ∈ 1..9, e ∈ 1..12, and ε = 1.999; v must be the stated one",
           numRuns: 100,
           examples: [1e-12, 0.9, 1.999],
         },
         arbEps(12),
         (eps) => {
+          assertStatedHalfHalf(eps);
           const d = l1Distance(distribution(circleRows(), halfHalfVector(eps)), HALF_HALF);
           // The two leading logits agree to ~t·1e-16 < 1e-14, so μ_1, μ_2 may differ by 1e-14.
           return eps * (1 + 1e-9) + 1e-14 - d;

@@ -25,9 +25,17 @@ Deno.test("26 bad input is refused with a message naming what and where", () => 
   refuses(() => separation([[1, 0], [0, 1], [1, 0]], 0), /rows 0 and 2 are equal/);
   refuses(() => separation([[1, 0], [0, 1, 0]], 0), /row 1 has length 3, expected 2/);
   refuses(() => separation([[1, 0], [0, 1]], 2), /token index 2 is not in 0\.\.1/);
+  refuses(() => separation([[1, 0], [0, 1]], -1), /token index -1 is not in 0\.\.1/);
+  refuses(() => separation([[1, 0], [0, 1]], 0.5), /token index 0.5 is not in 0\.\.1/);
+  refuses(() => separation([[], []], 0), /row 0 has length 0, expected 0 ≥ 1/);
   refuses(() => oneHotVector([[1, 0], [0, 1]], 0, 0), /ε = 0 is not in \(0, 2\)/);
   refuses(() => softmax([0, NaN]), /logit 1 is NaN/);
   refuses(() => l1Distance([1], [0.5, 0.5]), /lengths differ: 1 vs 2/);
+});
+
+Deno.test("26 the smallest inputs are accepted: two rows, h = 1, the first and last token", () => {
+  assert.equal(separation([[1], [-1]], 0), 2);
+  assert.equal(separation([[1], [-1]], 1), 2);
 });
 
 Deno.test("26a the unit-norm assumption is needed: a longer aligned row takes the mass", () => {
@@ -57,4 +65,16 @@ Deno.test("26b gradient descent from 0 also finds (1/2, 1/2, 0, …), cross-chec
 Deno.test("26c v = 0 gives the uniform distribution, at sup-distance 3/8 from the target", () => {
   // v = 0 gives the uniform distribution: sup-distance 1/2 − 1/8 = 3/8.
   assert.equal(supDistance(distribution(circleRows(), [0, 0]), HALF_ZERO_HALF), 0.375);
+});
+
+Deno.test("26c descend takes exactly `steps` steps v ← v − η·Bᵀ(μ(Bv) − T), the start included in the search", () => {
+  const rows = [[1, 0], [0, 1]];
+  // from v = 0: μ = (1/2, 1/2), μ − T = (−1/2, 1/2), so one step with η = 2 gives v = (1, −1)
+  const none = descend(rows, [1, 0], [0, 0], { steps: 0, learningRate: 2 });
+  assert.deepEqual(none, { v: [0, 0], bestSupDistance: 0.5, bestV: [0, 0] });
+  const one = descend(rows, [1, 0], [0, 0], { steps: 1, learningRate: 2 });
+  assert.deepEqual(one.v, [1, -1]);
+  const e2 = Math.exp(2);
+  assert.ok(Math.abs(one.bestSupDistance - 1 / (1 + e2)) < 1e-15, `${one.bestSupDistance}`);
+  assert.deepEqual(one.bestV, [1, -1]);
 });
