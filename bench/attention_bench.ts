@@ -1,14 +1,17 @@
 /**
  * The attention scaling benchmark: one Pre-LN layer (MHA with d_K = 64 + FFN, forward) over
- * L = 64 … 4096 and d ∈ {64, 256, 512}, on tfjs's wasm backend (the project's default), its
- * cpu backend, and the float64 reference. Slow implementations skip the largest
+ * L = 64 … 4096 and d ∈ {64, 256, 512}, on tfjs's wasm backend (the project's default), the
+ * blas backend (wasm with OpenBLAS's matrix products, where OpenBLAS and --allow-ffi are
+ * there), its cpu backend, and the float64 reference. Slow implementations skip the largest
  * configurations unless `BENCH_FULL=1`. Every backend is first checked against the reference.
  *
- * Run: `deno bench --allow-read --allow-env bench/attention_bench.ts`; the report with fits,
- * GFLOP/s, crossovers and the numpy comparison: `deno task bench:report`.
+ * Run: `deno bench --allow-read --allow-env bench/attention_bench.ts`, or with the blas
+ * backend `deno task bench:blas`; the report with fits, GFLOP/s, crossovers and the numpy
+ * comparison: `deno task bench:report`.
  *
  * @module
  */
+import { blasSummary } from "../shared/tf/mod.ts";
 import {
   benchConfigs,
   benchName,
@@ -23,9 +26,10 @@ import {
 // Check once, outside the timed region, that the compared implementations agree.
 const errors = await checkImplementations();
 console.error(
-  `attention bench: wasm and cpu layers match the float64 reference (relative error ` +
-    `${errors.wasm.toExponential(1)}, ${errors.cpu.toExponential(1)})`,
+  `attention bench: the tfjs layers match the float64 reference (relative error ` +
+    Object.entries(errors).map(([b, e]) => `${b} ${e.toExponential(1)}`).join(", ") + ")",
 );
+console.error(`attention bench: ${blasSummary()}`);
 
 // One configuration is kept prepared at a time: inputs and uploaded weights are built on the
 // first (warm-up) call of a benchmark, outside b.start()/b.end(), and freed when the next

@@ -2,7 +2,8 @@
  * The configurations of the attention scaling benchmark, shared by `attention_bench.ts`
  * (which times them) and `attention_report.ts` (which fits and reports): one Pre-LN layer
  * (LayerNorm, MHA with d_K = 64, LayerNorm, ReLU FFN with expansion 4, residuals), forward,
- * for L from 64 to 4096 and d ∈ {64, 256, 512}, on tfjs's wasm and cpu backends and the
+ * for L from 64 to 4096 and d ∈ {64, 256, 512}, on tfjs's wasm and cpu backends, the blas
+ * backend (wasm with OpenBLAS's matrix products; only with OpenBLAS and --allow-ffi) and the
  * float64 reference.
  *
  * @module
@@ -20,14 +21,17 @@ import {
   toTensors,
 } from "../shared/attention/mod.ts";
 import { Rng } from "../shared/random/mod.ts";
-import { tf, useBackend } from "../shared/tf/mod.ts";
+import { isBlasAvailable, tf, useBackend } from "../shared/tf/mod.ts";
 import { forwardCount } from "../problems/27_transformer_flops/mod.ts";
 
 /** What runs the layer. */
-export type Implementation = "wasm" | "cpu" | "reference";
+export type Implementation = "wasm" | "blas" | "cpu" | "reference";
 
-/** All implementations, the project's default first. */
-export const IMPLEMENTATIONS: readonly Implementation[] = ["wasm", "cpu", "reference"];
+/** All implementations, the project's default first; `blas` runs only where it is available. */
+export const IMPLEMENTATIONS: readonly Implementation[] = ["wasm", "blas", "cpu", "reference"];
+
+/** The tfjs backends among them. */
+export type TfImplementation = Exclude<Implementation, "reference">;
 
 /** Model widths. */
 export const WIDTHS = [64, 256, 512] as const;
@@ -58,10 +62,15 @@ export interface BenchConfig {
  * Rough speeds (FLOP/s) measured on the 2-core machine, used only to choose iteration
  * counts and which configurations the default run includes.
  */
-const ROUGH_SPEED: Record<Implementation, number> = { wasm: 30e9, cpu: 1e9, reference: 2e9 };
+const ROUGH_SPEED: Record<Implementation, number> = {
+  wasm: 30e9,
+  blas: 80e9,
+  cpu: 1e9,
+  reference: 2e9,
+};
 
 /** Longest time one iteration may take in the default run, per implementation (seconds). */
-const DEFAULT_LIMIT: Record<Implementation, number> = { wasm: 5, cpu: 1, reference: 1 };
+const DEFAULT_LIMIT: Record<Implementation, number> = { wasm: 5, blas: 5, cpu: 1, reference: 1 };
 
 /** Aim for about this much measured time per configuration (seconds). */
 const TARGET_SECONDS = 1;
@@ -69,9 +78,11 @@ const TARGET_SECONDS = 1;
 /**
  * The configurations to run. By default slow implementations skip the configurations whose
  * single iteration would take longer than about a second; `BENCH_FULL=1` runs everything
- * (the cpu backend then needs about a minute per iteration at d = 512, L = 4096).
+ * (the cpu backend then needs about a minute per iteration at d = 512, L = 4096). The blas
+ * backend's configurations are left out where it is unavailable.
  *
  * @param full run every configuration (default: env `BENCH_FULL` = "1")
+ * @param blas include the blas backend (default: whether it is available)
  * @returns the configurations, grouped by width and length
  * @example
  * ```ts
@@ -80,11 +91,12 @@ const TARGET_SECONDS = 1;
  * if (!cs.some((c) => c.implementation === "wasm" && c.d === 512 && c.length === 4096)) throw new Error();
  * ```
  */
-export function benchConfigs(full = envFull()): BenchConfig[] {
+export function benchConfigs(full = envFull(), blas = isBlasAvailable()): BenchConfig[] {
   const out: BenchConfig[] = [];
   for (const d of WIDTHS) {
     for (const length of LENGTHS) {
       for (const implementation of IMPLEMENTATIONS) {
+        if (implementation === "blas" && !blas) continue;
         const heads = d / HEAD_WIDTH;
         const flops = forwardCount(length, d, heads).flops;
         const seconds = flops / ROUGH_SPEED[implementation];
@@ -135,7 +147,7 @@ export function benchName(c: Pick<BenchConfig, "implementation" | "d" | "length"
 export function parseBenchName(
   name: string,
 ): Pick<BenchConfig, "implementation" | "d" | "length"> | undefined {
-  const m = /^(wasm|cpu|reference) d=(\d+) L=(\d+)$/.exec(name);
+  const m = /^(wasm|blas|cpu|reference) d=(\d+) L=(\d+)$/.exec(name);
   if (!m) return undefined;
   return { implementation: m[1] as Implementation, d: Number(m[2]), length: Number(m[3]) };
 }
@@ -232,9 +244,10 @@ const TOLERANCE = 1e-4;
 /**
  * Checks once, outside the benchmark, that every tfjs backend computes the reference's
  * layer: max |y − y_ref| ≤ 1e-4 · max(1, max |y_ref|) at d = 64, L = 64 (float32 against
- * float64; sums of at most 256 terms give errors around 1e-6 of the scale).
+ * float64; sums of at most 256 terms give errors around 1e-6 of the scale). The blas backend
+ * is checked where it is available.
  *
- * @returns the worst relative error per backend
+ * @returns the worst relative error per backend (`blas` only where it ran)
  * @throws Error naming the backend that disagrees
  * @example
  * ```ts
@@ -243,13 +256,18 @@ const TOLERANCE = 1e-4;
  * if (!(errors.wasm < 1e-4)) throw new Error();
  * ```
  */
-export async function checkImplementations(): Promise<Record<"wasm" | "cpu", number>> {
+export async function checkImplementations(): Promise<
+  Record<"wasm" | "cpu", number> & { blas?: number }
+> {
   const inputs = layerInputs(64, 64);
   const expected = preLnLayerRef(inputs.x, inputs.params);
   const scale = expected.data.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
-  const errors = { wasm: 0, cpu: 0 };
+  const errors: Record<"wasm" | "cpu", number> & { blas?: number } = { wasm: 0, cpu: 0 };
   const before = tf.getBackend();
-  for (const b of ["wasm", "cpu"] as const) {
+  const backends: TfImplementation[] = isBlasAvailable()
+    ? ["wasm", "blas", "cpu"]
+    : ["wasm", "cpu"];
+  for (const b of backends) {
     const p = await prepare(b, inputs);
     const got = p.output();
     p.dispose();
@@ -260,6 +278,6 @@ export async function checkImplementations(): Promise<Record<"wasm" | "cpu", num
     }
     errors[b] = err;
   }
-  await useBackend(before as "wasm" | "cpu");
+  await useBackend(before as TfImplementation);
   return errors;
 }

@@ -4,13 +4,19 @@
  * and turns the results into
  *
  * - time and achieved GFLOP/s per configuration and implementation (FLOPs of Problem 27),
+ *   with the peak GFLOP/s of each implementation,
  * - per implementation a least-squares fit time ≈ a·L²d + b·Ld² (relative residuals, so
- *   short and long sequences weigh alike) and the measured crossover L = (b/a)·d where the
- *   quadratic part takes over, next to the FLOP-count crossovers of Problem 27,
- * - the ratio of our default layer's time to numpy's, with its default BLAS threads
- *   ("numpy") and with one BLAS thread ("numpy1", the like-for-like peer of our one-thread
+ *   short and long sequences weigh alike), over all widths and for each width alone, and
+ *   the measured crossover L = (b/a)·d where the quadratic part takes over, next to the
+ *   FLOP-count crossovers of Problem 27,
+ * - the ratio of the wasm and blas layers' times to numpy's, with its default BLAS threads
+ *   ("numpy") and with one BLAS thread ("numpy1", the like-for-like peer of the one-thread
  *   wasm layer; on a loaded machine OpenBLAS's threads can spin against other processes and
  *   the default is then slower than one thread).
+ *
+ * The blas backend (wasm with OpenBLAS's matrix products) is a column where OpenBLAS is
+ * installed and the task grants --allow-ffi (as `deno task bench:report` does); otherwise
+ * the report says in one line how to enable it.
  *
  * Writes `out/bench/attention.json` (for plots) and prints a table. Times are the minimum
  * over iterations: the machine is shared, and the minimum is the estimate least disturbed
@@ -20,6 +26,7 @@
  */
 import { crossoverLength, forwardCount } from "../problems/27_transformer_flops/mod.ts";
 import { runCommand, UsageError } from "../shared/testing/mod.ts";
+import { blasSummary } from "../shared/tf/mod.ts";
 import {
   HEAD_WIDTH,
   type Implementation,
@@ -85,11 +92,23 @@ function fitTimes(points: { x: number; y: number; t: number }[]): Fit | undefine
   return { a, b, ratio: b / a, rmsRelativeResidual: rms, points: points.length };
 }
 
+function ffiGranted(): boolean {
+  return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+}
+
 /** Runs the Deno benchmark and returns its timings. */
 async function runDenoBench(): Promise<{ timings: Timing[]; runtime: string; cpu: string }> {
   const bench = new URL("./attention_bench.ts", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["bench", "--json", "--allow-read", "--allow-env", bench],
+    // the blas backend needs FFI: granted to the benchmark exactly when this report has it
+    args: [
+      "bench",
+      "--json",
+      "--allow-read",
+      "--allow-env",
+      ...(ffiGranted() ? ["--allow-ffi"] : []),
+      bench,
+    ],
     stdout: "piped",
     stderr: "inherit",
     env: { NO_COLOR: "1" },
@@ -234,6 +253,9 @@ if (import.meta.main) {
   });
 }
 
+/** The tfjs backends whose time is compared with numpy's. */
+const COMPARED = ["wasm", "blas"] as const;
+
 async function runReport(): Promise<void> {
   const { timings, runtime, cpu } = await runDenoBench();
   const configs: [number, number, number][] = [];
@@ -244,16 +266,21 @@ async function runReport(): Promise<void> {
   const find = (impl: Timing["implementation"], d: number, L: number) =>
     all.find((t) => t.implementation === impl && t.d === d && t.length === L);
 
-  const impls: Timing["implementation"][] = [...IMPLEMENTATIONS, "numpy", "numpy1"];
+  // implementations that produced timings (blas only where it is available)
+  const impls = ([...IMPLEMENTATIONS, "numpy", "numpy1"] as Timing["implementation"][])
+    .filter((impl) => all.some((t) => t.implementation === impl));
+  const points = (impl: Timing["implementation"], d?: number) =>
+    all.filter((t) => t.implementation === impl && (d === undefined || t.d === d)).map((t) => ({
+      x: t.length * t.length * t.d,
+      y: t.length * t.d * t.d,
+      t: t.ms / 1e3,
+    }));
   const fits: Record<string, Fit | undefined> = {};
+  for (const impl of impls) fits[impl] = fitTimes(points(impl));
+  // one fit per width as well: its crossover is that width's own, not the average shape's
+  const fitsByWidth: Record<string, Record<number, Fit | undefined>> = {};
   for (const impl of impls) {
-    fits[impl] = fitTimes(
-      all.filter((t) => t.implementation === impl).map((t) => ({
-        x: t.length * t.length * t.d,
-        y: t.length * t.d * t.d,
-        t: t.ms / 1e3,
-      })),
-    );
+    fitsByWidth[impl] = Object.fromEntries(WIDTHS.map((d) => [d, fitTimes(points(impl, d))]));
   }
   const crossovers = WIDTHS.map((d) => ({
     d,
@@ -263,18 +290,30 @@ async function runReport(): Promise<void> {
     measured: Object.fromEntries(
       impls.map((impl) => [impl, fits[impl] ? fits[impl]!.ratio * d : null]),
     ),
+    measuredThisWidth: Object.fromEntries(
+      impls.map((impl) => {
+        const f = fitsByWidth[impl]![d];
+        return [impl, f ? f.ratio * d : null];
+      }),
+    ),
   }));
-  const ratios = all.filter((t) => t.implementation === "wasm").flatMap((t) => {
-    const np = find("numpy", t.d, t.length), np1 = find("numpy1", t.d, t.length);
-    return np
-      ? [{
-        d: t.d,
-        length: t.length,
-        wasmOverNumpy: t.ms / np.ms,
-        wasmOverNumpy1: np1 ? t.ms / np1.ms : null,
-      }]
-      : [];
-  });
+  // time ratios to numpy per configuration (> 1: slower than numpy)
+  const ratios = all.filter((t) => (COMPARED as readonly string[]).includes(t.implementation))
+    .flatMap((t) => {
+      const np = find("numpy", t.d, t.length), np1 = find("numpy1", t.d, t.length);
+      return np
+        ? [{
+          implementation: t.implementation,
+          d: t.d,
+          length: t.length,
+          overNumpy: t.ms / np.ms,
+          overNumpy1: np1 ? t.ms / np1.ms : null,
+        }]
+        : [];
+    });
+  const ratioOf = (impl: string, d: number, L: number) =>
+    ratios.find((r) => r.implementation === impl && r.d === d && r.length === L);
+  const compared = COMPARED.filter((impl) => impls.includes(impl));
 
   // the table
   const header = [
@@ -282,8 +321,7 @@ async function runReport(): Promise<void> {
     "L",
     "H",
     ...impls.flatMap((i) => [`${i} time`, `${i} GFLOP/s`]),
-    "wasm/numpy",
-    "wasm/numpy1",
+    ...compared.flatMap((i) => [`${i}/numpy`, `${i}/numpy1`]),
   ];
   const rows: string[][] = [];
   for (const d of WIDTHS) {
@@ -293,9 +331,11 @@ async function runReport(): Promise<void> {
         const t = find(impl, d, L);
         row.push(fmtMs(t?.ms), t ? t.gflops.toFixed(1) : "—");
       }
-      const r = ratios.find((x) => x.d === d && x.length === L);
-      row.push(r ? `${r.wasmOverNumpy.toFixed(1)}×` : "—");
-      row.push(r?.wasmOverNumpy1 ? `${r.wasmOverNumpy1.toFixed(1)}×` : "—");
+      for (const impl of compared) {
+        const r = ratioOf(impl, d, L);
+        row.push(r ? `${r.overNumpy.toFixed(2)}×` : "—");
+        row.push(r?.overNumpy1 ? `${r.overNumpy1.toFixed(2)}×` : "—");
+      }
       rows.push(row);
     }
   }
@@ -305,28 +345,49 @@ async function runReport(): Promise<void> {
   console.log(
     `\nOne Pre-LN layer (MHA with d_K = ${HEAD_WIDTH}, FFN ×4), forward; ${runtime}, ${cpu}`,
   );
-  console.log("time = minimum over iterations; GFLOP/s from Problem 27's count\n");
+  console.log(blasSummary());
+  console.log(
+    "time = minimum over iterations; GFLOP/s from Problem 27's count; x/numpy = time ratio\n",
+  );
   console.log(line(header));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   rows.forEach((r) => console.log(line(r)));
-  console.log("\nFit time ≈ a·L²d + b·Ld² (seconds), crossover L = (b/a)·d:");
+  console.log("\nPeak GFLOP/s over the configurations:");
   for (const impl of impls) {
-    const f = fits[impl];
-    if (!f) {
-      console.log(`  ${impl}: not enough points`);
-      continue;
-    }
+    const best = all.filter((t) => t.implementation === impl)
+      .reduce((b, t) => (t.gflops > b.gflops ? t : b));
     console.log(
-      `  ${impl.padEnd(9)} a = ${f.a.toExponential(3)}  b = ${f.b.toExponential(3)}  b/a = ${
-        f.ratio.toFixed(2)
-      }  (rms relative residual ${(100 * f.rmsRelativeResidual).toFixed(0)}%, ${f.points} points)`,
+      `  ${impl.padEnd(9)} ${best.gflops.toFixed(1)} (d = ${best.d}, L = ${best.length})`,
     );
   }
-  console.log("\nCrossover L (quadratic part takes over):");
+  const fitLine = (f: Fit) =>
+    `a = ${f.a.toExponential(3)}  b = ${f.b.toExponential(3)}  b/a = ${f.ratio.toFixed(2)}` +
+    `  (rms relative residual ${(100 * f.rmsRelativeResidual).toFixed(0)}%, ${f.points} points)`;
+  console.log("\nFit time ≈ a·L²d + b·Ld² (seconds), crossover L = (b/a)·d; all widths together:");
+  for (const impl of impls) {
+    const f = fits[impl];
+    console.log(`  ${impl.padEnd(9)} ${f ? fitLine(f) : "not enough points"}`);
+  }
+  console.log("\nThe same fit for each width alone:");
+  for (const d of WIDTHS) {
+    for (const impl of impls) {
+      const f = fitsByWidth[impl]![d];
+      console.log(
+        `  d = ${String(d).padEnd(3)} ${impl.padEnd(9)} ${f ? fitLine(f) : "not enough points"}`,
+      );
+    }
+  }
+  console.log(
+    "\nCrossover L (quadratic part takes over), measured / FLOP count (matrix products):",
+  );
   for (const c of crossovers) {
-    const measured = impls.map((i) =>
-      `${i} ${c.measured[i] === null ? "—" : Math.round(c.measured[i] as number)}`
-    ).join(", ");
+    const measured = impls.map((i) => {
+      const own = c.measuredThisWidth[i], global = c.measured[i];
+      if (own === null || own === undefined) return `${i} —`;
+      return `${i} ${Math.round(own)} (${(own / c.flopMatmul).toFixed(2)}; all widths ${
+        global === null || global === undefined ? "—" : Math.round(global)
+      })`;
+    }).join(", ");
     console.log(
       `  d = ${c.d}: FLOPs ${c.flopMatmul} (matrix products, 6d), ${
         c.flopAll.toFixed(0)
@@ -334,13 +395,17 @@ async function runReport(): Promise<void> {
     );
   }
   console.log(`\nnumpy: ${numpy.note}; numpy1: ${numpy1.note}`);
-  const target = ratios.filter((r) => r.d === 256 && r.length >= 256);
-  if (target.length > 0) {
+  for (const impl of compared) {
+    const target = ratios.filter((r) =>
+      r.implementation === impl && r.d === 256 && r.length >= 256
+    );
+    if (target.length === 0) continue;
     console.log(
-      `wasm/numpy at d = 256, L ≥ 256: ${
-        target.map((r) => `L=${r.length} ${r.wasmOverNumpy.toFixed(1)}×`).join(", ")
-      } (target ≤ 2×); against one-thread numpy: ${
-        target.map((r) => `L=${r.length} ${r.wasmOverNumpy1?.toFixed(1) ?? "—"}×`).join(", ")
+      `${impl} at d = 256, L ≥ 256, speed relative to numpy (numpy time / ${impl} time): ${
+        target.map((r) => `L=${r.length} ${(1 / r.overNumpy).toFixed(2)}×`).join(", ")
+      }; relative to one-thread numpy: ${
+        target.map((r) => `L=${r.length} ${r.overNumpy1 ? (1 / r.overNumpy1).toFixed(2) : "—"}×`)
+          .join(", ")
       }`,
     );
   }
@@ -349,14 +414,16 @@ async function runReport(): Promise<void> {
     generated: new Date().toISOString(),
     runtime,
     cpu,
+    blas: blasSummary(),
     layer:
       `Pre-LN layer, MHA with d_K = ${HEAD_WIDTH} (H = d/${HEAD_WIDTH}), ReLU FFN ×4, float32 (reference float64)`,
     timeStatistic: "minimum over iterations (mean also given)",
     flopConvention: "Problem 27: 24Ld² + 4L²d + 6HL² + 4Ld (a multiply–add is 2 FLOPs)",
     timings: all,
     fits,
+    fitsByWidth,
     crossovers,
-    numpy: { note: numpy.note, singleThreadNote: numpy1.note, wasmOverNumpy: ratios },
+    numpy: { note: numpy.note, singleThreadNote: numpy1.note, timeRatios: ratios },
   };
   await Deno.mkdir(new URL("../out/bench/", import.meta.url), { recursive: true });
   const path = new URL("../out/bench/attention.json", import.meta.url);
