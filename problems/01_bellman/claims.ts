@@ -23,6 +23,7 @@ import {
   type Claim,
   ClaimViolation,
   defineClaims,
+  pinVariant,
 } from "../../shared/testing/mod.ts";
 import {
   gapWhereOrdered,
@@ -127,19 +128,6 @@ function marginB([mdp, u, v]: CaseB): number {
     throw new ClaimViolation(`monotonicityGap is not the smallest of ${gaps.join(", ")}`);
   }
   return Math.min(...gaps.map((g) => Math.min(g - lower, upper - g))) + backupSlack(mdp, v);
-}
-
-/**
- * A control must fail for the stated reason, not because its false variant is broken: each
- * control first computes its variant on a pinned case whose value is worked out by hand, and
- * stops with an error (a crash, which never counts as a rejection) if it differs.
- */
-function pinVariant(name: string, got: unknown, expected: unknown): void {
-  if (JSON.stringify(got) !== JSON.stringify(expected)) {
-    throw new Error(
-      `${name} is ${JSON.stringify(got)} on its pinned case, not ${JSON.stringify(expected)}`,
-    );
-  }
 }
 
 /**

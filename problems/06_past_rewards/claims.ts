@@ -6,11 +6,12 @@
 import fc from "fast-check";
 import { arbMdp, type FiniteMdp, makeMdp } from "../../shared/mdp/mod.ts";
 import { type Prefix, stateAt } from "../../shared/trajectories/mod.ts";
-import { checkProperty, type Claim, defineClaims } from "../../shared/testing/mod.ts";
+import { checkProperty, type Claim, defineClaims, pinVariant } from "../../shared/testing/mod.ts";
 import {
   finiteDifferenceGradients,
   type Logits,
   maxAbs,
+  perturbedExpectation,
   perturbedExpectations,
   type PerturbedSetting,
   rewardSum,
@@ -162,6 +163,46 @@ function margin06c(c: Case, upTo: number): number {
   return 1e-10 * (1 + upTo * c.setting.mdp.rewardBound) - maxAbs(g);
 }
 
+/**
+ * The pinned case of the controls, worked out by hand: one state, reward = action, θ = (0,
+ * log 3), so π(1) = 3/4; k = 1 and L = 2. Then E[r_0 + r_1] = 3/4 + 3/4 = 3/2, the reward at
+ * the perturbed step moves at d/dδ_1 E[r_1] = π(1)(1 − π(1)) = 3/16, and
+ * E[(r_0 + r_1) ∇ log π(a_1)] = E[r_1 ∇ log π(a_1)] = (−3/16, 3/16) (r_0 is independent of
+ * a_1 and E[∇ log π] = 0).
+ */
+const controlPin: PerturbedSetting = {
+  mdp: makeMdp({
+    gamma: 1,
+    initial: [1],
+    outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]],
+  }),
+  theta: [[0, Math.log(3)]],
+  k: 1,
+  horizon: 2,
+};
+
+/**
+ * Stops a control whose variant (the sum through r_k) is computed wrongly: its value and
+ * its δ-derivative on the pinned case, and its score-weighted expectation.
+ */
+function pinControls(): void {
+  const through = (p: Prefix) => rewardSum(p, 0, 2);
+  const zero = [[0, 0]];
+  pinVariant("E[r_0 + r_1]", perturbedExpectation(controlPin, zero, through), 1.5, 1e-12);
+  pinVariant(
+    "d/dδ E[r_0 + r_1]",
+    finiteDifferenceGradients(controlPin, [through])[0]!,
+    [[-3 / 16, 3 / 16]],
+    1e-8,
+  );
+  pinVariant(
+    "E[(r_0 + r_1) ∇ log π(a_1)]",
+    scoreWeightedExpectation(controlPin, through),
+    [[-3 / 16, 3 / 16]],
+    1e-12,
+  );
+}
+
 /** The claims of Problem 6. */
 export const claims: Claim[] = defineClaims(6, [
   {
@@ -175,12 +216,14 @@ export const claims: Claim[] = defineClaims(6, [
       ),
     negativeControl: {
       variant: "the same for r_0 + … + r_k (the reward at the perturbed step included)",
-      check: (ctx) =>
-        checkProperty(
+      check: (ctx) => {
+        pinControls();
+        return checkProperty(
           { seed: ctx.seed, over: OVER, numRuns: 60, examples: [pinned] },
           arbCase,
           (c) => margin06a(c, c.setting.k + 1),
-        ),
+        );
+      },
     },
   },
   {
@@ -219,12 +262,14 @@ export const claims: Claim[] = defineClaims(6, [
       ),
     negativeControl: {
       variant: "the same with r_k included: E[(r_0 + … + r_k) ∇_θ log π_θ(a_k | s_k)] = 0",
-      check: (ctx) =>
-        checkProperty(
+      check: (ctx) => {
+        pinControls();
+        return checkProperty(
           { seed: ctx.seed, over: OVER, numRuns: 150, examples: [pinned] },
           arbCase,
           (c) => margin06c(c, c.setting.k + 1),
-        ),
+        );
+      },
     },
   },
 ]);

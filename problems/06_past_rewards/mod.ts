@@ -186,7 +186,10 @@ export function scoreWeightedExpectation(
  * @example
  * ```ts
  * import { rewardSum } from "./mod.ts";
- * if (rewardSum({ states: [0, 0, 0], actions: [0, 0], rewards: [1, 2], terminated: false }, 0, 2) !== 3) throw new Error();
+ * const p = { states: [0, 0, 0], actions: [0, 0], rewards: [1, 2], terminated: false };
+ * if (rewardSum(p, 0, 2) !== 3 || rewardSum(p, 1, 2) !== 2) throw new Error();
+ * // a prefix that ends before `to` contributes the rewards it has
+ * if (rewardSum(p, 0, 9) !== 3) throw new Error();
  * ```
  */
 export function rewardSum(p: Prefix, from: number, to: number): number {
