@@ -12,6 +12,8 @@
  */
 import assert from "node:assert/strict";
 import { type Browser, chromium, type Page } from "playwright-core";
+import type { ClaimResult } from "../shared/testing/mod.ts";
+import { compareRuns, EXACT, type RunTolerance } from "./compare_runs.ts";
 import { serveFolder } from "./serve.ts";
 
 const OUT = new URL("../out/book/", import.meta.url);
@@ -30,7 +32,8 @@ const ARGS = [
 const opts = { sanitizeResources: false, sanitizeOps: false };
 
 interface VerifyFile {
-  problems: { number: number; state: string; results: unknown[] }[];
+  seed: number;
+  problems: { number: number; state: string; results: ClaimResult[] }[];
 }
 
 const pages: string[] = [];
@@ -152,6 +155,14 @@ for (const name of pages.filter((p) => p !== "index.html")) {
         if (run.results.length > 0) {
           const rows = await count(page, "table.claims-table tbody tr");
           assert.equal(rows, run.results.length, "one claims-table row per claim");
+          // the run panel: its script loaded (it enables Run), one row per claim
+          await page.waitForSelector("section.run-here[data-state=ready]", { timeout: 10_000 });
+          assert.equal(await count(page, "table.run-table tbody tr"), run.results.length);
+          assert.equal(
+            await page.locator("section.run-here input[name=seed]").inputValue(),
+            String(verify.seed),
+            "the seed field starts at the book's seed",
+          );
           // every link from a claim to its check, tests and definitions lands on an element
           for (const link of await page.locator("table.claims-table .links a").all()) {
             const hash = (await link.getAttribute("href")) ?? "";
@@ -171,6 +182,188 @@ for (const name of pages.filter((p) => p !== "index.html")) {
     },
   );
 }
+
+// ---- the "Run the checks here" panel, compared with the command line ----
+
+/**
+ * tfjs claims: the browser's wasm backend may run another binary than Deno's (SIMD without
+ * threads unless the page is cross-origin isolated), whose float32 kernels may sum in another
+ * order; a worst margin may then move by float32 rounding accumulated over training, far
+ * below 1e-3 of its size. Texts with numbers in them are not compared; everything else is.
+ */
+const TFJS: RunTolerance = { margin: 1e-3, sameText: false };
+
+/** One problem of each kind of check, compared exactly unless its backend may differ. */
+const PANEL_RUNS: { number: number; kind: string; tolerance: RunTolerance }[] = [
+  { number: 4, kind: "exact enumeration and rationals", tolerance: EXACT },
+  { number: 23, kind: "Monte Carlo", tolerance: EXACT },
+  { number: 2, kind: "fast-check properties", tolerance: EXACT },
+  { number: 12, kind: "tfjs training", tolerance: TFJS },
+];
+/** `BOOK_TEST_ALL=1`: every problem's panel, compared with one command-line run of the suite. */
+const ALL = Deno.env.get("BOOK_TEST_ALL") === "1";
+const ROOT = new URL("../", import.meta.url);
+const browserTimes: Record<string, { seed: number; ms: number; claims: number }> = {};
+
+/** `deno task verify --json` (as the task runs it) with a seed, for the given problems. */
+async function cliRun(seed: number, only?: number[]): Promise<ClaimResult[]> {
+  const args = ["run", "--allow-read", "--allow-env", "main.ts", "--json"];
+  if (only) args.push("--only", only.map((n) => String(n).padStart(2, "0")).join(","));
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    env: { VERIFY_SEED: String(seed) },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.ok(text.trim().startsWith("["), `verify --json printed no JSON: ${text.slice(0, 200)}`);
+  return JSON.parse(text) as ClaimResult[];
+}
+
+function pageOf(number: number): string {
+  const name = pages.find((p) => p.startsWith(`${String(number).padStart(2, "0")}_`));
+  assert.ok(name, `no page for problem ${number}`);
+  return name;
+}
+
+/** Runs a page's panel with a seed to the end; returns its JSON results and the time. */
+async function runPanel(number: number, seed: number) {
+  const { page, errors } = await open(pageOf(number));
+  const panel = page.locator("section.run-here");
+  await page.waitForSelector("section.run-here[data-state=ready]", { timeout: 10_000 });
+  await panel.locator("input[name=seed]").fill(String(seed));
+  const t0 = performance.now();
+  await panel.locator("button.run").click();
+  await page.waitForSelector(
+    "section.run-here[data-state=done], section.run-here[data-state=error]",
+    { timeout: 300_000 },
+  );
+  const ms = performance.now() - t0;
+  assert.equal(
+    await panel.getAttribute("data-state"),
+    "done",
+    await panel.locator(".run-status").innerText(),
+  );
+  const results = JSON.parse(
+    (await panel.locator(".run-json pre").textContent()) ?? "[]",
+  ) as ClaimResult[];
+  browserTimes[String(number).padStart(2, "0")] = { seed, ms, claims: results.length };
+  return { page, errors, panel, results, ms };
+}
+
+/** Asserts the browser's results are the command line's, within the tolerance. */
+function assertSameRun(
+  what: string,
+  cli: ClaimResult[],
+  browser: ClaimResult[],
+  tolerance: RunTolerance,
+) {
+  assert.ok(cli.length > 0, `${what}: the command line ran no claims`);
+  assert.deepEqual(compareRuns(cli, browser, tolerance), [], what);
+}
+
+for (const { number, kind, tolerance } of ALL ? [] : PANEL_RUNS) {
+  Deno.test(
+    `book panel of problem ${number} (${kind}) gives the command line's verdicts, cases and margins`,
+    opts,
+    async () => {
+      const seed = verify.seed;
+      const [cli, run] = await Promise.all([cliRun(seed, [number]), runPanel(number, seed)]);
+      assertSameRun(`problem ${number}, seed ${seed}`, cli, run.results, tolerance);
+      // what the reader sees: a verdict, evidence and a rejection in every row
+      const rows = run.panel.locator("table.run-table tbody tr");
+      assert.equal(await rows.count(), cli.length);
+      for (const tr of await rows.all()) {
+        assert.match(await tr.locator("td.state").innerText(), /^(pass|FAIL)$/);
+        assert.match(await tr.locator("td.evidence").innerText(), /\bcases?\b|Error/);
+        assert.ok((await tr.locator("td.control pre.rejection").innerText()).length > 0);
+      }
+      assert.match(await run.panel.locator(".run-status").innerText(), /claims verified in/);
+      if (number === PANEL_RUNS[0]!.number) {
+        await Deno.mkdir(SHOTS, { recursive: true });
+        await run.panel.screenshot({ path: new URL("panel.png", SHOTS).pathname });
+      }
+      assert.deepEqual(run.errors, []);
+      await run.page.close();
+    },
+  );
+}
+
+Deno.test(
+  "book panel with a seed other than the book's gives the command line's results for that seed",
+  opts,
+  async () => {
+    const seed = verify.seed === 123456 ? 7 : 123456;
+    const [cli, run] = await Promise.all([cliRun(seed, [3]), runPanel(3, seed)]);
+    assertSameRun(`problem 3, seed ${seed}`, cli, run.results, EXACT);
+    // a different seed means different cases: the claim seeds are not the book's
+    const book = runs.get(3)!.results;
+    assert.notEqual(run.results[0]!.seed, book[0]!.seed, "the seed field did not reach the claims");
+    assert.match(await run.panel.locator(".run-status").innerText(), new RegExp(`^Seed ${seed}:`));
+    assert.deepEqual(run.errors, []);
+    await run.page.close();
+  },
+);
+
+if (ALL) {
+  Deno.test("book panels of every problem give the command line's results", opts, async () => {
+    const cli = await cliRun(verify.seed);
+    const failures: string[] = [];
+    for (const p of verify.problems.filter((p) => p.results.length > 0)) {
+      const run = await runPanel(p.number, verify.seed);
+      const tolerance = PANEL_RUNS.find((r) => r.number === p.number)?.tolerance ??
+        (await run.panel.getAttribute("data-tfjs") === "true" ? TFJS : EXACT);
+      failures.push(
+        ...compareRuns(cli.filter((r) => r.problem === p.number), run.results, tolerance),
+      );
+      failures.push(...run.errors.map((e) => `problem ${p.number}: ${e}`));
+      console.log(`problem ${p.number}: ${(run.ms / 1000).toFixed(1)} s in the browser`);
+      await run.page.close();
+    }
+    assert.deepEqual(failures, []);
+  });
+}
+
+Deno.test(
+  "book panel refuses a malformed seed in one line and can be cancelled",
+  opts,
+  async () => {
+    const { page, errors } = await open(pageOf(12));
+    const panel = page.locator("section.run-here");
+    await page.waitForSelector("section.run-here[data-state=ready]", { timeout: 10_000 });
+    await panel.locator("input[name=seed]").fill("12x");
+    await panel.locator("button.run").click();
+    await page.waitForSelector("section.run-here[data-state=error]", { timeout: 30_000 });
+    assert.equal(
+      await panel.locator(".run-status").innerText(),
+      'the seed field must be an integer from 0 to 4294967295, got "12x"',
+    );
+    await panel.locator("input[name=seed]").fill(String(verify.seed));
+    await panel.locator("button.run").click();
+    await page.waitForSelector("section.run-here tr[data-phase=running]", { timeout: 60_000 });
+    await panel.locator("button.cancel").click();
+    assert.equal(await panel.getAttribute("data-state"), "cancelled");
+    assert.match(await panel.locator(".run-status").innerText(), /^Cancelled after /);
+    assert.equal(await count(page, "section.run-here tr[data-phase=running]"), 0);
+    assert.ok(await panel.locator("button.run").isEnabled(), "Run is available again");
+    assert.deepEqual(errors, []);
+    await page.close();
+  },
+);
+
+Deno.test("book panel times are saved", opts, async () => {
+  await Deno.mkdir(SHOTS, { recursive: true });
+  await Deno.writeTextFile(
+    new URL("panel_times.json", SHOTS),
+    JSON.stringify(browserTimes, null, 2),
+  );
+  for (const [n, t] of Object.entries(browserTimes)) {
+    console.log(
+      `problem ${n}: ${t.claims} claims in ${(t.ms / 1000).toFixed(1)} s (seed ${t.seed})`,
+    );
+  }
+});
 
 Deno.test("book screenshots of a problem page", opts, async () => {
   // prefer a page with pictures, else the first verified page

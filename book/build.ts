@@ -17,9 +17,10 @@ import {
   UsageError,
   verifySeed,
 } from "../shared/testing/mod.ts";
-import { bundledPath, bundleForBrowser } from "./bundle.ts";
+import { bundledPath, bundleForBrowser, staticClosure } from "./bundle.ts";
 import { type CatalogEntry, mergeCatalog, parseCatalog } from "./catalog.ts";
 import { figuresFor } from "./figures/mod.ts";
+import { liveFiguresOf } from "./browser/live/registry.ts";
 import { figureContext } from "./figures/context.ts";
 import { exportedNames, renderCodeBlock } from "./highlight.ts";
 import { renderMarkdown } from "./markdown.ts";
@@ -35,6 +36,10 @@ const OUT = new URL("out/book/", ROOT);
 /** The browser side of the "Run the checks here" panel, bundled with the problems' claims. */
 const WORKER_ENTRY = "book/browser/claims_worker.ts";
 const PANEL_ENTRY = "book/browser/panel.ts";
+/** The page script of the interactive figures (each figure's code is a chunk it loads). */
+const LIVE_ENTRY = "book/browser/live_figures.ts";
+/** A message only `shared/tf/mod.ts` holds: the bundled file that has it starts tfjs. */
+const TF_MARKER = "tfjs could not start its wasm backend";
 
 async function readText(url: URL): Promise<string | null> {
   try {
@@ -227,20 +232,32 @@ async function build(onlyText: string | undefined): Promise<number> {
   // 4a. the code the pages run in the reader's browser: each problem's own claims.ts, the
   // worker that runs them and the panel's script, bundled together (shared chunks)
   const runnable = pages.filter((p) => (p.run?.results.length ?? 0) > 0);
-  const browserEntries = [WORKER_ENTRY, PANEL_ENTRY];
+  const browserEntries = [WORKER_ENTRY, PANEL_ENTRY, LIVE_ENTRY];
   const claimsEntry = (folder: string) => `problems/${folder}/claims.ts`;
   const bundle = await bundleForBrowser(ROOT, [
     ...browserEntries,
     ...runnable.map((p) => claimsEntry(p.entry.folder)),
   ], new URL("assets/", OUT));
   const asset = (entry: string) => `assets/${bundledPath(entry)}`;
+  // which claims start tfjs when they load (the worker then keeps tfjs off WebGL first)
+  const assetsDir = new URL("assets/", OUT);
+  const readAsset = (path: string) => Deno.readTextFileSync(new URL(path, assetsDir));
+  const tfChunks = bundle.files.filter((f) => readAsset(f.path).includes(TF_MARKER));
   for (const p of runnable) {
+    const closure = staticClosure(readAsset, bundledPath(claimsEntry(p.entry.folder)));
     p.browser = {
+      tfjs: tfChunks.some((f) => closure.has(f.path)),
       claims: asset(claimsEntry(p.entry.folder)),
       worker: asset(WORKER_ENTRY),
       script: asset(PANEL_ENTRY),
       seed,
     };
+  }
+  for (const p of pages) {
+    const live = liveFiguresOf(p.entry.number);
+    if (live.length > 0 && p.entry.status !== "not-built") {
+      p.live = { figures: live, script: asset(LIVE_ENTRY) };
+    }
   }
   const bundleBytes = bundle.files.reduce((a, f) => a + f.bytes, 0);
   log(

@@ -111,3 +111,38 @@ export async function bundleForBrowser(
   }
   return { files, ms };
 }
+
+/**
+ * The bundled files a bundled module loads before it runs: its static imports, followed to
+ * the end (dynamic `import()` calls are not followed: they load later, when called).
+ *
+ * @param read the text of a bundled file by its path under the assets folder
+ * @param path the module's path under the assets folder
+ * @returns the paths of the module and everything it statically imports
+ * @example
+ * ```ts
+ * import { staticClosure } from "./bundle.ts";
+ * const files: Record<string, string> = {
+ *   "p/claims.js": 'import{a}from"../chunk-A.js";import"../chunk-B.js";',
+ *   "chunk-A.js": 'import{b}from"./chunk-C.js";const x=import("./chunk-D.js");',
+ *   "chunk-B.js": "", "chunk-C.js": "", "chunk-D.js": "",
+ * };
+ * const seen = staticClosure((p) => files[p]!, "p/claims.js");
+ * if ([...seen].sort().join() !== "chunk-A.js,chunk-B.js,chunk-C.js,p/claims.js") throw new Error([...seen].join());
+ * ```
+ */
+export function staticClosure(read: (path: string) => string, path: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [path];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    // `from"./x.js"` and bare `import"./x.js"`, but not `import("./x.js")`
+    for (const m of read(file).matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+\.js)["']/g)) {
+      const resolved = new URL(m[1]!, `file:///${file}`).pathname.slice(1);
+      queue.push(resolved);
+    }
+  }
+  return seen;
+}

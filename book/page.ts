@@ -7,6 +7,7 @@
 import type { ClaimResult } from "../shared/testing/mod.ts";
 import type { CatalogEntry } from "./catalog.ts";
 import type { Figure } from "./figures/types.ts";
+import type { LiveFigure } from "./browser/live/registry.ts";
 import { escapeHtml as esc } from "./highlight.ts";
 import { formatMargin, formatMs } from "./browser/format.ts";
 import type { ClaimSources } from "./source_index.ts";
@@ -41,6 +42,8 @@ export interface ProblemPageData {
   figures: Figure[];
   /** The claims bundled for the browser, when they were (the page then gets the run panel). */
   browser?: BrowserRun;
+  /** Interactive figures and the bundled script that draws them. */
+  live?: { figures: readonly LiveFigure[]; script: string };
 }
 
 /** Where a page finds what its "Run the checks here" panel runs, relative to the page. */
@@ -53,6 +56,8 @@ export interface BrowserRun {
   script: string;
   /** The book's seed: the seed field's default. */
   seed: number;
+  /** Whether the claims start tfjs when they load. */
+  tfjs: boolean;
 }
 
 /** Summary of the whole build for the index. */
@@ -298,7 +303,7 @@ ${rows}
  * import { runPanel } from "./page.ts";
  * const html = runPanel(
  *   { number: 1, state: "verified", ms: 5, results: [{ id: "01a", statement: "s", ms: 3 } as never] },
- *   { claims: "c.js", worker: "w.js", script: "p.js", seed: 7 },
+ *   { claims: "c.js", worker: "w.js", script: "p.js", seed: 7, tfjs: false },
  * );
  * if (!html.includes('value="7"') || !html.includes('data-id="01a"')) throw new Error(html);
  * ```
@@ -319,7 +324,7 @@ export function runPanel(run: ProblemRun | undefined, browser: BrowserRun): stri
   ).join("\n");
   return `<section class="run-here" data-claims="${esc(browser.claims)}" data-worker="${
     esc(browser.worker)
-  }" data-book-ms="${esc(JSON.stringify(bookMs))}" data-state="loading">
+  }" data-book-ms="${esc(JSON.stringify(bookMs))}" data-tfjs="${browser.tfjs}" data-state="loading">
 <h2 id="book-run">Run the checks here</h2>
 <p>These are the problem's own claims (<code>claims.ts</code>, bundled when the book was built), run in your browser in a background worker with the seed you choose: the same seed gives the same cases as <code>VERIFY_SEED=<i>seed</i> deno task verify</code>. Nothing is downloaded from elsewhere.</p>
 <form class="run-controls"><label>seed <input name="seed" inputmode="numeric" autocomplete="off" value="${browser.seed}"></label>
@@ -343,16 +348,31 @@ function withCode(text: string): string {
   return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
 }
 
+/** An interactive figure's box: the page script puts a slider, the plot and a readout in it. */
+function liveFigure(f: LiveFigure): string {
+  return `<figure class="plot live" id="fig-${esc(f.id)}" data-live="${
+    esc(f.id)
+  }" data-state="loading">
+<figcaption><b>${esc(f.title)}.</b> ${withCode(f.caption)}</figcaption>
+<div class="live-body"><p class="missing-note">Drawn in your browser with the problem's own functions: it needs JavaScript.</p></div>
+</figure>`;
+}
+
 /** The figures section of a page. */
-function figuresSection(figures: Figure[]): string {
-  if (figures.length === 0) return "";
+function figuresSection(figures: Figure[], live: ProblemPageData["live"]): string {
+  const liveItems = live && live.figures.length > 0
+    ? `${live.figures.map(liveFigure).join("\n")}\n<script type="module" src="${
+      esc(live.script)
+    }"></script>`
+    : "";
+  if (figures.length === 0 && liveItems === "") return "";
   const items = figures.map((f) =>
     `<figure class="plot${f.svg ? "" : " missing"}" id="${esc(f.id)}">
 <figcaption><b>${esc(f.title)}.</b> ${withCode(f.caption)}</figcaption>
 ${f.svg ?? `<p class="missing-note">${withCode(f.missing ?? "No data yet.")}</p>`}
 </figure>`
   ).join("\n");
-  return `<section class="figures"><h2 id="book-pictures">Pictures</h2>\n${items}\n</section>`;
+  return `<section class="figures"><h2 id="book-pictures">Pictures</h2>\n${liveItems}${items}\n</section>`;
 }
 
 /**
@@ -399,9 +419,11 @@ ${
     data.code.length > 0
       ? `<p class="toc"><a href="#book-claims">claims</a>${
         data.browser && data.run?.results.length ? ` · <a href="#book-run">run them here</a>` : ""
-      }${data.figures.length ? ` · <a href="#book-pictures">pictures</a>` : ""} · ${
-        data.code.map((c) => `<a href="#${esc(c.file)}">${esc(c.file)}</a>`).join(" · ")
-      }</p>`
+      }${
+        data.figures.length || data.live?.figures.length
+          ? ` · <a href="#book-pictures">pictures</a>`
+          : ""
+      } · ${data.code.map((c) => `<a href="#${esc(c.file)}">${esc(c.file)}</a>`).join(" · ")}</p>`
       : ""
   }
 </header>`;
@@ -420,7 +442,7 @@ ${
     : "";
   const main = `${header}
 ${readme}
-${figuresSection(data.figures)}
+${figuresSection(data.figures, data.live)}
 ${claimsTable(data.run, data.sources)}
 ${data.browser ? runPanel(data.run, data.browser) : ""}
 ${code}

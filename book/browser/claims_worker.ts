@@ -36,7 +36,7 @@ async function run(request: RunRequest): Promise<void> {
   const t0 = performance.now();
   let claims: Claim[];
   try {
-    await import("./tf_host.ts"); // before the claims start tfjs: see tf_host.ts
+    if (request.tfjs) await import("./tf_host.ts"); // before the claims start tfjs
     // a URL known only at run time: the bundler leaves this import to the browser
     const module = await import(request.claimsUrl) as { claims: Claim[] };
     claims = module.claims;

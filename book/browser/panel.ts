@@ -156,6 +156,7 @@ function mountPanel(panel: HTMLElement): void {
     const request: RunRequest = {
       claimsUrl: new URL(panel.dataset.claims!, base).href,
       seed: seedField.value,
+      tfjs: panel.dataset.tfjs === "true",
     };
     worker.postMessage(request);
   });

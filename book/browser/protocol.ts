@@ -12,6 +12,8 @@ export interface RunRequest {
   claimsUrl: string;
   /** The seed field as the reader typed it ("" for the default seed). */
   seed: string;
+  /** Whether the claims start tfjs when they load (found when the book was built). */
+  tfjs: boolean;
 }
 
 /** What the worker reports, in order: `loaded`, then `start`/`result` per claim, then `done`. */
