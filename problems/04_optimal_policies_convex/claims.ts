@@ -115,9 +115,16 @@ const casesA: fc.Arbitrary<CaseA> = weightedCases.chain(([s, w]) =>
 const islandsCase: CaseA = [solve(islands), [[1, 1], [1, 1]], [[1, 0], [0, 1]]];
 
 function checkA([{ mdp, sol }, w, randomPi]: CaseA, judgeByStateZeroOnly: boolean): number {
-  const detValues = allDeterministicPolicies(mdp).map((acts) =>
-    evaluatePolicyExact(mdp, deterministicPolicy(mdp, acts)).V
-  );
+  const all = allDeterministicPolicies(mdp);
+  // "every deterministic π'" needs the enumeration to be all A^S of them, each once
+  const distinct = new Set(all.map((acts) => acts.join()));
+  const count = mdp.nActions ** mdp.nStates;
+  if (all.length !== count || distinct.size !== count) {
+    throw new ClaimViolation(
+      `the enumeration lists ${all.length} policies, ${distinct.size} distinct, not all ${count}`,
+    );
+  }
+  const detValues = all.map((acts) => evaluatePolicyExact(mdp, deterministicPolicy(mdp, acts)).V);
   // V* (fixed point of B*) equals the best deterministic value at every state
   sol.V.forEach((v, s) => {
     const best = detValues.reduce((m, V) => (V[s]!.compare(m) > 0 ? V[s]! : m), detValues[0]![s]!);
