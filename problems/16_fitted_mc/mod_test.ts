@@ -1,9 +1,24 @@
 import assert from "node:assert/strict";
-import { evaluationSetting, QNetInputError, qRmse, TableQNet } from "../../shared/qnet/mod.ts";
+import { describeField, fieldAccepts } from "../../shared/cliff/mod.ts";
+import {
+  evaluationSetting,
+  QNetInputError,
+  qRmse,
+  sampleExploringStarts,
+  TableQNet,
+} from "../../shared/qnet/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
-import { FITTED_MC_CONFIG, fittedMonteCarlo, monteCarloReturns, train } from "./mod.ts";
+import {
+  configSpec,
+  defaultConfig,
+  FITTED_MC_CONFIG,
+  fittedMonteCarlo,
+  monteCarloReturns,
+  train,
+} from "./mod.ts";
 
 registerClaimTests(claims);
 
@@ -83,4 +98,49 @@ Deno.test("16 bad input gets a clear error naming what and where", () => {
     () => fittedMonteCarlo({ seed: 1, config: { episodesPerRound: 1.5 } }),
     /episodesPerRound must be a positive integer, got 1.5/,
   );
+});
+
+Deno.test("16 the reported samples are the transitions of the terminated episodes", () => {
+  const seed = 5;
+  const config = { episodes: 40, episodesPerRound: 40, stepsPerRound: 0, finalSteps: 0 };
+  const r = fittedMonteCarlo({ seed, config });
+  // the run's draws replayed: the network's seed first, then the episodes (shared/qnet)
+  const rng = new Rng(seed);
+  rng.int(2 ** 31);
+  const episodes = sampleExploringStarts(evaluationSetting(FITTED_MC_CONFIG.epsilon), rng, 40);
+  const transitions = episodes.filter((e) => !e.truncated).reduce((n, e) => n + e.length, 0);
+  assert.ok(transitions > 40);
+  assert.equal(r.samples, transitions);
+  assert.equal(r.curve[0]!.samples, transitions);
+});
+
+Deno.test("16 every field's allowed values, as `deno task train --help` states them", () => {
+  const stated: Record<string, string> = {};
+  for (const [field, value] of Object.entries(defaultConfig)) {
+    const spec = configSpec[field as keyof typeof configSpec];
+    if (spec) stated[field] = describeField(typeof value, spec);
+  }
+  assert.deepEqual(stated, {
+    epsilon: "a number in (0, 1]",
+    episodes: "an integer ≥ 1",
+    episodesPerRound: "an integer ≥ 1",
+    stepsPerRound: "an integer ≥ 0",
+    finalSteps: "an integer ≥ 0",
+    learningRate: "a number > 0",
+    rmseBound: "a number > 0",
+  });
+  // and the checks enforce them: each bound accepted (unless exclusive), just past it refused,
+  // and a fraction refused where an integer is asked for
+  for (const [field, spec] of Object.entries(configSpec)) {
+    const accepts = (x: number) => fieldAccepts("number", spec, x);
+    if (spec?.min !== undefined) {
+      assert.equal(accepts(spec.min), !spec.minExclusive, `${field} = ${spec.min}`);
+      assert.equal(accepts(spec.min - 1e-9), false, `${field} just below ${spec.min}`);
+      assert.equal(accepts(spec.min + 1e-9), !spec.integer, `${field} just above ${spec.min}`);
+    }
+    if (spec?.max !== undefined) {
+      assert.equal(accepts(spec.max), !spec.maxExclusive, `${field} = ${spec.max}`);
+      assert.equal(accepts(spec.max + 1e-9), false, `${field} just above ${spec.max}`);
+    }
+  }
 });
