@@ -87,8 +87,9 @@ function unconditionalMean(joint: Joint): Fraction[] {
 }
 
 /**
- * The 07a control must test a conditional median and nothing else: at every y with
- * P(Y = y) > 0, P(X ≤ m | y) ≥ 1/2 and P(X ≥ m | y) ≥ 1/2. Anything else is a broken control
+ * The 07a control must test the lower conditional median and nothing else: at every y with
+ * P(Y = y) > 0, P(X ≤ m | y) ≥ 1/2 and P(X ≥ m | y) ≥ 1/2, and P(X < m | y) < 1/2 (the atoms
+ * strictly below m hold less than half). Anything else is a broken control
  * (a plain Error, which never counts as a rejection).
  */
 function medianOrCrash(joint: Joint): Fraction[] {
@@ -100,6 +101,11 @@ function medianOrCrash(joint: Joint): Fraction[] {
     const mass = (as: typeof below) => as.reduce((acc, a) => acc.add(a.p), fraction(0));
     if (mass(below).mul(2).compare(py) < 0 || mass(above).mul(2).compare(py) < 0) {
       throw new Error(`the control's candidate ${m[y]!.toFraction()} is no median at y = ${y}`);
+    }
+    // and the lower one, as stated: no smaller x at y already has P(X ≤ x | y) ≥ 1/2
+    const strictlyBelow = joint.atoms.filter((a) => a.y === y && a.x.compare(m[y]!) < 0);
+    if (mass(strictlyBelow).mul(2).compare(py) >= 0) {
+      throw new Error(`the control's candidate ${m[y]!.toFraction()} is not the lower median`);
     }
   });
   return m;
