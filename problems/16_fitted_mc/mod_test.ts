@@ -31,6 +31,9 @@ Deno.test("16 Monte Carlo returns by the backward recursion equal the direct dis
     // a handful of float64 products: 1e-12
     assertAllClose(monteCarloReturns({ rewards }, gamma), direct, { abs: 1e-12, rel: 0 });
   }
+  // integers are exact: the array itself, nothing more (no entry written outside 0..T−1)
+  assert.deepEqual(monteCarloReturns({ rewards }, 1), [100, 101, 102, 99, 100]);
+  assert.deepEqual(monteCarloReturns({ rewards: [] }, 1), []);
 });
 
 Deno.test("16 the count-weighted pair loss has the gradient of the per-sample loss (Lemma 2)", () => {
@@ -143,4 +146,30 @@ Deno.test("16 every field's allowed values, as `deno task train --help` states t
       assert.equal(accepts(spec.max + 1e-9), false, `${field} just above ${spec.max}`);
     }
   }
+});
+
+Deno.test("16 a round fits with exactly the configured number of Adam steps: none leaves the initial network", () => {
+  // the same seed gives the same initial network; with no steps the targets cannot matter
+  const config = { episodes: 40, episodesPerRound: 20, stepsPerRound: 0, finalSteps: 0 };
+  const a = fittedMonteCarlo({ seed: 2, config });
+  const b = fittedMonteCarlo({ seed: 2, config, target: "return-from-next-step" });
+  assert.deepEqual(a.table, b.table);
+  const one = fittedMonteCarlo({ seed: 2, config: { ...config, finalSteps: 1 } });
+  assert.notDeepEqual(one.table, a.table);
+});
+
+Deno.test("16 train reports the bound as met when the RMSE equals it", async () => {
+  const config = { episodesPerRound: 200, finalSteps: 0 };
+  const first = await train({ seed: 4, budget: 200, config });
+  const rmse = first.extra!.value as number;
+  const at = await train({ seed: 4, budget: 200, config: { ...config, rmseBound: rmse } });
+  assert.equal(at.reachedTarget, true);
+  assert.match(at.summary, /first met after 200 episodes/);
+  const below = await train({
+    seed: 4,
+    budget: 200,
+    config: { ...config, rmseBound: rmse * 0.99 },
+  });
+  assert.equal(below.reachedTarget, false);
+  assert.match(below.summary, /not met/);
 });
