@@ -352,6 +352,85 @@ Deno.test(
   },
 );
 
+// ---- interactive figures: move the control, the picture and its numbers follow ----
+
+/** Each live figure, a value to move its slider to, and what its readout must then say. */
+const LIVE_CHECKS: { problem: number; id: string; to: string; check(readout: string): void }[] = [
+  {
+    problem: 14,
+    id: "14-clip",
+    to: "0.5",
+    check(readout) {
+      assert.match(readout, /^ε = 0\.50: with A = 1 the objective is flat for ℓ > 1\.50; /);
+      assert.match(readout, /with A = −1 it is flat for ℓ < 0\.50;/);
+    },
+  },
+  {
+    problem: 2,
+    id: "02-contraction",
+    to: "0.5",
+    check(readout) {
+      const m =
+        /^γ = 0\.50: largest sup-norm ratio ([\d.]+) ≤ γ; largest 2-norm ratio ([\d.]+), (\d+) of/
+          .exec(readout);
+      assert.ok(m, readout);
+      assert.ok(Number(m[1]) <= 0.5, `sup-norm ratio ${m[1]} above γ = 0.5`);
+      // the funnel MDP's 2-norm ratio is γ√3 (shown to three decimals)
+      assert.ok(Number(m[2]) >= 0.5 * Math.sqrt(3) - 5e-4, `2-norm ratio ${m[2]} below γ√3`);
+      assert.ok(Number(m[3]) >= 1, "no 2-norm ratio above γ");
+    },
+  },
+  {
+    problem: 21,
+    id: "21-logit-spread",
+    to: "6",
+    check(readout) {
+      const m =
+        /^d_K = 64: A₀₁ unscaled: sample std ([\d.]+) \(exact not enumerated\); A₀₁ \/ √d_K: sample std ([\d.]+)/
+          .exec(readout);
+      assert.ok(m, readout);
+      // 1500 draws: the sample std is within a few percent of √d_K = 8 and of 1
+      assert.ok(Math.abs(Number(m[1]) / 8 - 1) < 0.1, `unscaled std ${m[1]}, expected about 8`);
+      assert.ok(Math.abs(Number(m[2]) - 1) < 0.1, `scaled std ${m[2]}, expected about 1`);
+    },
+  },
+];
+
+for (const { problem, id, to, check } of LIVE_CHECKS) {
+  Deno.test(
+    `book figure ${id} redraws from the problem's functions when its control moves`,
+    opts,
+    async () => {
+      const { page, errors } = await open(pageOf(problem));
+      const figure = page.locator(`#fig-${id}`);
+      await page.waitForSelector(`#fig-${id}[data-state=ready], #fig-${id}[data-state=error]`, {
+        timeout: 60_000,
+      });
+      assert.equal(await figure.getAttribute("data-state"), "ready", await figure.innerText());
+      const body = figure.locator(".live-body");
+      const svgBefore = await body.locator("svg").last().evaluate((e) => e.outerHTML);
+      const readoutBefore = await body.locator(".live-readout").innerText();
+      const drawn = Number(await body.getAttribute("data-drawn"));
+      await body.locator("input[type=range]").fill(to);
+      await page.waitForSelector(`#fig-${id} .live-body[data-drawn="${drawn + 1}"]`, {
+        timeout: 30_000,
+      });
+      const readout = await body.locator(".live-readout").innerText();
+      assert.notEqual(readout, readoutBefore, "the readout did not change");
+      assert.notEqual(
+        await body.locator("svg").last().evaluate((e) => e.outerHTML),
+        svgBefore,
+        "the picture did not change",
+      );
+      check(readout);
+      await Deno.mkdir(SHOTS, { recursive: true });
+      await figure.screenshot({ path: new URL(`figure-${id}.png`, SHOTS).pathname });
+      assert.deepEqual(errors, []);
+      await page.close();
+    },
+  );
+}
+
 Deno.test("book panel times are saved", opts, async () => {
   await Deno.mkdir(SHOTS, { recursive: true });
   await Deno.writeTextFile(

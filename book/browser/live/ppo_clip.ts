@@ -46,7 +46,7 @@ export function mount(root: HTMLElement): void {
     const plot = Plot.plot({
       width: 640,
       height: 300,
-      x: { label: "ratio ℓ = π_θ(a|s) / π_old(a|s)" },
+      x: { label: "ratio ℓ = πθ(a|s) / πold(a|s)" },
       y: { label: "objective", grid: true },
       color: { legend: true },
       marks: [
