@@ -505,7 +505,7 @@ export function indexPage(
   }).join("\n");
   const main = `<header class="index-head">
 <h1>RL for language models, verified</h1>
-<p class="lede">Every proof beside its code and its evidence. Each claim below was checked while this book was built, together with its <em>negative control</em>: the same check on a deliberately false variant, which must be rejected.</p>
+<p class="lede">Every proof beside its code and its evidence. Each claim below was checked while this book was built, together with its <em>negative control</em>: the same check on a deliberately false variant, which must be rejected. Every problem page can run its claims again in your browser, with a seed of your choice.</p>
 <dl class="summary">
 <div><dt>problems built</dt><dd>${built} of ${nav.length}</dd></div>
 <div><dt>claims verified</dt><dd>${verified} of ${results.length}</dd></div>

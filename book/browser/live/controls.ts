@@ -37,6 +37,14 @@ export interface FigureFrame {
  * @param spec the slider
  * @param draw draws the figure for a slider value (through `frame.show`)
  * @returns the frame
+ * @example
+ * ```ts ignore
+ * // in a browser: a slider from 0 to 1 whose value the readout repeats
+ * const root = document.createElement("div");
+ * const frame = mountFrame(root, { label: "x", min: 0, max: 1, step: 0.1, value: 0.5, format: String },
+ *   (x, f) => f.show(document.createElement("svg"), `x = ${x}`));
+ * if (frame.value() !== 0.5 || root.dataset.drawn !== "1") throw new Error();
+ * ```
  */
 export function mountFrame(
   root: HTMLElement,
