@@ -127,8 +127,26 @@ function medianControl(seed: number) {
   );
 }
 
+/**
+ * The premise of both claims: the joint is a law on its support, every atom with positive
+ * probability and the probabilities summing to 1 exactly (both identities are linear in the
+ * atoms, so a lost or an extra atom could leave them true of something that is no law).
+ */
+function checkLaw(joint: Joint): void {
+  const total = joint.atoms.reduce((acc, a) => acc.add(a.p), fraction(0));
+  const empty = joint.atoms.find((a) => !(a.p.compare(0) > 0));
+  if (!total.equals(1) || empty !== undefined) {
+    throw new ClaimViolation(
+      `the joint is no law on its support: total ${total.toFraction()}${
+        empty ? `, an atom of probability ${empty.p.toFraction()}` : ""
+      }`,
+    );
+  }
+}
+
 /** The margin of "candidate g minimises the MSE", exactly: min over f ∈ {f, f*} of MSE(f) − MSE(g). */
 function minimiserMargin(c: Case, g: Estimator): number {
+  checkLaw(c.joint);
   const star = conditionalMean(c.joint);
   const best = mse(c.joint, g);
   const gaps = [mse(c.joint, c.f).sub(best), mse(c.joint, star).sub(best)];
@@ -145,6 +163,7 @@ function minimiserMargin(c: Case, g: Estimator): number {
 
 /** Whether MSE(f) = MSE(g) + E[(f(Y) − g(Y))²] exactly; returns 0 or throws. */
 function decompositionMargin(c: Case, g: Estimator): number {
+  checkLaw(c.joint);
   const lhs = mse(c.joint, c.f);
   const rhs = mse(c.joint, g).add(squaredDistance(c.joint, c.f, g));
   if (!lhs.equals(rhs)) {
