@@ -13,7 +13,15 @@ import {
   defineClaims,
   type Evidence,
 } from "../../shared/testing/mod.ts";
-import { FITTED_TD_CONFIG, fittedKStepTd, type KStepVariant } from "./mod.ts";
+import { evaluationSetting, sampleExploringStarts } from "../../shared/qnet/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import {
+  FITTED_TD_CONFIG,
+  fittedKStepTd,
+  KStepData,
+  kStepTarget,
+  type KStepVariant,
+} from "./mod.ts";
 
 /** Independent runs per k and check: one attempt each, no restarts. */
 export const SEEDS_PER_CHECK = 5;
@@ -68,6 +76,119 @@ function accuracyCheck(variant: KStepVariant): Evidence {
   return { over: OVER, cases: seeds.length * FITTED_TD_CONFIG.ks.length, worstMargin, note };
 }
 
+/**
+ * The run the README states (its "Algorithm" and 17a): ε = 0.1, 8,000 episodes in rounds of
+ * 2,000, 25 Adam steps per round and 400 on the final data at learning rate 3·10⁻³, Q̄
+ * refreshed every 10 steps, two hidden layers of 64, k ∈ {1, 3, 10}, accuracy bound 6. The
+ * claim is about this run, so the configuration it trains with must be it.
+ */
+const STATED_CONFIG = {
+  epsilon: 0.1,
+  episodes: 8000,
+  episodesPerRound: 2000,
+  stepsPerRound: 25,
+  finalSteps: 400,
+  learningRate: 3e-3,
+  targetEvery: 10,
+  hidden: [64, 64],
+  ks: [1, 3, 10],
+  rmseBound: 6,
+} as const;
+
+/** Throws unless the configuration 17a trains with is the README's, field by field. */
+function assertStatedConfig(): void {
+  const run: Record<string, unknown> = { ...FITTED_TD_CONFIG };
+  for (const field of new Set([...Object.keys(run), ...Object.keys(STATED_CONFIG)])) {
+    const got = JSON.stringify(run[field]);
+    const want = JSON.stringify((STATED_CONFIG as Record<string, unknown>)[field]);
+    if (got !== want) {
+      throw new ClaimViolation(`the run's ${field} is ${got}, the README states ${want}`);
+    }
+  }
+}
+
+/**
+ * The target of one sample as the README writes it, read off the episode with slices:
+ * y_t = Σ_{j<k, t+j<T} γ^j r_{t+j} + [t + k < T] γ^k Q̄(s_{t+k}, a_{t+k}); the control's
+ * variant sums r_{t+1}, …, r_{t+k} (those before T) instead, with the same bootstrap.
+ */
+function statedTarget(
+  ep: { states: readonly number[]; actions: readonly number[]; rewards: readonly number[] },
+  t: number,
+  k: number,
+  gamma: number,
+  qbar: readonly number[],
+  variant: KStepVariant,
+): number {
+  const T = ep.rewards.length;
+  const first = variant === "rewards-shifted" ? t + 1 : t;
+  const rewards = ep.rewards.slice(first, first + k);
+  const y = rewards.reduce((acc, r, j) => acc + gamma ** j * r, 0);
+  if (t + k >= T) return y;
+  return y + gamma ** k * qbar[ep.states[t + k]! * 4 + ep.actions[t + k]!]!;
+}
+
+/**
+ * The regression data the runs train on must hold the stated targets: on 300 terminated
+ * exploring-start episodes, for each k of the run and γ ∈ {1, 0.9}, with a random Q̄, the
+ * per-sample `kStepTarget` equals {@link statedTarget}, and the pooled table of `KStepData`
+ * (the mean target and count of each pair, Lemma 2) equals the per-pair average of the
+ * stated targets. Returns the worst absolute error; throws a ClaimViolation on a mismatch.
+ */
+function targetsError(variant: KStepVariant): number {
+  const ctx = claimContext("17a");
+  const setting = evaluationSetting(FITTED_TD_CONFIG.epsilon);
+  const episodes = sampleExploringStarts(setting, new Rng(ctx.seedFor("target data")), 300)
+    .filter((e) => e.terminated);
+  const rng = new Rng(ctx.seedFor("target table"));
+  const qbar = Array.from({ length: 192 }, () => 200 * rng.uniform() - 100);
+  let worst = 0;
+  for (const k of FITTED_TD_CONFIG.ks) {
+    for (const gamma of [1, 0.9]) {
+      const data = new KStepData(48, 4, k, gamma, variant);
+      const sum = new Float64Array(192);
+      const n = new Float64Array(192);
+      for (const ep of episodes) {
+        data.add(ep);
+        ep.states.forEach((s, t) => {
+          const y = statedTarget(ep, t, k, gamma, qbar, variant);
+          const single = kStepTarget(ep, t, k, gamma, qbar, 4, variant);
+          // a sum of ≤ 11 terms of size ≤ 100 in float64: 1e-12
+          if (!(Math.abs(single - y) <= 1e-12)) {
+            throw new ClaimViolation(
+              `k=${k}, γ=${gamma}, t=${t}: kStepTarget ${single}, stated ${y}`,
+            );
+          }
+          sum[s * 4 + ep.actions[t]!]! += y;
+          n[s * 4 + ep.actions[t]!]! += 1;
+        });
+      }
+      const pooled = data.targets(qbar);
+      const weights = data.weights();
+      // float64 sums of ≤ 10^4 terms of size ≤ 200: 1e-9
+      for (let p = 0; p < 192; p++) {
+        const want = n[p]! > 0 ? sum[p]! / n[p]! : 0;
+        const err = Math.abs(pooled[p]! - want);
+        if (!(err <= 1e-9 && weights[p] === n[p])) {
+          throw new ClaimViolation(
+            `k=${k}, γ=${gamma}, pair ${p}: pooled target ${pooled[p]} with weight ` +
+              `${weights[p]}, the stated targets average ${want} over ${n[p]} samples`,
+          );
+        }
+        worst = Math.max(worst, err);
+      }
+      if (data.samples !== n.reduce((a, b) => a + b, 0)) {
+        throw new ClaimViolation(
+          `k=${k}, γ=${gamma}: ${data.samples} samples counted, the episodes have ${
+            n.reduce((a, b) => a + b, 0)
+          } steps`,
+        );
+      }
+    }
+  }
+  return worst;
+}
+
 /** The claims of Problem 17. */
 export const claims: Claim[] = defineClaims(17, [
   {
@@ -77,11 +198,28 @@ export const claims: Claim[] = defineClaims(17, [
         FITTED_TD_CONFIG.ks.join(", ")
       }) brings Q_φ within RMSE ${FITTED_TD_CONFIG.rmseBound} of the exact Q^π within ` +
       `${FITTED_TD_CONFIG.episodes} episodes, on each of ${SEEDS_PER_CHECK} seeds`,
-    check: () => accuracyCheck("k-step"),
+    check: () => {
+      assertStatedConfig();
+      const error = targetsError("k-step");
+      const evidence = accuracyCheck("k-step");
+      return {
+        ...evidence,
+        note: `${evidence.note}; pooled targets within ${error.toExponential(1)} of the stated`,
+      };
+    },
     negativeControl: {
       variant: "the k rewards shifted by one step: (s_t, a_t) sums r_{t+1}, …, r_{t+k} (its " +
         "own reward read as r_{t+1}) before bootstrapping on Q̄(s_{t+k}, a_{t+k})",
-      check: () => accuracyCheck("rewards-shifted"),
+      check: () => {
+        // the control must be the stated mistake: if its targets are not the shifted ones,
+        // this is no violation but an error, so the control counts as accepted
+        try {
+          targetsError("rewards-shifted");
+        } catch (e) {
+          throw new Error(`the control's targets are not the stated ones: ${e}`);
+        }
+        return accuracyCheck("rewards-shifted");
+      },
     },
   },
 ]);

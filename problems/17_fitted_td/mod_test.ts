@@ -1,42 +1,13 @@
 import assert from "node:assert/strict";
-import { evaluationSetting, QNetInputError, sampleExploringStarts } from "../../shared/qnet/mod.ts";
+import { describeField, fieldAccepts } from "../../shared/cliff/mod.ts";
+import { QNetInputError } from "../../shared/qnet/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
-import { fittedKStepTd, KStepData, kStepTarget, train } from "./mod.ts";
+import { configSpec, defaultConfig, fittedKStepTd, KStepData, kStepTarget, train } from "./mod.ts";
 
 registerClaimTests(claims);
-
-Deno.test("17 the pooled mean targets equal the per-sample k-step targets averaged pair by pair", () => {
-  const setting = evaluationSetting();
-  const episodes = sampleExploringStarts(setting, new Rng(4), 300).filter((e) => e.terminated);
-  const rng = new Rng(5);
-  const qbar = Array.from({ length: 192 }, () => 200 * rng.uniform() - 100);
-  for (const k of [1, 3, 10]) {
-    for (const gamma of [1, 0.9]) {
-      const data = new KStepData(48, 4, k, gamma);
-      const sum = new Float64Array(192);
-      const n = new Float64Array(192);
-      for (const ep of episodes) {
-        data.add(ep);
-        ep.states.forEach((s, t) => {
-          sum[s * 4 + ep.actions[t]!]! += kStepTarget(ep, t, k, gamma, qbar, 4);
-          n[s * 4 + ep.actions[t]!]! += 1;
-        });
-      }
-      const direct = Array.from(sum, (x, p) => (n[p]! > 0 ? x / n[p]! : 0));
-      // float64 sums of ≤ 10^4 terms of size ≤ 200: 1e-9 absolute
-      assertAllClose(
-        Array.from(data.targets(qbar)),
-        direct,
-        { abs: 1e-9, rel: 1e-12 },
-        `k=${k}, γ=${gamma}`,
-      );
-      assertAllClose(Array.from(data.weights()), Array.from(n), { abs: 0, rel: 0 }, "counts");
-    }
-  }
-});
 
 Deno.test("17 with Q̄ equal to an episode's own returns, every k-step target telescopes to the return G_t", () => {
   // an episode through distinct states, so that Q̄(s_j, a_j) := G_j is a table
@@ -85,9 +56,45 @@ Deno.test("17 bad input gets a clear error naming what and where", () => {
   const ep = { states: [0], actions: [0], rewards: [1] };
   assert.throws(() => kStepTarget(ep, 0, 0, 1, [], 4), /k must be a positive integer, got 0/);
   assert.throws(() => kStepTarget(ep, 1, 1, 1, [], 4), /time step 1 is not in \[0, 1\)/);
+  assert.throws(() => kStepTarget(ep, -1, 1, 1, [], 4), /time step -1 is not in \[0, 1\)/);
+  assert.throws(() => kStepTarget(ep, 0.5, 1, 1, [], 4), /time step 0.5 is not in \[0, 1\)/);
+  assert.throws(() => kStepTarget(ep, 0, 1.5, 1, [], 4), /k must be a positive integer, got 1.5/);
+  assert.equal(kStepTarget(ep, 0, 1, 1, [], 4), 1);
   assert.throws(() => new KStepData(48, 4, 2.5, 1), QNetInputError);
   assert.throws(
     () => fittedKStepTd({ seed: 1, k: 1, config: { targetEvery: 0 } }),
     /targetEvery must be a positive integer, got 0/,
   );
+});
+
+Deno.test("17 every field's allowed values, as `deno task train --help` states them", () => {
+  const stated: Record<string, string> = {};
+  for (const [field, value] of Object.entries(defaultConfig)) {
+    const spec = configSpec[field as keyof typeof configSpec];
+    if (spec) stated[field] = describeField(typeof value, spec);
+  }
+  assert.deepEqual(stated, {
+    epsilon: "a number in (0, 1]",
+    episodes: "an integer ≥ 1",
+    episodesPerRound: "an integer ≥ 1",
+    stepsPerRound: "an integer ≥ 0",
+    finalSteps: "an integer ≥ 0",
+    learningRate: "a number > 0",
+    targetEvery: "an integer ≥ 1",
+    rmseBound: "a number > 0",
+  });
+  // and the checks enforce them: each bound accepted (unless exclusive), just past it refused,
+  // and a fraction refused where an integer is asked for
+  for (const [field, spec] of Object.entries(configSpec)) {
+    const accepts = (x: number) => fieldAccepts("number", spec, x);
+    if (spec?.min !== undefined) {
+      assert.equal(accepts(spec.min), !spec.minExclusive, `${field} = ${spec.min}`);
+      assert.equal(accepts(spec.min - 1e-9), false, `${field} just below ${spec.min}`);
+      assert.equal(accepts(spec.min + 1e-9), !spec.integer, `${field} just above ${spec.min}`);
+    }
+    if (spec?.max !== undefined) {
+      assert.equal(accepts(spec.max), !spec.maxExclusive, `${field} = ${spec.max}`);
+      assert.equal(accepts(spec.max + 1e-9), false, `${field} just above ${spec.max}`);
+    }
+  }
 });
