@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initEncoder, initLayer, normalMatrix } from "../../shared/attention/mod.ts";
+import { initEncoder, initLayer, matrix, normalMatrix } from "../../shared/attention/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
@@ -56,4 +56,12 @@ Deno.test("24 a σ that is not a permutation gets a clear error", () => {
   assert.throws(() => assertPermutation([0, 1], 3), /σ has 2 entries for a sequence of length 3/);
   const enc = initEncoder(new Rng(1), { vocab: 2, d: 4, heads: 1, depth: 1 });
   assert.throws(() => encoderEquivarianceGap(enc, [0, 1], [0, 2]), /σ\[1\] = 2/);
+});
+
+Deno.test("24 the empty sequence is equivariant with gap exactly 0 and scale 1", () => {
+  const enc = initEncoder(new Rng(1), { vocab: 5, d: 8, heads: 2, depth: 2 });
+  const e = encoderEquivarianceGap(enc, [], []);
+  assert.deepEqual([e.maxError, e.scale, e.output.rows], [0, 1, 0]);
+  const l = layerEquivarianceGap(initLayer(new Rng(2), { d: 8, heads: 2 }), matrix(0, 8), []);
+  assert.deepEqual([l.maxError, l.scale, l.output.rows], [0, 1, 0]);
 });
