@@ -84,6 +84,58 @@ const OVER_A =
 const OVER_B = "encoders of depth 1–3 with the widths of 24a, N ∈ 2..10, random tokens (repeats " +
   "allowed), L ∈ 1..10, σ uniform; float64 and tfjs, each equivariant and the two equal";
 
+/**
+ * "σ uniform" exactly: for each L ∈ 0..5, `randomPermutation` is run on every sequence of
+ * answers its random source can give (an answer to int(n) is one of 0..n − 1, each with
+ * probability 1/n), and the probabilities of the permutations it returns are summed. Each of
+ * the L! permutations must get exactly 1/L!, and nothing else may come out. Returns the number
+ * of answer sequences tried.
+ */
+function assertUniformPermutations(): number {
+  let sequences = 0;
+  for (let length = 0; length <= 5; length++) {
+    const prob = new Map<string, number>();
+    // depth-first over the answers: `tape` holds the answers given so far, with their ranges
+    const explore = (tape: { answer: number; n: number }[]) => {
+      let call = 0;
+      let branch: number | null = null; // the range of the first call not on the tape
+      const source = {
+        int: (n: number) => {
+          if (call < tape.length) return tape[call++]!.answer;
+          branch ??= n;
+          return 0;
+        },
+      } as unknown as Rng;
+      const sigma = randomPermutation(source, length).join();
+      if (branch === null) {
+        sequences++;
+        const p = tape.reduce((acc, t) => acc / t.n, 1);
+        prob.set(sigma, (prob.get(sigma) ?? 0) + p);
+        return;
+      }
+      for (let answer = 0; answer < branch; answer++) explore([...tape, { answer, n: branch }]);
+    };
+    explore([]);
+    let factorial = 1;
+    for (let k = 2; k <= length; k++) factorial *= k;
+    const isPermutation = (key: string) =>
+      (key === "" ? [] : key.split(",").map(Number)).sort((a, b) => a - b)
+        .every((v, i) => v === i);
+    // products of at most 4 factors 1/n summed over ≤ 120 sequences: 1e-12
+    const wrong = [...prob].filter(([key, p]) =>
+      !(Math.abs(p - 1 / factorial) <= 1e-12 && isPermutation(key))
+    );
+    if (prob.size !== factorial || wrong.length > 0) {
+      throw new ClaimViolation(
+        `L = ${length}: ${prob.size} outcomes for ${factorial} permutations; off: ${
+          wrong.slice(0, 3).map(([k, p]) => `[${k}] with probability ${p}`).join(", ")
+        }`,
+      );
+    }
+  }
+  return sequences;
+}
+
 /** Margin of one layer case: the worst of float64 and tfjs, relative to the tolerance. */
 function layerMargin(c: Case, causal: boolean): number {
   const rng = new Rng(c.seed);
@@ -94,8 +146,10 @@ function layerMargin(c: Case, causal: boolean): number {
   const sigma = isPinned(c)
     ? [...Array(c.length).keys()].reverse()
     : randomPermutation(rng, c.length);
-  const g64 = layerEquivarianceGap(layer, x, sigma, { implementation: "float64", causal });
-  const g32 = layerEquivarianceGap(layer, x, sigma, { implementation: "tfjs", causal });
+  // no mask is the layer's default, so the claim calls it as a caller would: without the option
+  const mask = causal ? { causal } : {};
+  const g64 = layerEquivarianceGap(layer, x, sigma, { implementation: "float64", ...mask });
+  const g32 = layerEquivarianceGap(layer, x, sigma, { implementation: "tfjs", ...mask });
   return Math.min(
     TOL.float64 - g64.maxError / g64.scale,
     TOL.tfjs - g32.maxError / g32.scale,
@@ -136,8 +190,9 @@ export const claims: Claim[] = defineClaims(24, [
   {
     id: "24a",
     statement: "a Pre-LN layer without a mask is permutation equivariant: layer(P X) = P layer(X)",
-    check: (ctx) =>
-      withNoTensorLeak(
+    check: async (ctx) => {
+      const uniform = assertUniformPermutations();
+      const evidence = await withNoTensorLeak(
         "24a",
         () =>
           checkProperty(
@@ -145,7 +200,13 @@ export const claims: Claim[] = defineClaims(24, [
             arbSizes,
             (c) => layerMargin(c, false),
           ),
-      ),
+      );
+      return {
+        ...evidence,
+        note: `σ drawn uniformly: every answer sequence of the random source for L ≤ 5 ` +
+          `(${uniform}) enumerated, each permutation has probability exactly 1/L!`,
+      };
+    },
     negativeControl: {
       variant: "the same layer with the causal mask",
       check: (ctx) =>
