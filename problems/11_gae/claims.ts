@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { type Fraction, fraction } from "mathjs";
+import * as prand from "pure-rand";
 import {
   arbMdp,
   arbPolicy,
@@ -653,6 +654,7 @@ function laggedCheck(seedFor: (label: string) => number, offByOne: boolean): Evi
   const [mdp, pi] = PINNED;
   const { V, Q } = evaluatePolicy(mdp, pi);
   const seed = seedFor("11c/monte-carlo");
+  checkUniformSource(seed);
   const rng = new Rng(seed);
   const bound = mdp.rewardBound + 2 * Math.max(...V.map(Math.abs)); // |δ| ≤ R + (1 + γ) max|V|
   const falseAlarm = 1e-6 / (mdp.nStates * mdp.nActions * (MAX_LAG + 1));
@@ -687,6 +689,32 @@ function laggedCheck(seedFor: (label: string) => number, offByOne: boolean): Evi
     note: `Monte Carlo on the pinned MDP: ${LAGGED_MC_N} trajectories per (s, a), seed ${seed}, ` +
       `widest band ${widest.toExponential(2)}, worst margin ${mcWorst.toExponential(2)}`,
   };
+}
+
+/**
+ * The bands of 11c's Monte Carlo presume draws from the uniform law on the 2^−53 grid of
+ * [0, 1): a sampler off by a bit, or drawing from another stream, would make the stated false
+ * alarm a guess. So the premise is checked bit for bit: the first draws of `Rng` for the seed,
+ * and for the seed of the other parity, are the seeded xoroshiro128+ words (27 high bits of
+ * one word, 26 of the next) assembled with BigInt shifts, an arithmetic independent of the
+ * float one `Rng.uniform` uses.
+ */
+function checkUniformSource(seed: number): void {
+  for (const s of [seed | 0, (seed | 0) ^ 1]) {
+    const words = prand.xoroshiro128plus(s);
+    const rng = new Rng(s);
+    for (let i = 0; i < 64; i++) {
+      const hi = BigInt(words.unsafeNext() >>> 5);
+      const lo = BigInt(words.unsafeNext() >>> 6);
+      const expected = Number((hi << 26n) | lo) / 2 ** 53;
+      const u = rng.uniform();
+      if (u !== expected) {
+        throw new ClaimViolation(
+          `premise: draw ${i} of Rng(${s}) is ${u}, not the generator's 53-bit word ${expected}`,
+        );
+      }
+    }
+  }
 }
 
 /**
