@@ -278,3 +278,87 @@ Deno.test("18 with γ < 1 or an entropy bonus the expected step is not a gradien
     assert.ok(a > 1e-3, `γ = ${gamma}, β = ${beta}: relative asymmetry ${a} should be far from 0`);
   }
 });
+
+Deno.test("18 the target check's bound is (T^π)^40 U with U from value iteration, computed from the walk's outcomes", () => {
+  const walk = cliffWalk();
+  const rng = new Rng(22);
+  const S = walk.nStates;
+  // Σ_{s'} p (r + U(s')) with U = 0 at terminal states, straight from the outcome lists
+  const backup = (u: number[], s: number, a: number) =>
+    walk.outcomes[s]![a]!.reduce(
+      (acc, o) => acc + o.prob * (o.reward + (walk.isTerminal[o.next] ? 0 : u[o.next]!)),
+      0,
+    );
+  // U: value iteration with T* from the largest reward, run to its float64 fixed point
+  const rMax = Math.max(0, ...walk.outcomes.flat(2).map((o) => o.reward));
+  let u = Array.from({ length: S }, (_, s) => (walk.isTerminal[s] ? 0 : rMax));
+  for (let changed = true; changed;) {
+    const next = u.map((_, s) =>
+      walk.isTerminal[s] ? 0 : Math.max(...[0, 1, 2, 3].map((a) => backup(u, s, a)))
+    );
+    changed = next.some((x, s) => x !== u[s]);
+    u = next;
+  }
+  for (let i = 0; i < 5; i++) {
+    const flat = Array.from({ length: S * 4 }, () => rng.uniform());
+    for (let s = 0; s < S; s++) {
+      const t = flat.slice(4 * s, 4 * s + 4).reduce((a, b) => a + b, 0);
+      for (let a = 0; a < 4; a++) flat[4 * s + a]! /= t;
+    }
+    let v = u;
+    for (let k = 0; k < 40; k++) {
+      v = v.map((_, s) =>
+        walk.isTerminal[s]
+          ? 0
+          : [0, 1, 2, 3].reduce((acc, a) => acc + flat[4 * s + a]! * backup(v, s, a), 0)
+      );
+    }
+    const bound = new TargetCheck(walk, -Infinity).upperBound(flat);
+    // 40 sweeps of sums of ≤ 4 × 2 terms of size ≤ 100: 1e-9
+    assert.ok(
+      Math.abs(bound - v[walk.start]!) <= 1e-9,
+      `policy ${i}: ${bound} vs ${v[walk.start]}`,
+    );
+  }
+});
+
+Deno.test("18 the sweep's median and worst episodes to target are null when no run reaches it", async () => {
+  const r = await reliabilitySweep({ seeds: 1, config: { budget: 16 } });
+  assert.equal(r.reliability.successes, 0);
+  assert.deepEqual(r.episodesToTarget, { median: null, worst: null });
+});
+
+Deno.test("18 a batch of episodes without steps gives zero statistics", () => {
+  const ep = { states: [], actions: [], rewards: [], finalState: 36, truncated: true };
+  const st = batchStats([ep, ep], 48, 4);
+  assert.ok(st.policyWeights.flat().every((x) => x === 0));
+});
+
+Deno.test("18 every numeric field of the configuration is refused just past its bound and accepted at it", () => {
+  const refused = (field: string, value: unknown) =>
+    assert.throws(() => resolveConfig({ [field]: value }), RangeError, `${field} = ${value}`);
+  for (const field of ["hidden", "episodesPerUpdate", "maxSteps", "attempts"]) {
+    resolveConfig({ [field]: 1 });
+    refused(field, 0);
+    refused(field, 1.5);
+  }
+  resolveConfig({ budget: 0 });
+  refused("budget", -1);
+  refused("budget", 0.5);
+  for (const field of ["outputScale", "targetGap", "entropy"]) {
+    resolveConfig({ [field]: 0 });
+    refused(field, -1e-9);
+    refused(field, Infinity);
+  }
+  for (const field of ["policyLr", "valueLr", "entropyEpisodes"]) {
+    resolveConfig({ [field]: 1e-9 });
+    refused(field, 0);
+    refused(field, Infinity);
+  }
+  resolveConfig({ discount: 1 });
+  resolveConfig({ discount: 1e-9 });
+  refused("discount", 0);
+  refused("discount", 1 + 1e-9);
+  refused("truncation", "none");
+  refused("baseline", 1);
+});
