@@ -50,3 +50,11 @@ Deno.test("25 bad sizes get a clear error", () => {
     /token 3 at position 1/,
   );
 });
+
+Deno.test("25 W^Q is drawn with standard deviation 1 unless queryScale says otherwise", () => {
+  const shape = { vocab: 4, d: 3, dK: 2 };
+  const byDefault = nopeLayer(new Rng(7), shape);
+  assert.deepEqual(byDefault, nopeLayer(new Rng(7), { ...shape, queryScale: 1 }));
+  const scaled = nopeLayer(new Rng(7), { ...shape, queryScale: 2 });
+  assert.deepEqual(scaled.wqT.data, byDefault.wqT.data.map((x) => 2 * x));
+});
