@@ -122,3 +122,25 @@ Deno.test("gradients: the worst entry is found wherever it sits, first or last",
   assert.equal(assertGradientsClose([], [], tol, "g"), Infinity);
   assert.equal(gradientMargin([], [], tol), Infinity);
 });
+
+Deno.test("gradients: a NaN entry is reported even when it comes first, and an exact match has the full margin", () => {
+  const tol = { abs: 1e-8, rel: 0 };
+  assert.throws(
+    () => assertGradientsClose([NaN, 1], [1, 1], tol, "g"),
+    (e: unknown) =>
+      e instanceof NumericAssertionError && /^g\[0\]: NaN vs expected 1/.test(e.message),
+  );
+  assert.throws(
+    () => assertGradientsClose([1, NaN], [1, 1], tol, "g"),
+    /g\[1\]: NaN vs expected 1/,
+  );
+  // equal entries leave the whole tolerance as margin: nothing past the ends is read as 0
+  assert.equal(gradientMargin([1, 2], [1, 2], tol), 1e-8);
+  assert.equal(assertGradientsClose([1, 2], [1, 2], tol, "g"), 1e-8);
+  // the default steps of both finite-difference helpers are the documented 1e-5: x² + x³ at 1
+  // has derivative 5 and central-difference error h² exactly (the cubic's third derivative, 6, times h²/6)
+  const [d] = centralDifference(([x]) => x! ** 2 + x! ** 3, [1]);
+  assert.ok(Math.abs(d! - 5 - 1e-10) < 1e-9, `derivative ${d}`);
+  const [[j]] = centralDifferenceJacobian(([x]) => [x! ** 2 + x! ** 3], [1]) as [[number]];
+  assert.ok(Math.abs(j - 5 - 1e-10) < 1e-9, `Jacobian ${j}`);
+});
