@@ -136,6 +136,13 @@ Deno.test("18 the training job reports the exact value, the target and a curve, 
   assert.equal(report.extra?.value, report.curve[report.curve.length - 1]!.value);
 });
 
+Deno.test("18 with a second attempt the curve continues at the episodes the first one used", async () => {
+  const config = { episodesPerUpdate: 16, attempts: 2 };
+  const report = await train({ seed: 1, budget: 32, config });
+  assert.equal(report.episodes, 64);
+  assert.deepEqual(report.curve.map((p) => p.episode), [0, 16, 32, 32, 48, 64]);
+});
+
 Deno.test("18 bad configuration is refused with the field named", async () => {
   assert.throws(
     () => resolveConfig({ episodesPerUpdate: 0 }),
