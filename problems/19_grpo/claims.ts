@@ -102,6 +102,42 @@ function checkReliability(runs: readonly SeedRun[], label: string, config: Reado
   };
 }
 
+/**
+ * The configuration the README states for the reliability claims (its "Algorithm" section):
+ * the claims are about these runs, so the defaults they train with must be these.
+ */
+const STATED_CONFIG: Readonly<GrpoConfig> = {
+  variant: "grpo",
+  groupSize: 64,
+  epochs: 4,
+  clip: 0.2,
+  useClip: true,
+  advantageSign: 1,
+  lr: 0.005,
+  hidden: 64,
+  outputScale: 0.01,
+  maxSteps: 100,
+  truncatedScore: -100,
+  resampleEqualGroups: true,
+  maxResamples: 8,
+  budget: 8_000,
+  targetSuccess: 0.95,
+  stopAtTarget: true,
+};
+
+/** Throws unless the defaults the arms train with are the README's, field by field. */
+function assertStatedConfig(): void {
+  const run: Record<string, unknown> = { ...defaultConfig };
+  const stated: Record<string, unknown> = { ...STATED_CONFIG };
+  for (const field of new Set([...Object.keys(run), ...Object.keys(stated)])) {
+    if (run[field] !== stated[field]) {
+      throw new ClaimViolation(
+        `the default ${field} is ${run[field]}, the README states ${stated[field]}`,
+      );
+    }
+  }
+}
+
 function reliabilityClaim(id: "19a" | "19b", name: string): Claim {
   const arm = ARMS.find((a) => a.arm === id)!;
   const reversed = ARMS.find((a) => a.arm === `${id} reversed`)!;
@@ -111,7 +147,10 @@ function reliabilityClaim(id: "19a" | "19b", name: string): Claim {
       `sampled policy to ≥ ${arm.config.targetSuccess} within ${arm.config.budget} episodes ` +
       `with probability ≥ ${GUARANTEED_RATE} (Clopper–Pearson lower bound at 1e-6 over ` +
       `${RELIABILITY_SEEDS} seeds)`,
-    check: async () => checkReliability((await reliabilityProgram()).get(id)!, name, arm.config),
+    check: async () => {
+      assertStatedConfig();
+      return checkReliability((await reliabilityProgram()).get(id)!, name, arm.config);
+    },
     negativeControl: {
       variant: `${name} with the advantages' sign reversed (descent where ascent belongs), ` +
         `same seeds, budget and single attempt`,

@@ -191,27 +191,6 @@ Deno.test("19 bad configuration is refused with the field named", () => {
   assert.throws(() => grpoConfig({ nope: 1 } as never), /GrpoConfig has no field "nope"/);
 });
 
-Deno.test("19 the defaults are the ones the README states", () => {
-  assert.deepEqual({ ...defaultConfig }, {
-    variant: "grpo",
-    groupSize: 64,
-    epochs: 4,
-    clip: 0.2,
-    useClip: true,
-    advantageSign: 1,
-    lr: 0.005,
-    hidden: 64,
-    outputScale: 0.01,
-    maxSteps: 100,
-    truncatedScore: -100,
-    resampleEqualGroups: true,
-    maxResamples: 8,
-    budget: 8_000,
-    targetSuccess: 0.95,
-    stopAtTarget: true,
-  });
-});
-
 Deno.test("19 every field's allowed values, as `deno task train --help` states them", () => {
   const stated: Record<string, string> = {};
   for (const [field, value] of Object.entries(defaultConfig)) {
