@@ -52,6 +52,10 @@ Deno.test("stats Hoeffding half-width is the closed form (hi − lo)√(ln(2/δ)
 Deno.test("stats empirical Bernstein shrinks to its range term for a constant sample", () => {
   const t = empiricalBernsteinHalfWidth(101, 0, { lo: 0, hi: 3 }, 1e-6);
   assert.ok(Math.abs(t - (7 * 3 * Math.log(4e6)) / 300) < 1e-15);
+  // a range that does not start at 0: the width hi − lo = 8 enters, not hi
+  const w = empiricalBernsteinHalfWidth(101, 2, { lo: -3, hi: 5 }, 1e-6);
+  const log = Math.log(4e6);
+  assert.ok(Math.abs(w - (Math.sqrt((4 * log) / 101) + (7 * 8 * log) / 300)) < 1e-14, `${w}`);
 });
 
 Deno.test("stats median of means uses the smallest odd K with exp(−K·kl(½‖1/8)) ≤ δ and estimates a heavy-tailed mean", () => {
@@ -102,4 +106,41 @@ Deno.test("stats the variance check accepts the true variance and rejects a wron
     () => assertVarianceEquals(xs, 0.4, { mean: 0, lo: -1, hi: 1, seed: 5, label: "U(−1, 1)" }),
     ClaimViolation,
   );
+});
+
+Deno.test("stats median of means averages exactly K consecutive groups of ⌊N/K⌋ and takes their middle value", () => {
+  // K = 35 at δ = 1e-6. Group g (entries g·m … (g + 1)·m − 1) holds the value g, so the group means
+  // are 0..34 and the median is 17; the N − K·m leftover samples (−10¹²) must be ignored.
+  const k = medianOfMeansGroups(1e-6);
+  for (const m of [1, 3]) {
+    const leftover = Math.max(1, m - 1); // fewer than m: not a group of its own
+    const xs = new Float64Array(k * m + leftover).fill(-1e12);
+    for (let g = 0; g < k; g++) xs.fill(g, g * m, (g + 1) * m);
+    const b = meanBand(xs, { kind: "median-of-means", sigma: 2 });
+    assert.equal(b.estimate, (k - 1) / 2, `m = ${m}: ${b.method}`);
+    assert.equal(b.halfWidth, 2 / Math.sqrt(m / 8));
+    assert.match(b.method, new RegExp(`median of ${k} means of ${m} samples`));
+  }
+  // reversed order: the median is taken after sorting, not by position
+  const rev = new Float64Array(k).map((_, i) => k - 1 - i);
+  assert.equal(meanBand(rev, { kind: "median-of-means", sigma: 1 }).estimate, (k - 1) / 2);
+});
+
+Deno.test("stats median of means: K is the smallest odd K with exp(−K·kl(½‖1/8)) ≤ δ, whatever the parity of the smallest K", () => {
+  const kl = -0.5 * Math.log(4 * (1 / 8) * (7 / 8));
+  for (const delta of [0.7, 0.5, 0.3, 0.1, 1e-3, 1e-6, 1e-9]) {
+    let smallest = 1;
+    while (Math.exp(-smallest * kl) > delta) smallest++;
+    const odd = smallest % 2 === 1 ? smallest : smallest + 1;
+    assert.equal(medianOfMeansGroups(delta), odd, `δ = ${delta} (smallest K ${smallest})`);
+  }
+  // δ = 0.7 and 0.3 need K = 1 and 3, already odd; δ = 0.5 needs 2, so 3
+  assert.deepEqual([0.7, 0.3, 0.5].map(medianOfMeansGroups), [1, 3, 3]);
+});
+
+Deno.test("stats a degenerate range lo = hi is accepted for a constant sample", () => {
+  const b = meanBand([2, 2, 2], { kind: "hoeffding", lo: 2, hi: 2 });
+  assert.equal(b.estimate, 2);
+  assert.equal(b.halfWidth, 0);
+  assert.throws(() => meanBand([2], { kind: "hoeffding", lo: 2, hi: 1.5 }), /lo ≤ hi/);
 });

@@ -79,3 +79,24 @@ Deno.test("reliability summary, successes needed, and bad arguments", () => {
   assert.throws(() => clopperPearsonLower(1, 2, 0), /alpha must be in \(0, 1\), got 0/);
   assert.throws(() => reliability([], 0.1), /no runs/);
 });
+
+Deno.test("reliability guards refuse each bound and a fraction past it, and accept just inside", () => {
+  // rate ∈ [0, 1): 1 and 1.5 refused, 0.999 accepted (and not reachable with 20 runs)
+  for (const rate of [1, 1.5, -0.001, NaN]) {
+    assert.throws(() => successesNeeded(rate, 20, 1e-6), /rate must be in \[0, 1\)/);
+  }
+  assert.equal(successesNeeded(0.999, 20, 1e-6), null);
+  // α ∈ (0, 1): 0, 1 and 1.5 refused; 0.999 accepted
+  for (const alpha of [0, 1, 1.5, -0.5]) {
+    assert.throws(() => clopperPearsonLower(1, 2, alpha), /alpha must be in \(0, 1\)/);
+  }
+  assert.ok(clopperPearsonLower(1, 2, 0.999) > 0);
+  // counts: n = 0 and k = n accepted where meaningful, k = −1, 2.5 and n + 1 refused
+  assert.equal(binomialUpperTail(0, 0, 0.5), 1);
+  for (const [k, n] of [[-1, 2], [0.5, 2], [3, 2], [0, -1], [0, 1.5]] as const) {
+    assert.throws(
+      () => binomialUpperTail(k, n, 0.5),
+      /must be (an integer|a non-negative integer)/,
+    );
+  }
+});
