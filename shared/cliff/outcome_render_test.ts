@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { evaluatePolicy } from "../mdp/mod.ts";
+import { cliffWalk, edgePolicyActions, policyOutcome, renderValues } from "./mod.ts";
+
+const oneHot = (actions: readonly number[]) =>
+  actions.map((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+
+Deno.test("cliff renderValues: a cliff cell shows 'cliff' only where it ends the episode; in the classic walk it is a live state with a value", () => {
+  for (const variant of ["handout", "classic"] as const) {
+    const walk = cliffWalk({ rows: 2, cols: 4, variant });
+    // distinct values per state, so every printed number names its state
+    const V = Array.from({ length: walk.nStates }, (_, s) => 10 + s);
+    const bottom = renderValues(walk, V, 0).split("\n")[1]!.trim().split(/\s+/);
+    // bottom row: start 4, cliff 5 and 6, goal 7
+    const cliffCells = variant === "handout" ? ["cliff", "cliff"] : ["15", "16"];
+    assert.deepEqual(bottom, ["14", ...cliffCells, "goal"], variant);
+    assert.equal(walk.cliff.every((s) => walk.isTerminal[s]), variant === "handout");
+  }
+});
+
+Deno.test("cliff policyOutcome returns one value and one visit count per state and nothing else", () => {
+  for (const options of [{}, { gamma: 0.9 }, { variant: "classic" as const, rows: 3, cols: 5 }]) {
+    const walk = cliffWalk(options);
+    const table = oneHot(edgePolicyActions(walk));
+    const o = policyOutcome(walk, table, walk.start, { visits: true });
+    const indices = Array.from({ length: walk.nStates }, (_, s) => String(s));
+    assert.deepEqual(Object.keys(o.values), indices, "values: only the state indices");
+    assert.deepEqual(Object.keys(o.visits), indices, "visits: only the state indices");
+    const { V } = evaluatePolicy(walk, table);
+    o.values.forEach((v, s) => {
+      assert.ok(
+        Math.abs(v - V[s]!) <= 1e-9 * Math.max(1, Math.abs(V[s]!)),
+        `V(${s}): ${v} vs ${V[s]}`,
+      );
+    });
+  }
+});
