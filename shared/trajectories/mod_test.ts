@@ -274,3 +274,26 @@ Deno.test("trajectories sampled returns agree with Sobel's mean and variance (Mo
     })
   );
 });
+
+Deno.test("trajectories the size limit counts exactly the prefixes built: a limit equal to the count is enough", () => {
+  // two actions, the second never taken (π = (1, 0)); each step doubles the prefixes through
+  // action 0's two outcomes, and a zero-probability outcome is not a prefix either
+  const mdp = makeMdp({
+    gamma: 0.5,
+    initial: [1],
+    outcomes: [[
+      [{ next: 0, reward: 0, prob: 0.5 }, { next: 0, reward: 1, prob: 0.5 }, {
+        next: 0,
+        reward: 2,
+        prob: 0,
+      }],
+      [{ next: 0, reward: 5, prob: 1 }],
+    ]],
+  });
+  const exact = enumeratePrefixes(mdp, { horizon: 3, policy: [[1, 0]], maxPrefixes: 8 });
+  assert.equal(exact.prefixes.length, 8);
+  assert.throws(
+    () => enumeratePrefixes(mdp, { horizon: 3, policy: [[1, 0]], maxPrefixes: 7 }),
+    /more than 7 prefixes \(at least 8 at step 3\)/,
+  );
+});
