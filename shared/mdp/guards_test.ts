@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import {
+  argmaxSet,
+  makeMdp,
+  MdpInputError,
+  validateActionValues,
+  validateDistribution,
+  withGamma,
+} from "./mod.ts";
+
+const refuses = (f: () => unknown, message: RegExp) =>
+  assert.throws(f, (e: unknown) => e instanceof MdpInputError && message.test(e.message));
+
+const oneState = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 1 }]]] });
+
+Deno.test("mdp validateDistribution refuses a negative entry even when every entry is ≤ 1 and the sum is 1", () => {
+  validateDistribution([0.25, 0.75, 0], 3, "p");
+  refuses(
+    () => validateDistribution([-0.5, 0.75, 0.75], 3, "p"),
+    /p: entry 0 = -0.5 is not a probability/,
+  );
+  refuses(() => validateDistribution([-1e-9, 0.5, 0.5 + 1e-9], 3, "p"), /entry 0 = -1e-9/);
+});
+
+Deno.test("mdp validateDistribution refuses NaN and non-numbers by name, also when the rest is a distribution", () => {
+  refuses(() => validateDistribution([NaN, 1], 2, "p"), /p: entry 0 is NaN/);
+  refuses(
+    () => validateDistribution(["1" as unknown as number, 0], 2, "p"),
+    /p: entry 0 is NaN/,
+  );
+});
+
+Deno.test("mdp γ is accepted on all of [0, 1] and refused just outside, by makeMdp and withGamma", () => {
+  for (const gamma of [0, 0.5, 1]) {
+    assert.equal(withGamma(oneState, gamma).gamma, gamma);
+    assert.equal(
+      makeMdp({ gamma, outcomes: [[[{ next: 0, reward: 0, prob: 1 }]]] }).gamma,
+      gamma,
+    );
+  }
+  for (const gamma of [1 + 1e-12, 1.5, -1e-12]) {
+    refuses(() => withGamma(oneState, gamma), /gamma must be in \[0, 1\]/);
+  }
+});
+
+Deno.test("mdp validateActionValues refuses a table with the wrong number of rows and accepts the right shape", () => {
+  validateActionValues(oneState, [[1]]);
+  refuses(() => validateActionValues(oneState, [[1], [2]]), /Q: expected 1 rows, got 2/);
+  refuses(() => validateActionValues(oneState, []), /Q: expected 1 rows, got 0/);
+  refuses(() => validateActionValues(oneState, [[1, 2]]), /Q\(s=0, ·\): expected 1 actions/);
+});
+
+Deno.test("mdp argmaxSet accepts tolerance 0 (exact ties only) and refuses a negative one", () => {
+  assert.deepEqual(argmaxSet([1, 3, 3, 3 - 1e-15], 0), [1, 2]);
+  assert.deepEqual(argmaxSet([1, 3, 3 - 1e-12, 2], 1e-9), [1, 2]);
+  refuses(() => argmaxSet([1, 2], -1e-15), /tolerance must be ≥ 0/);
+  refuses(() => argmaxSet([1, 2], NaN), /tolerance must be ≥ 0/);
+});
