@@ -397,6 +397,19 @@ const LIVE_CHECKS: { problem: number; id: string; to: string; check(readout: str
       assert.ok(Math.abs(Number(m[2]) - 1) < 0.1, `scaled std ${m[2]}, expected about 1`);
     },
   },
+  {
+    problem: 26,
+    id: "26-octagon",
+    to: "67.5",
+    check(readout) {
+      const m =
+        /^v at 67\.5°, ‖v‖ = [\d.]+: ℓ1 distance to \(½, ½, 0, …\) ([\d.]+); sup distance to \(½, 0, ½, 0, …\) ([\d.]+)/
+          .exec(readout);
+      assert.ok(m, readout);
+      assert.ok(Number(m[1]) <= 0.01, `ℓ1 distance ${m[1]} on the bisector, claimed ≤ ε = 0.01`);
+      assert.ok(Number(m[2]) >= 0.25, `sup distance ${m[2]} below ¼`);
+    },
+  },
 ];
 
 for (const { problem, id, to, check } of LIVE_CHECKS) {

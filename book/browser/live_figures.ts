@@ -12,6 +12,7 @@ const LOADERS: Record<string, () => Promise<{ mount(root: HTMLElement): void }>>
   "02-contraction": () => import("./live/contraction.ts"),
   "14-clip": () => import("./live/ppo_clip.ts"),
   "21-logit-spread": () => import("./live/logit_spread.ts"),
+  "26-octagon": () => import("./live/octagon.ts"),
 };
 
 for (const figure of document.querySelectorAll<HTMLElement>("figure.live[data-live]")) {

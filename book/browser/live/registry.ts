@@ -41,6 +41,16 @@ export const LIVE_FIGURES: readonly LiveFigure[] = [
       "(`clipActiveOnImprovingSide`), and equals ℓA everywhere else.",
   },
   {
+    id: "26-octagon",
+    problem: 26,
+    title: "The distributions a direction reaches on the octagon",
+    caption: "μ(Bv) = softmax(Bv) over the eight unit rows b_k at angles 45°·k (`circleRows`, " +
+      "`distribution`), for v turning at the length of claim 26b's construction for ε = 0.01 " +
+      "(`halfHalfVector`). At 67.5°, between b₁ and b₂, it is (½, ½, 0, …) to within 0.01 " +
+      "(`l1Distance`); no direction puts half on b₁ and half on b₃: the sup distance to " +
+      "(½, 0, ½, 0, …) (`supDistance`) never drops below ¼ (claim 26c).",
+  },
+  {
     id: "21-logit-spread",
     problem: 21,
     title: "The spread of a logit with and without 1/√d_K",
