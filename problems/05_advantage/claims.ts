@@ -18,6 +18,7 @@ import {
   optimalValuesExact,
   type Policy,
   policyOnSets,
+  uniformPolicy,
 } from "../../shared/mdp/mod.ts";
 import {
   assertAllClose,
@@ -50,6 +51,8 @@ const casesA: fc.Arbitrary<CaseA> = fc.oneof(arbMdp(), arbMdp({ terminating: tru
   )
 );
 const twoArmsA: CaseA = [twoArms, [[0, 1]], [[0.5, 0.5]]];
+/** The uniform policy on the two arms: A^π = (−1/2, 1/2), mean 0 under π, 1/2 under π′ = arm 1. */
+const uniformArmsA: CaseA = [twoArms, uniformPolicy(twoArms), [[0, 1]]];
 
 /**
  * 05a on one case: the advantage table of `advantage` (state solve, then lookahead) must match
@@ -114,7 +117,7 @@ export const claims: Claim[] = defineClaims(5, [
     statement: "E_{a∼π(s)}[A^π(s, a)] = 0 at every state",
     check: (ctx) =>
       checkProperty(
-        { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [twoArmsA] },
+        { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [twoArmsA, uniformArmsA] },
         casesA,
         ([mdp, pi]) => marginA(mdp, pi, pi),
       ),
@@ -122,7 +125,7 @@ export const claims: Claim[] = defineClaims(5, [
       variant: "π for π_old: the advantage of π averaged under an updated policy π′ is 0",
       check: (ctx) =>
         checkProperty(
-          { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [twoArmsA] },
+          { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [twoArmsA, uniformArmsA] },
           casesA,
           ([mdp, pi, piNew]) => marginA(mdp, pi, piNew),
         ),
