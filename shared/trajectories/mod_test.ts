@@ -17,6 +17,7 @@ import {
   enumeratePrefixes,
   returnMoments,
   sampleTrajectories,
+  sampleTrajectory,
   stateDistributionAt,
   TrajectoryLimitError,
 } from "./mod.ts";
@@ -295,5 +296,32 @@ Deno.test("trajectories the size limit counts exactly the prefixes built: a limi
   assert.throws(
     () => enumeratePrefixes(mdp, { horizon: 3, policy: [[1, 0]], maxPrefixes: 7 }),
     /more than 7 prefixes \(at least 8 at step 3\)/,
+  );
+});
+
+Deno.test("trajectories sampleTrajectory draws one trajectory: n calls on a stream are sampleTrajectories(n) on it", () => {
+  const mdp = makeMdp({
+    gamma: 0.9,
+    initial: [0.5, 0.5],
+    outcomes: [
+      [[{ next: 0, reward: 1, prob: 0.3 }, { next: 1, reward: 2, prob: 0.7 }], [{
+        next: 1,
+        reward: 3,
+        prob: 1,
+      }]],
+      [[{ next: 0, reward: 4, prob: 0.6 }, { next: 1, reward: 5, prob: 0.4 }], [{
+        next: 0,
+        reward: 6,
+        prob: 1,
+      }]],
+    ],
+  });
+  const opts = { horizon: 4, policy: [[0.5, 0.5], [0.2, 0.8]] };
+  const one = new Rng(5);
+  const singles = Array.from({ length: 6 }, () => sampleTrajectory(mdp, one, opts));
+  assert.deepEqual(singles, sampleTrajectories(mdp, new Rng(5), opts, 6));
+  assert.ok(
+    singles.every((p) => p.rewards.length === 4),
+    "no terminal state: every prefix has H steps",
   );
 });
