@@ -179,6 +179,14 @@ function changeOfVariablesMargin([p, z]: [Params, number[]], withJacobian: boole
     closeMargin(formula, viaAutodiff, AUTODIFF_LOG_TOL),
   ];
   if (withJacobian) checkEdgesAndDeterminant(a, p);
+  else if (!(margins[3]! >= 0)) {
+    // the control must be the one stated mistake in both places: two different wrong
+    // densities would be rejected for a mistake nobody stated, so this is an error, not a
+    // violation, and the control counts as accepted
+    throw new Error(
+      `the control's densities differ: log densityOf ${integrand}, formula ${formula} at a = ${a}`,
+    );
+  }
   if (!margins.every((m) => m >= 0)) {
     throw new ClaimViolation(
       `a = ${a}, μ = ${p.mu}, Σ = ${JSON.stringify(p.sigma)}: whitening oracle ${oracle}, ` +
