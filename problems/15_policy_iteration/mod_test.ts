@@ -158,6 +158,11 @@ Deno.test("15 improvements smaller than the relative tolerance 1e-12 (1 + |Q|) c
   // the maximum, is taken
   assert.deepEqual(policyIteration(mdp, 1, { start: [1, 0], tieBreak: "first" }).policy, [0, 0]);
   assert.deepEqual(policyIteration(wider, 1, { start: [0, 0], tieBreak: "first" }).policy, [1, 0]);
+  // near Q = 0 the slack is 1e-12 itself: a gap of 1.5e-12 switches, one of 0.5e-12 does not
+  const above = tinyMdp([[[[1, 0, 1]], [[1, 1.5e-12, 1]]], []], [1]);
+  assert.deepEqual(policyIteration(above, 1, { start: [0, 0] }).policy, [1, 0]);
+  const below = tinyMdp([[[[1, 0, 1]], [[1, 0.5e-12, 1]]], []], [1]);
+  assert.deepEqual(policyIteration(below, 1, { start: [0, 0] }).policy, [0, 0]);
 });
 
 Deno.test("15 an outcome of probability 0 does not make a policy proper", () => {
