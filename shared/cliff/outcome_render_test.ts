@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { evaluatePolicy } from "../mdp/mod.ts";
-import { cliffWalk, edgePolicyActions, policyOutcome, renderValues } from "./mod.ts";
+import { cliffWalk, edgePolicyActions, greedyEpisode, policyOutcome, renderValues } from "./mod.ts";
 
 const oneHot = (actions: readonly number[]) =>
   actions.map((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
@@ -34,4 +34,17 @@ Deno.test("cliff policyOutcome returns one value and one visit count per state a
       );
     });
   }
+});
+
+Deno.test("cliff greedyEpisode refuses an action below 0, at the action count, or fractional, naming the state", () => {
+  const walk = cliffWalk();
+  for (const bad of [-1, 4, 1.5]) {
+    const actions = edgePolicyActions(walk);
+    actions[5] = bad;
+    assert.throws(
+      () => greedyEpisode(walk, actions),
+      new RegExp(`action ${bad} in state 5 is not in \\[0, 4\\)`),
+    );
+  }
+  assert.equal(greedyEpisode(walk, edgePolicyActions(walk)).length, 13); // up, 11 right, down
 });
