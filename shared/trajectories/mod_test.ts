@@ -325,3 +325,15 @@ Deno.test("trajectories sampleTrajectory draws one trajectory: n calls on a stre
     "no terminal state: every prefix has H steps",
   );
 });
+
+Deno.test("trajectories returnMoments of an MDP whose every state is terminal is 0 everywhere (no system to solve)", () => {
+  const mdp = makeMdp({
+    gamma: 1,
+    terminal: [0, 1],
+    outcomes: [[[{ next: 0, reward: 3, prob: 1 }]], [[{ next: 1, reward: 1, prob: 1 }]]],
+  });
+  const m = returnMoments(mdp, [[1], [1]]);
+  assert.deepEqual(m.varianceV, [0, 0]);
+  assert.deepEqual(m.varianceQ, [[0], [0]]);
+  assert.deepEqual(m.secondV, [0, 0]);
+});
