@@ -108,6 +108,7 @@ const ENTRY_FACTORS: Record<string, Entry[]> = {
   "Q_00·Q_10": [e("Q", 0, 0), e("Q", 1, 0)],
   "Q_00·K_00": [e("Q", 0, 0), e("K", 0, 0)],
   "Q_00·K_11": [e("Q", 0, 0), e("K", 1, 1)],
+  "K_00·K_01": [e("K", 0, 0), e("K", 0, 1)],
 };
 /** Each logit statistic of the bands as (ℓ, ℓ', power). */
 const LOGIT_POWER: Record<string, [number, number, number]> = {
