@@ -13,15 +13,18 @@
  * exactly what OpenBLAS replaces.
  *
  * How: "blas" is registered under its own name with the wasm backend's own instance (one
- * heap, one tensor registry) and every wasm kernel, except `BatchMatMul`, which is replaced.
- * Tensors therefore move between "wasm" and "blas" without a copy, and the product reads and
- * writes the heap in place. `_FusedMatMul` keeps the wasm kernel: the layers never call it.
+ * heap, one tensor registry) and every wasm kernel, except `BatchMatMul`, which is replaced,
+ * and `Slice`, which profiling showed next: the wasm kernel copies its whole input out of the
+ * heap first, as slowly as the products on OpenBLAS (see `_heap_slice.ts`). Tensors therefore
+ * move between "wasm" and "blas" without a copy, and the product reads and writes the heap in
+ * place. `_FusedMatMul` keeps the wasm kernel: the layers never call it.
  * OpenBLAS runs its own threads with its own defaults (OPENBLAS_* variables are left alone).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { makeBlasBatchMatMul } from "./_blas_matmul.ts";
+import { makeHeapSlice } from "./_heap_slice.ts";
 import { loadOpenBlas, type Sgemm } from "./_openblas.ts";
 
 export type { Sgemm };
@@ -168,7 +171,7 @@ export function readsBTransposed(sgemm: Sgemm): Sgemm {
 
 /**
  * Registers a backend that shares the wasm backend's instance and kernels, with `BatchMatMul`
- * computed by `sgemm`. The blas backend is this with OpenBLAS's gemm; a test can register a
+ * computed by `sgemm` (and `Slice` copying heap to heap). The blas backend is this with OpenBLAS's gemm; a test can register a
  * deliberately wrong gemm under another name. Never `tf.removeBackend` such a name: that
  * would dispose the wasm backend it shares.
  *
@@ -195,16 +198,14 @@ export function registerGemmBackend(name: string, sgemm: Sgemm): void {
   if (registered.has(name) || tf.findBackendFactory(name) != null) {
     throw new Error(`registerGemmBackend: a backend named ${name} is already registered`);
   }
+  const replaced: Record<string, (wasmKernel: tf.KernelFunc) => tf.KernelFunc> = {
+    [tf.BatchMatMul]: (wasmKernel) => makeBlasBatchMatMul(sgemm, wasmKernel),
+    [tf.Slice]: makeHeapSlice,
+  };
   for (const kernel of tf.getKernelsForBackend("wasm")) {
-    if (kernel.kernelName === tf.BatchMatMul) {
-      tf.registerKernel({
-        ...kernel,
-        backendName: name,
-        kernelFunc: makeBlasBatchMatMul(sgemm, kernel.kernelFunc),
-      });
-    } else {
-      tf.registerKernel({ ...kernel, backendName: name });
-    }
+    const replace = replaced[kernel.kernelName];
+    const kernelFunc = replace ? replace(kernel.kernelFunc) : kernel.kernelFunc;
+    tf.registerKernel({ ...kernel, backendName: name, kernelFunc });
   }
   tf.registerBackend(name, () => wasm, PRIORITY);
   registered.add(name);

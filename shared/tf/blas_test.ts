@@ -193,6 +193,99 @@ Deno.test("blas kernel: the plan maps a mixed broadcast [2, 1] · [1, 3] to A's 
   );
 });
 
+/** One case of `tf.slice`: shape, dtype, begin and size (−1: to the end). */
+interface SliceCase {
+  shape: number[];
+  dtype: "float32" | "int32" | "bool";
+  begin: number[];
+  size: number[];
+}
+
+/** Rank 1..4 (tf.slice refuses a scalar), dims 0..4, any begin in range, a size up to the end or −1. */
+const arbSlice: fc.Arbitrary<SliceCase> = fc.record({
+  shape: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 4 }),
+  dtype: fc.constantFrom("float32" as const, "int32" as const, "bool" as const),
+  cuts: fc.array(
+    fc.tuple(
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.boolean(),
+    ),
+    { minLength: 4, maxLength: 4 },
+  ),
+}).map(({ shape, dtype, cuts }) => {
+  const begin = shape.map((n, j) => Math.floor(cuts[j]![0] * n));
+  const size = shape.map((n, j) =>
+    cuts[j]![2] ? -1 : Math.floor(cuts[j]![1] * (n - begin[j]!) + 0.5)
+  );
+  return { shape, dtype, begin, size };
+});
+
+/** Pinned: the attention layer's column slice of one head, a whole-row slice, an empty one. */
+const PINNED_SLICES: SliceCase[] = [
+  { shape: [4, 4], dtype: "float32", begin: [0, 2], size: [4, 2] },
+  { shape: [3, 2, 4], dtype: "int32", begin: [1, 0, 0], size: [2, -1, -1] },
+  { shape: [3, 0], dtype: "bool", begin: [1, 0], size: [1, 0] },
+];
+
+/** The slice by nested arrays: at each depth keep indices begin … begin + size − 1. */
+function nestedSlice(x: Nested, begin: number[], size: number[], shape: number[]): Nested {
+  if (begin.length === 0) return x;
+  const end = size[0] === -1 ? shape[0]! : begin[0]! + size[0]!;
+  return (x as Nested[]).slice(begin[0], end).map((row) =>
+    nestedSlice(row, begin.slice(1), size.slice(1), shape.slice(1))
+  );
+}
+
+/** tf.slice of one case on the current backend equals the nested slice, exactly. */
+function assertSliceCase(c: SliceCase, seed: number): void {
+  const values = integerTensor(c.shape, seed);
+  const x = tf.cast(values, c.dtype);
+  const y = tf.slice(x, c.begin, c.size);
+  const got = { shape: y.shape, values: Array.from(y.dataSync(), Number) };
+  // an empty tensor's nested array is [] whatever its shape: compare shape and entries
+  const shape = c.size.map((n, j) => (n === -1 ? c.shape[j]! - c.begin[j]! : n));
+  const nested = nestedSlice(x.arraySync() as Nested, c.begin, c.size, c.shape);
+  const want = { shape, values: [nested].flat(Infinity as 1).map(Number) };
+  tf.dispose([values, x, y]);
+  assert.deepEqual(got, want, `${tf.getBackend()}: ${JSON.stringify(c)}`);
+}
+
+function assertSliceProperty(): void {
+  fc.assert(
+    fc.property(
+      arbSlice,
+      fc.integer({ min: 0, max: 2 ** 30 }),
+      (c, seed) => assertSliceCase(c, seed),
+    ),
+    { seed: seedFor("blas/slice"), numRuns: 200, examples: PINNED_SLICES.map((c) => [c, 1]) },
+  );
+}
+
+// The planted slice mistake: the last axis's begin dropped (every head reads the first columns).
+registerGemmBackend("slice-drops-last-begin", loopSgemm);
+{
+  const right = tf.getKernel(tf.Slice, "gemm-loops")!.kernelFunc;
+  tf.unregisterKernel(tf.Slice, "slice-drops-last-begin");
+  tf.registerKernel({
+    kernelName: tf.Slice,
+    backendName: "slice-drops-last-begin",
+    kernelFunc: (args) => {
+      const begin = [...(args.attrs as { begin: number[] }).begin];
+      if (begin.length > 0) begin[begin.length - 1] = 0;
+      return right({ ...args, attrs: { ...args.attrs, begin } });
+    },
+  });
+}
+
+Deno.test("blas kernel: Slice copies heap to heap exactly the nested arrays' slice (ranks 1..4, empty dims, −1 sizes, float32, int32, bool)", async () => {
+  await on("gemm-loops", assertSliceProperty);
+});
+
+Deno.test("blas kernel: the same slice check rejects a slice that drops the last axis's begin", async () => {
+  await on("slice-drops-last-begin", () => assertCounterexample(assertSliceProperty));
+});
+
 Deno.test("blas backend: off without FFI permission or the library, saying how to enable it in one line", async () => {
   const missing = loadOpenBlas(["libno-such-blas.so.0"]);
   assert.ok(!missing.ok);
