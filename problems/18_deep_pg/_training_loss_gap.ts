@@ -93,6 +93,10 @@ export async function trainingLossGap(ctx: ClaimContext, lossOf: PolicyObjective
       const b = Array.from({ length: S }, () => 50 * rng.normal());
       // β along the schedule: the first update's, then a third and two thirds of the way down
       const beta = entropyBonus(defaultConfig, (k * defaultConfig.entropyEpisodes) / COPIES);
+      // the bonus must be on in every copy, at β_0 (1 − k/3): a β of 0 would test nothing
+      if (!(Math.abs(beta - defaultConfig.entropy * (1 - k / COPIES)) <= 1e-12 && beta > 0)) {
+        throw new ClaimViolation(`copy ${k}: β = ${beta}, not β_0 (1 − ${k}/${COPIES})`);
+      }
       // the expected batch weights training builds: W̄ = d π (Q_γ − b), E = β n with n → d
       W.push(table.map((row, s) => row.map((p, a) => o.visits[s]! * p * (q[s]![a]! - b[s]!))));
       E.push(o.visits.map((d) => beta * d));
