@@ -112,6 +112,17 @@ Deno.test("15 bad input: γ, policy length and actions are named", () => {
     () => evaluateActions(walk, new Array(48).fill(4), 1),
     /policy: action 4 in state 0 is not in \[0, 4\)/,
   );
+  // each bound just past it, and a fraction inside the range
+  for (const bad of [-1, 0.5, 3.5]) {
+    const actions = new Array(48).fill(0);
+    actions[5] = bad;
+    assert.throws(
+      () => evaluateActions(walk, actions, 0.5),
+      new RegExp(`policy: action ${bad} in state 5 is not in \\[0, 4\\)`),
+    );
+  }
+  assert.throws(() => policyIteration(walk, -0.01), /gamma must be in \[0, 1\], got -0\.01/);
+  assert.throws(() => policyIteration(walk, 1 + 1e-9), /gamma must be in \[0, 1\]/);
 });
 
 Deno.test("15 residual helper: a non-optimal V has a positive residual at a named state", () => {

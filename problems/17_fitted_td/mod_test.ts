@@ -65,6 +65,12 @@ Deno.test("17 bad input gets a clear error naming what and where", () => {
     () => fittedKStepTd({ seed: 1, k: 1, config: { targetEvery: 0 } }),
     /targetEvery must be a positive integer, got 0/,
   );
+  assert.throws(
+    () => fittedKStepTd({ seed: 1, k: 1, config: { targetEvery: 1.5 } }),
+    /targetEvery must be a positive integer, got 1.5/,
+  );
+  const tiny = { episodes: 10, episodesPerRound: 10, stepsPerRound: 1, finalSteps: 0 };
+  assert.equal(fittedKStepTd({ seed: 1, k: 1, config: { ...tiny, targetEvery: 1 } }).episodes, 10);
 });
 
 Deno.test("17 every field's allowed values, as `deno task train --help` states them", () => {
