@@ -1,11 +1,24 @@
 import assert from "node:assert/strict";
 import { describeField, fieldAccepts } from "../../shared/cliff/mod.ts";
-import { QNetInputError } from "../../shared/qnet/mod.ts";
+import {
+  evaluationSetting,
+  QNetInputError,
+  sampleExploringStarts,
+  TableQNet,
+} from "../../shared/qnet/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
-import { configSpec, defaultConfig, fittedKStepTd, KStepData, kStepTarget, train } from "./mod.ts";
+import {
+  configSpec,
+  defaultConfig,
+  FITTED_TD_CONFIG,
+  fittedKStepTd,
+  KStepData,
+  kStepTarget,
+  train,
+} from "./mod.ts";
 
 registerClaimTests(claims);
 
@@ -102,5 +115,34 @@ Deno.test("17 every field's allowed values, as `deno task train --help` states t
       assert.equal(accepts(spec.max), !spec.maxExclusive, `${field} = ${spec.max}`);
       assert.equal(accepts(spec.max + 1e-9), false, `${field} just above ${spec.max}`);
     }
+  }
+});
+
+Deno.test("17 Q̄ is refreshed from Q_φ before every targetEvery-th Adam step, never before the first", () => {
+  const setting = evaluationSetting(FITTED_TD_CONFIG.epsilon);
+  for (const targetEvery of [1, 3]) {
+    const seed = 6, k = 3, steps = 7;
+    const config = { episodes: 30, episodesPerRound: 30, stepsPerRound: steps, finalSteps: 0 };
+    const run = fittedKStepTd({ seed, k, config: { ...config, targetEvery } });
+    // the same run by hand: the network's seed, then the episodes (shared/qnet's order)
+    const rng = new Rng(seed);
+    const net = new TableQNet(
+      {
+        nStates: 48,
+        nActions: 4,
+        seed: rng.int(2 ** 31),
+        hidden: FITTED_TD_CONFIG.hidden,
+        outputScale: setting.walk.rewardBound,
+      },
+      { learningRate: FITTED_TD_CONFIG.learningRate },
+    );
+    const data = new KStepData(48, 4, k, setting.walk.gamma);
+    for (const ep of sampleExploringStarts(setting, rng, 30)) if (!ep.truncated) data.add(ep);
+    let qbar = net.table();
+    for (let step = 0; step < steps; step++) {
+      if (step > 0 && step % targetEvery === 0) qbar = net.table(); // steps targetEvery, 2·targetEvery, …
+      net.adamStep(data.targets(qbar), data.weights());
+    }
+    assert.deepEqual(run.table, net.table(), `targetEvery = ${targetEvery}`);
   }
 });
