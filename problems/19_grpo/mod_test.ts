@@ -166,6 +166,15 @@ Deno.test("19 the training job reports target, value, policy and outcome, leakin
   assert.equal(report.policy?.length, 48);
   const o = report.outcome!;
   assert.ok(Math.abs(o.success + o.fall + o.truncated - 1) < 1e-9);
+  // each group is 64 i.i.d. episodes of the previous policy (no resampling here): its goal
+  // fraction lies within Hoeffding's √(ln(2/δ)/128) < 0.34 of that policy's exact success,
+  // at false alarm δ = 1e-6 per group; before the first group there is none
+  const groups = report.extra!.groupSuccess as { value: number }[];
+  assert.ok(Number.isNaN(groups[0]!.value));
+  for (let i = 1; i < report.curve.length; i++) {
+    const [got, p] = [groups[i]!.value, report.curve[i - 1]!.value];
+    assert.ok(Math.abs(got - p) < 0.34, `group ${i}: goal fraction ${got}, exact success ${p}`);
+  }
 });
 
 Deno.test("19 runs of one batched program must share the network's hyperparameters", async () => {
