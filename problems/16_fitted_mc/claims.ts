@@ -13,7 +13,7 @@ import {
   defineClaims,
   type Evidence,
 } from "../../shared/testing/mod.ts";
-import { FITTED_MC_CONFIG, fittedMonteCarlo, type McTarget } from "./mod.ts";
+import { FITTED_MC_CONFIG, fittedMonteCarlo, type McTarget, regressionTargets } from "./mod.ts";
 
 /** Independent runs per check: one attempt each, no restarts. */
 export const SEEDS_PER_CHECK = 5;
@@ -51,6 +51,28 @@ function assertStatedConfig(): void {
       throw new ClaimViolation(`the run's ${field} is ${got}, the README states ${want}`);
     }
   }
+}
+
+/**
+ * The targets a run regresses on, on episodes with integer rewards (exact in float64) and
+ * γ ∈ {1, 0.9}: the claim's must be G_t = Σ_{j ≥ t} γ^{j−t} r_j, the control's G_{t+1}, each
+ * summed directly. Returns a message for the first mismatch, or null.
+ */
+function targetMismatch(target: McTarget): string | null {
+  const episodes = [[100], [-1, 100], [-1, -1, -100], [-1, 3, -1, -1, 100]];
+  for (const rewards of episodes) {
+    for (const gamma of [1, 0.9]) {
+      const G = (t: number) => rewards.slice(t).reduce((acc, r, j) => acc + gamma ** j * r, 0);
+      const shift = target === "return" ? 0 : 1;
+      const want = rewards.map((_, t) => G(t + shift));
+      const got = regressionTargets({ rewards }, gamma, target);
+      // at most 5 terms of size ≤ 100: 1e-12
+      if (got.length !== want.length || got.some((y, t) => !(Math.abs(y - want[t]!) <= 1e-12))) {
+        return `rewards ${rewards}, γ = ${gamma}: targets ${got}, stated ${want}`;
+      }
+    }
+  }
+  return null;
 }
 
 /**
@@ -100,12 +122,19 @@ export const claims: Claim[] = defineClaims(16, [
       `${FITTED_MC_CONFIG.episodes} episodes, on each of ${SEEDS_PER_CHECK} seeds`,
     check: () => {
       assertStatedConfig();
+      const wrong = targetMismatch("return");
+      if (wrong) throw new ClaimViolation(`the regression targets are not the returns: ${wrong}`);
       return accuracyCheck("return");
     },
     negativeControl: {
       variant: "returns-to-go shifted by one step: the pair (s_t, a_t) regressed onto " +
         "G_{t+1} = r_{t+1} + r_{t+2} + … (its own reward read as r_{t+1})",
-      check: () => accuracyCheck("return-from-next-step"),
+      check: () => {
+        // the control must be the stated mistake: otherwise an error, so it counts as accepted
+        const wrong = targetMismatch("return-from-next-step");
+        if (wrong) throw new Error(`the control's targets are not G_{t+1}: ${wrong}`);
+        return accuracyCheck("return-from-next-step");
+      },
     },
   },
 ]);

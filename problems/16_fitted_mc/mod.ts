@@ -120,6 +120,33 @@ export function monteCarloReturns(episode: Pick<Episode, "rewards">, gamma: numb
 }
 
 /**
+ * The regression target of every step of an episode: the return G_t, or for the control
+ * the return from the next step G_{t+1} (with G_T = 0).
+ *
+ * @param episode the episode (terminated)
+ * @param gamma the discount γ
+ * @param target which target; default the Monte Carlo return
+ * @returns one target per step t = 0 … T − 1
+ * @example
+ * ```ts
+ * import { regressionTargets } from "./mod.ts";
+ * const ep = { rewards: [-1, -1, 100] };
+ * if (regressionTargets(ep, 1).join() !== "98,99,100") throw new Error();
+ * if (regressionTargets(ep, 1, "return-from-next-step").join() !== "99,100,0") throw new Error();
+ * ```
+ */
+export function regressionTargets(
+  episode: Pick<Episode, "rewards">,
+  gamma: number,
+  target: McTarget = "return",
+): number[] {
+  const G = monteCarloReturns(episode, gamma);
+  // the control's off-by-one: G_{t+1} (with G_T = 0) in place of G_t
+  const shift = target === "return-from-next-step" ? 1 : 0;
+  return G.map((_, t) => G[t + shift] ?? 0);
+}
+
+/**
  * Fitted Monte Carlo evaluation of Q^π for the ε-greedy edge policy on the handout's walk.
  *
  * The least-squares loss over all samples so far equals, up to a constant in φ, the
@@ -166,13 +193,11 @@ function returnLearner(
       return samples;
     },
     add(ep) {
-      const G = monteCarloReturns(ep, gamma);
-      // the control's off-by-one: G_{t+1} (with G_T = 0) in place of G_t
-      const shift = target === "return-from-next-step" ? 1 : 0;
+      const y = regressionTargets(ep, gamma, target);
       ep.states.forEach((s, t) => {
         const p = s * nActions + ep.actions[t]!;
         count[p]! += 1;
-        sum[p]! += G[t + shift] ?? 0;
+        sum[p]! += y[t]!;
         samples++;
       });
     },
