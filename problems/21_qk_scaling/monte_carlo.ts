@@ -63,6 +63,7 @@ export const ENTRY_STATISTICS: readonly Statistic[] = [
   { name: "Q_00·Q_10", read: (d) => d.q[0]! * d.q[d.dK]!, mean: () => 0, variance: r },
   { name: "Q_00·K_00", read: (d) => d.q[0]! * d.k[0]!, mean: () => 0, variance: r },
   { name: "Q_00·K_11", read: (d) => d.q[0]! * d.k[d.dK + 1]!, mean: () => 0, variance: () => 1 },
+  { name: "K_00·K_01", read: (d) => d.k[0]! * d.k[1]!, mean: () => 0, variance: r },
 ];
 
 /** The statistics of claim 21b (logits). */
