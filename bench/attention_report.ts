@@ -220,6 +220,9 @@ function fmtMs(ms: number | undefined): string {
 
 const USAGE = "usage: [BENCH_FULL=1] deno task bench:report (no arguments)";
 
+/** The tfjs backends whose time is compared with numpy's. */
+const COMPARED = ["wasm", "blas"] as const;
+
 /**
  * Refuses what the report does not take: any argument, and a `BENCH_FULL` other than 0 or 1
  * (which the benchmark would otherwise quietly read as 0).
@@ -252,9 +255,6 @@ if (import.meta.main) {
     return 0;
   });
 }
-
-/** The tfjs backends whose time is compared with numpy's. */
-const COMPARED = ["wasm", "blas"] as const;
 
 async function runReport(): Promise<void> {
   const { timings, runtime, cpu } = await runDenoBench();
