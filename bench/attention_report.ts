@@ -55,7 +55,7 @@ interface Timing {
 }
 
 /** A fit time ≈ a·L²d + b·Ld² (seconds per unit). */
-interface Fit {
+export interface Fit {
   a: number;
   b: number;
   /** b/a: the measured crossover is L = (b/a)·d (Problem 27's FLOP count gives 6). */
@@ -70,8 +70,16 @@ interface Fit {
  *
  * @param points (x = L²d, y = Ld², t seconds)
  * @returns the fit, or undefined with fewer than 2 points or a singular system
+ * @example
+ * ```ts
+ * import { fitTimes } from "./attention_report.ts";
+ * // times made exactly of a = 2e-10, b = 6e-10 (b/a = 3): the fit returns them
+ * const pts = [64, 256, 1024].map((L) => ({ x: L * L * 64, y: L * 64 * 64, t: 2e-10 * L * L * 64 + 6e-10 * L * 64 * 64 }));
+ * const f = fitTimes(pts)!;
+ * if (Math.abs(f.ratio - 3) > 1e-9 || f.rmsRelativeResidual > 1e-12) throw new Error(JSON.stringify(f));
+ * ```
  */
-function fitTimes(points: { x: number; y: number; t: number }[]): Fit | undefined {
+export function fitTimes(points: { x: number; y: number; t: number }[]): Fit | undefined {
   if (points.length < 2) return undefined;
   let sxx = 0, sxy = 0, syy = 0, sxt = 0, syt = 0;
   for (const { x, y, t } of points) {
