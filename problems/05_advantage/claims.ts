@@ -59,14 +59,24 @@ const uniformArmsA: CaseA = [twoArms, uniformPolicy(twoArms), [[0, 1]]];
  * Q^π from the state–action system minus V^π from the state system, and the mean of the latter
  * under `mu` (π itself for the claim) must be 0. Returns the margin (≥ 0 when both hold).
  */
-function marginA(mdp: FiniteMdp, pi: Policy, mu: Policy): number {
+function marginA(mdp: FiniteMdp, pi: Policy, mu: Policy, other: Policy): number {
   const tol = linearSolveTolerance(mdp);
   const { V } = evaluatePolicy(mdp, pi);
   const independent = evaluateActionValues(mdp, pi).map((row, s) => row.map((q) => q - V[s]!));
   assertAllClose(advantage(mdp, pi), independent, { abs: tol, rel: 0 }, "A^π two routes");
-  const mean = independent.map((row, s) => row.reduce((acc, x, a) => acc + mu[s]![a]! * x, 0));
-  assertAllClose(meanAdvantage(mdp, pi, mu), mean, { abs: tol, rel: 0 }, "meanAdvantage");
-  return tol - Math.max(...mean.map(Math.abs));
+  const meanUnder = (nu: Policy) =>
+    independent.map((row, s) => row.reduce((acc, x, a) => acc + nu[s]![a]! * x, 0));
+  // meanAdvantage is checked under a second policy too, where its mean is not 0: a variant
+  // that always returned 0 would otherwise pass the claim unseen
+  for (const nu of [mu, other]) {
+    assertAllClose(
+      meanAdvantage(mdp, pi, nu),
+      meanUnder(nu),
+      { abs: tol, rel: 0 },
+      "meanAdvantage",
+    );
+  }
+  return tol - Math.max(...meanUnder(mu).map(Math.abs));
 }
 
 type CaseB = [FiniteMdp, number[][], Policy];
@@ -119,7 +129,7 @@ export const claims: Claim[] = defineClaims(5, [
       checkProperty(
         { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [twoArmsA, uniformArmsA] },
         casesA,
-        ([mdp, pi]) => marginA(mdp, pi, pi),
+        ([mdp, pi, other]) => marginA(mdp, pi, pi, other),
       ),
     negativeControl: {
       variant: "π for π_old: the advantage of π averaged under an updated policy π′ is 0",
@@ -127,7 +137,7 @@ export const claims: Claim[] = defineClaims(5, [
         checkProperty(
           { seed: ctx.seed, over: OVER_A, numRuns: 300, examples: [twoArmsA, uniformArmsA] },
           casesA,
-          ([mdp, pi, piNew]) => marginA(mdp, pi, piNew),
+          ([mdp, pi, piNew]) => marginA(mdp, pi, piNew, pi),
         ),
     },
   },
