@@ -26,13 +26,15 @@
  */
 import { crossoverLength, forwardCount } from "../problems/27_transformer_flops/mod.ts";
 import { runCommand, UsageError } from "../shared/testing/mod.ts";
-import { blasSummary } from "../shared/tf/mod.ts";
+import { blasSummary, isBlasAvailable } from "../shared/tf/mod.ts";
 import {
   HEAD_WIDTH,
   type Implementation,
   IMPLEMENTATIONS,
+  layerInputs,
   LENGTHS,
   parseBenchName,
+  prepare,
   WIDTHS,
 } from "./attention_cases.ts";
 
@@ -231,6 +233,54 @@ const USAGE = "usage: [BENCH_FULL=1] deno task bench:report (no arguments)";
 /** The tfjs backends whose time is compared with numpy's. */
 const COMPARED = ["wasm", "blas"] as const;
 
+/** The goal's configurations: blas against numpy at d = 256, L = 256 … 4096. */
+const GOAL_WIDTH = 256;
+const GOAL_LENGTHS = LENGTHS.filter((L) => L >= 256);
+/** Rounds of the paired comparison, each timing numpy and then blas once more. */
+const PAIRED_ROUNDS = 3;
+
+/** One configuration of the paired comparison: the minimum time of each side. */
+interface Paired {
+  d: number;
+  length: number;
+  blasMs: number;
+  numpyMs: number;
+  /** numpy time / blas time: ≥ 1 means blas is at least as fast. */
+  speedRelativeToNumpy: number;
+}
+
+/**
+ * blas against numpy at the goal's configurations, alternating the two in rounds so that a
+ * change in the shared machine's load hits both alike (the table's columns are minutes apart):
+ * per round, numpy times the layer (minimum over its iterations), then this process times the
+ * blas layer (minimum over at least 3 iterations or 1 s); the minimum over rounds is kept.
+ */
+async function pairedWithNumpy(): Promise<Paired[]> {
+  const out: Paired[] = [];
+  for (const L of GOAL_LENGTHS) {
+    const d = GOAL_WIDTH;
+    const prepared = await prepare("blas", layerInputs(d, L));
+    prepared.run(); // warm-up
+    let blasMs = Infinity, numpyMs = Infinity;
+    for (let r = 0; r < PAIRED_ROUNDS; r++) {
+      const np = await runNumpy([[d, L, d / HEAD_WIDTH]], false);
+      if (np.timings.length === 0) break;
+      numpyMs = Math.min(numpyMs, np.timings[0]!.ms);
+      const start = performance.now();
+      for (let i = 0; i < 3 || (i < 30 && performance.now() - start < 1000); i++) {
+        const t0 = performance.now();
+        prepared.run();
+        blasMs = Math.min(blasMs, performance.now() - t0);
+      }
+    }
+    prepared.dispose();
+    if (Number.isFinite(numpyMs)) {
+      out.push({ d, length: L, blasMs, numpyMs, speedRelativeToNumpy: numpyMs / blasMs });
+    }
+  }
+  return out;
+}
+
 /**
  * Refuses what the report does not take: any argument, and a `BENCH_FULL` other than 0 or 1
  * (which the benchmark would otherwise quietly read as 0).
@@ -270,6 +320,7 @@ async function runReport(): Promise<void> {
   for (const d of WIDTHS) for (const L of LENGTHS) configs.push([d, L, d / HEAD_WIDTH]);
   const numpy = await runNumpy(configs, false);
   const numpy1 = await runNumpy(configs, true);
+  const paired = isBlasAvailable() && numpy.timings.length > 0 ? await pairedWithNumpy() : [];
   const all = [...timings, ...numpy.timings, ...numpy1.timings];
   const find = (impl: Timing["implementation"], d: number, L: number) =>
     all.find((t) => t.implementation === impl && t.d === d && t.length === L);
@@ -418,6 +469,19 @@ async function runReport(): Promise<void> {
     );
   }
 
+  if (paired.length > 0) {
+    console.log(
+      `blas against numpy at d = ${GOAL_WIDTH}, paired (${PAIRED_ROUNDS} alternating rounds, ` +
+        `minimum of each), speed relative to numpy: ${
+          paired.map((p) =>
+            `L=${p.length} ${p.speedRelativeToNumpy.toFixed(2)}× (${fmtMs(p.blasMs)} vs ${
+              fmtMs(p.numpyMs)
+            })`
+          ).join(", ")
+        } (goal ≥ 0.8×)`,
+    );
+  }
+
   const report = {
     generated: new Date().toISOString(),
     runtime,
@@ -431,7 +495,7 @@ async function runReport(): Promise<void> {
     fits,
     fitsByWidth,
     crossovers,
-    numpy: { note: numpy.note, singleThreadNote: numpy1.note, timeRatios: ratios },
+    numpy: { note: numpy.note, singleThreadNote: numpy1.note, timeRatios: ratios, paired },
   };
   await Deno.mkdir(new URL("../out/bench/", import.meta.url), { recursive: true });
   const path = new URL("../out/bench/attention.json", import.meta.url);
