@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeField, fieldAccepts } from "../../shared/cliff/mod.ts";
+import { assertConfigSpec } from "../../shared/testing/config_spec.ts";
 import {
   evaluationSetting,
   QNetInputError,
@@ -87,12 +87,7 @@ Deno.test("17 bad input gets a clear error naming what and where", () => {
 });
 
 Deno.test("17 every field's allowed values, as `deno task train --help` states them", () => {
-  const stated: Record<string, string> = {};
-  for (const [field, value] of Object.entries(defaultConfig)) {
-    const spec = configSpec[field as keyof typeof configSpec];
-    if (spec) stated[field] = describeField(typeof value, spec);
-  }
-  assert.deepEqual(stated, {
+  assertConfigSpec(defaultConfig, configSpec, {
     epsilon: "a number in (0, 1]",
     episodes: "an integer ≥ 1",
     episodesPerRound: "an integer ≥ 1",
@@ -102,20 +97,6 @@ Deno.test("17 every field's allowed values, as `deno task train --help` states t
     targetEvery: "an integer ≥ 1",
     rmseBound: "a number > 0",
   });
-  // and the checks enforce them: each bound accepted (unless exclusive), just past it refused,
-  // and a fraction refused where an integer is asked for
-  for (const [field, spec] of Object.entries(configSpec)) {
-    const accepts = (x: number) => fieldAccepts("number", spec, x);
-    if (spec?.min !== undefined) {
-      assert.equal(accepts(spec.min), !spec.minExclusive, `${field} = ${spec.min}`);
-      assert.equal(accepts(spec.min - 1e-9), false, `${field} just below ${spec.min}`);
-      assert.equal(accepts(spec.min + 1e-9), !spec.integer, `${field} just above ${spec.min}`);
-    }
-    if (spec?.max !== undefined) {
-      assert.equal(accepts(spec.max), !spec.maxExclusive, `${field} = ${spec.max}`);
-      assert.equal(accepts(spec.max + 1e-9), false, `${field} just above ${spec.max}`);
-    }
-  }
 });
 
 Deno.test("17 Q̄ is refreshed from Q_φ before every targetEvery-th Adam step, never before the first", () => {
