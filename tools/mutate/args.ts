@@ -86,8 +86,9 @@ Equivalent mutants: a file equivalent_mutants.json in the folder of the mutated 
     "operator": "<operator>", "original": "<expression>", "mutated": "<expression>",
     "reason": "<one line: why no result can change>" }
 matched on file, line_text, operator, original and mutated (no line numbers, so entries survive
-unrelated edits); copy the fields from a survivor in the JSON report. Entries that match no
-mutant are reported as stale.
+unrelated edits); where a file has identical mutants on identical lines, "occurrence": k (1-based,
+in source order) names one of them. Copy the fields from a survivor in the JSON report. Entries
+that match no mutant are reported as stale.
 
 Exit codes: 0 done, 1 kill rate below --fail-under, 2 bad arguments or a malformed list.`;
 

@@ -26,6 +26,11 @@ export interface EquivalentEntry {
   mutated: string;
   /** One line: why no result can change. */
   reason: string;
+  /**
+   * Which of several identical mutants of the file it is (1-based, in source order), for a
+   * line that occurs more than once; without it the entry matches every one of them.
+   */
+  occurrence?: number;
 }
 
 /** An entry together with where it was read. */
@@ -80,6 +85,13 @@ export function parseEquivalents(listPath: string, data: unknown): LocatedEntry[
     if ((e.reason as string).includes("\n")) {
       throw new ArgumentError(`${where}: "reason" must be one line`);
     }
+    const occurrence = e.occurrence;
+    if (
+      occurrence !== undefined &&
+      !(typeof occurrence === "number" && Number.isInteger(occurrence) && occurrence >= 1)
+    ) {
+      throw new ArgumentError(`${where}: "occurrence" must be a positive integer`);
+    }
     return {
       file,
       line_text: e.line_text as string,
@@ -87,6 +99,7 @@ export function parseEquivalents(listPath: string, data: unknown): LocatedEntry[
       original: e.original as string,
       mutated: e.mutated as string,
       reason: e.reason as string,
+      ...(occurrence === undefined ? {} : { occurrence }),
       source: where,
     };
   });
@@ -129,22 +142,24 @@ export function matchEquivalents(
   entries: readonly LocatedEntry[],
   examined: ReadonlySet<string>,
 ): EquivalenceMatch {
-  const byKey = new Map<string, LocatedEntry>();
-  for (const e of entries) {
-    if (examined.has(e.file)) {
-      byKey.set(key(e.file, e.line_text, e.operator, e.original, e.mutated), e);
-    }
+  const byKey = new Map<string, LocatedEntry[]>();
+  const examinedEntries = entries.filter((e) => examined.has(e.file));
+  for (const e of examinedEntries) {
+    const k = key(e.file, e.line_text, e.operator, e.original, e.mutated);
+    byKey.set(k, [...(byKey.get(k) ?? []), e]);
   }
   const used = new Set<LocatedEntry>();
   const equivalent = new Map<number, LocatedEntry>();
   mutants.forEach((m, i) => {
-    const e = byKey.get(key(m.file, m.lineText, m.operator, m.original, m.mutated));
+    const e = byKey.get(key(m.file, m.lineText, m.operator, m.original, m.mutated))?.find((e) =>
+      e.occurrence === undefined || e.occurrence === (m.occurrence ?? 1)
+    );
     if (e) {
       equivalent.set(i, e);
       used.add(e);
     }
   });
-  const stale = [...byKey.values()].filter((e) => !used.has(e));
+  const stale = examinedEntries.filter((e) => !used.has(e));
   return { equivalent, stale };
 }
 
@@ -163,7 +178,10 @@ export function matchEquivalents(
  * ```
  */
 export function entryFor(
-  m: Pick<Mutant, "file" | "lineText" | "operator" | "original" | "mutated">,
+  m: Pick<Mutant, "file" | "lineText" | "operator" | "original" | "mutated"> & {
+    occurrence?: number;
+    occurrences?: number;
+  },
   reason: string,
 ): EquivalentEntry {
   return {
@@ -173,5 +191,7 @@ export function entryFor(
     original: m.original,
     mutated: m.mutated,
     reason,
+    // Where the file has identical mutants, the entry names which one it argues for.
+    ...((m.occurrences ?? 1) > 1 ? { occurrence: m.occurrence ?? 1 } : {}),
   };
 }

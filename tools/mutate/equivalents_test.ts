@@ -56,3 +56,27 @@ Deno.test("equivalents: malformed lists are rejected with one line naming the en
     );
   }
 });
+
+Deno.test("equivalents: identical mutants on identical lines are told apart by their occurrence", () => {
+  const source = "export function f(x: number) {\n  x = x * 2;\n  x = x * 2;\n  return x;\n}\n";
+  const ms = generateMutants(FILE, source).filter((m) => m.original === "x * 2");
+  assert.deepEqual(ms.map((m) => [m.occurrence, m.occurrences]), [[1, 2], [2, 2]]);
+  // The entry written for the second one names it, and matches only it.
+  const second = entryFor(ms[1]!, "r");
+  assert.equal(second.occurrence, 2);
+  const r = matchEquivalents(ms, parseEquivalents(LIST, [second]), new Set([FILE]));
+  assert.deepEqual([...r.equivalent.keys()], [1]);
+  // An entry without an occurrence matches every one of them.
+  const { occurrence: _, ...any } = second;
+  const all = matchEquivalents(ms, parseEquivalents(LIST, [any]), new Set([FILE]));
+  assert.deepEqual([...all.equivalent.keys()], [0, 1]);
+  // An occurrence that does not exist is stale; a malformed one is refused.
+  const third = parseEquivalents(LIST, [{ ...second, occurrence: 3 }]);
+  assert.equal(matchEquivalents(ms, third, new Set([FILE])).stale.length, 1);
+  assert.throws(
+    () => parseEquivalents(LIST, [{ ...second, occurrence: 0 }]),
+    /#0: "occurrence" must be a positive integer/,
+  );
+  // A mutant without duplicates gets an entry without an occurrence.
+  assert.equal(entryFor(generateMutants(FILE, SOURCE)[0]!, "r").occurrence, undefined);
+});

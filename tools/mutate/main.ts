@@ -30,6 +30,7 @@ import {
   summaryLine,
   tally,
 } from "./report.ts";
+import { judgementKey } from "./record.ts";
 import { sampleByFile, sampleByGroup } from "./sample.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { copyTree, listProjectFiles } from "./scratch.ts";
@@ -86,7 +87,10 @@ async function prepare(args: MutateArgs, snapshot: string) {
   return { files, text, targets, mutants, chosen, equivalent, stale: match.stale, deps };
 }
 
-/** What names a mutant whatever its line number: file, line text, operator and change. */
+/**
+ * What names a mutant whatever its line number: file, line text, operator and change (the
+ * sample's hash; identical mutants on identical lines share it, so they are drawn together).
+ */
 function identityOf(m: Pick<Mutant, "file" | "lineText" | "operator" | "original" | "mutated">) {
   return JSON.stringify([m.file, m.lineText, m.operator, m.original, m.mutated]);
 }
@@ -108,9 +112,9 @@ async function openMutantsOf(path: string, mutants: readonly Mutant[]): Promise<
   const open = new Set(
     report.mutants.filter((m) =>
       m.status === "survived" || m.status === "timeout" || (m.status === "killed" && !m.byClaims)
-    ).map((m) => identityOf(m as Mutant)),
+    ).map((m) => judgementKey(m as Mutant)),
   );
-  return mutants.filter((m) => open.has(identityOf(m)));
+  return mutants.filter((m) => open.has(judgementKey(m)));
 }
 
 async function main(): Promise<number> {

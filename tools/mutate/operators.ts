@@ -58,12 +58,20 @@ export interface Mutant {
   original: string;
   /** The same expression after the change (whitespace collapsed). */
   mutated: string;
+  /**
+   * 1 for the first mutant of its file with this line text, operator and change (in source
+   * order), 2 for the second, …: it tells apart identical changes on identical lines.
+   */
+  occurrence: number;
+  /** How many mutants of its file share its line text, operator and change (usually 1). */
+  occurrences: number;
   /** The text edit: replace `source.slice(start, end)` by `replacement`. */
   edit: { start: number; end: number; replacement: string };
   /**
    * Whether the change is inside an input guard: the condition of an `if` whose only
-   * effect is to throw (`if (bad) throw …`). A claim's inputs meet its hypotheses, so a
-   * claim never takes the refusal path; the bad-input unit tests are a guard's oracle.
+   * effect is to throw (`if (bad) throw …`), or a `ConfigSpec` table of accepted ranges. A
+   * claim's inputs meet its hypotheses, so a claim never takes the refusal path; the
+   * bad-input unit tests are a guard's oracle.
    */
   guard: boolean;
 }
@@ -122,6 +130,8 @@ export function generateMutants(file: string, source: string): Mutant[] {
       mutated: collapse(after),
       edit,
       guard: isInGuard(node),
+      occurrence: 1,
+      occurrences: 1,
     });
   };
   const replaceNode = (operator: Operator, node: ts.Node, replacement: string) =>
@@ -205,6 +215,15 @@ export function generateMutants(file: string, source: string): Mutant[] {
     ts.forEachChild(node, visit);
   };
   ts.forEachChild(sf, visit);
+  const seen = new Map<string, number>();
+  for (const m of [...out].sort((a, b) => a.edit.start - b.edit.start)) {
+    const key = JSON.stringify([m.lineText, m.operator, m.original, m.mutated]);
+    m.occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, m.occurrence);
+  }
+  for (const m of out) {
+    m.occurrences = seen.get(JSON.stringify([m.lineText, m.operator, m.original, m.mutated]))!;
+  }
   return out;
 }
 
@@ -249,11 +268,17 @@ function isSkipped(node: ts.Node): boolean {
 }
 
 /**
- * Whether `node` lies in the condition of an input guard: an `if` without `else` whose
- * then-branch is a `throw` (alone or as the only statement of a block). The climb stops at
- * the first statement, so a throw inside a callback of the condition does not count.
+ * Whether `node` lies in an input guard:
+ *
+ * - the condition of an `if` without `else` whose then-branch is a `throw` (alone or as the
+ *   only statement of a block). The climb stops at the first statement, so a throw inside a
+ *   callback of the condition does not count;
+ * - or the initializer of a variable declared with the type `ConfigSpec<…>`: a training
+ *   command's table of accepted ranges, which holds no defaults and whose only use is to
+ *   refuse a configuration outside them.
  */
 function isInGuard(node: ts.Node): boolean {
+  if (isInConfigSpec(node)) return true;
   let child = node;
   for (let p = node.parent; p !== undefined; child = p, p = p.parent) {
     if (ts.isIfStatement(p)) {
@@ -264,6 +289,20 @@ function isInGuard(node: ts.Node): boolean {
           ts.isThrowStatement(then.statements[0]!));
     }
     if (ts.isStatement(p) || ts.isFunctionLike(p)) return false;
+  }
+  return false;
+}
+
+/** Whether `node` lies in the initializer of a declaration typed `ConfigSpec<…>`. */
+function isInConfigSpec(node: ts.Node): boolean {
+  let child = node;
+  for (let p = node.parent; p !== undefined; child = p, p = p.parent) {
+    if (ts.isVariableDeclaration(p)) {
+      const type = p.type;
+      return p.initializer === child && type !== undefined && ts.isTypeReferenceNode(type) &&
+        ts.isIdentifier(type.typeName) && type.typeName.text === "ConfigSpec";
+    }
+    if (ts.isFunctionLike(p)) return false;
   }
   return false;
 }

@@ -104,7 +104,7 @@ Deno.test("operators: every mutant records line, column, trimmed line text and a
   assert.equal(times?.column, 12);
 });
 
-Deno.test("operators: only the condition of an if that just throws is a guard", () => {
+Deno.test("operators: only a throwing if's condition and a ConfigSpec table are guards", () => {
   const guards = (src: string) =>
     generateMutants("g.ts", src).map((m) => `${m.original}->${m.mutated}:${m.guard}`);
   // `if (bad) throw`, bare or as a one-statement block: every change of the condition.
@@ -129,4 +129,15 @@ Deno.test("operators: only the condition of an if that just throws is a guard", 
     'if (xs.some((x) => { for (let i = 0; i < 2; i++) f(i); return x < 0; })) throw new Error("x");',
   );
   assert.ok(inner.some((m) => !m.guard && m.original === "i < 2"), "loop inside a callback");
+  // A ConfigSpec table states accepted ranges only: every change in it is a guard's. The same
+  // literal under another type, or a function in the table, is not.
+  const spec = generateMutants(
+    "g.ts",
+    "const s: ConfigSpec<C> = { n: { integer: true, min: 1 } };",
+  );
+  assert.ok(spec.length >= 3 && spec.every((m) => m.guard), spec.map((m) => m.mutated).join());
+  const other = generateMutants("g.ts", "const s: Spec<C> = { n: { integer: true, min: 1 } };");
+  assert.ok(other.length >= 3 && other.every((m) => !m.guard), "another type is no guard");
+  const fn = generateMutants("g.ts", "const s: ConfigSpec<C> = { f: (x: number) => x + 1 };");
+  assert.ok(fn.length >= 1 && fn.every((m) => !m.guard), "a function in the table");
 });

@@ -28,6 +28,29 @@ export interface JudgedMutant {
   byClaims?: boolean;
   /** Whether it lies in an input guard (left out of the claims rate). */
   guard?: boolean;
+  /** Which of several identical mutants of its file it is (1 when absent). */
+  occurrence?: number;
+}
+
+/**
+ * The key under which judgements of one mutant are merged: file, line text, operator and
+ * change, and for the second and later of identical mutants in one file, which one.
+ *
+ * @param m the mutant
+ * @returns the key
+ * @example
+ * ```ts
+ * import { judgementKey } from "./record.ts";
+ * const m = { file: "f.ts", lineText: "a + a", operator: "arithmetic", original: "a + a", mutated: "a - a" };
+ * if (judgementKey(m) !== judgementKey({ ...m, occurrence: 1 })) throw new Error();
+ * if (judgementKey(m) === judgementKey({ ...m, occurrence: 2 })) throw new Error();
+ * ```
+ */
+export function judgementKey(
+  m: Pick<JudgedMutant, "file" | "lineText" | "operator" | "original" | "mutated" | "occurrence">,
+): string {
+  const base = [m.file, m.lineText, m.operator, m.original, m.mutated];
+  return JSON.stringify((m.occurrence ?? 1) > 1 ? [...base, m.occurrence] : base);
 }
 
 /** Counts and kill rates of one group. */
@@ -75,7 +98,7 @@ export function scoreMutants(mutants: readonly JudgedMutant[]): Map<string, Grou
   const latest = new Map<string, JudgedMutant>();
   for (const m of mutants) {
     if (m.status === "error") continue; // not judged: the unmutated tree failed too
-    latest.set(JSON.stringify([m.file, m.lineText, m.operator, m.original, m.mutated]), m);
+    latest.set(judgementKey(m), m);
   }
   const scores = new Map<string, GroupScore>();
   const guardClaimKills = new Map<string, number>();

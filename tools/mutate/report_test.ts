@@ -15,6 +15,8 @@ function result(status: Status, byClaims = false, group = "04"): MutantResult {
     status,
     byClaims,
     guard: false,
+    occurrence: 1,
+    occurrences: 1,
     ms: 1000,
   };
 }
