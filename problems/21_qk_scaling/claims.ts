@@ -14,6 +14,7 @@ import {
   tensorFromMatrix,
 } from "../../shared/attention/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
+import { meanBand } from "../../shared/stats/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { type Claim, ClaimViolation, defineClaims, isViolation } from "../../shared/testing/mod.ts";
 import {
@@ -182,6 +183,50 @@ function assertReadsItsFactors(kind: "entries" | "logits"): number {
   return stats.length;
 }
 
+/** The README's number of groups of the median-of-means band at δ = 1e-6. */
+const MOM_GROUPS = 35;
+
+/**
+ * The band the Monte Carlo rests on is the README's: k = 35 groups of m = ⌊n/35⌋
+ * consecutive draws (later draws unused), the median of their means, half-width
+ * r = σ/√(m/8) (Chebyshev with p = 1/8 per group); and its false alarm, at most
+ * P(Binomial(35, 1/8) ≥ 18), is ≤ 1e-6, summed exactly in integers (not Chernoff's bound).
+ * The hand-built sample has group means 0, 1, …, 34 in a shuffled order and leftover draws
+ * far below them, so the median of the 35 means is 17, and any other grouping, a skipped
+ * group or a read leftover gives another value. Returns the cases.
+ */
+function assertMedianOfMeansBand(): number {
+  // exact: 8^35 · P(Bin(35, 1/8) ≥ 18) = Σ_{j ≥ 18} C(35, j) 7^(35 − j) ≤ 8^35 · 1e-6
+  let choose = 1n; // C(35, j), built up from C(35, 0)
+  let count = 0n;
+  for (let j = 0n; j <= 35n; j++) {
+    if (j >= 18n) count += choose * 7n ** (35n - j);
+    choose = (choose * (35n - j)) / (j + 1n);
+  }
+  if (!(count * 1_000_000n <= 8n ** 35n)) {
+    throw new ClaimViolation(`P(Bin(35, 1/8) ≥ 18) = ${count}/8^35 exceeds ${DELTA}`);
+  }
+  const m = 3;
+  const sigma = 2;
+  const xs: number[] = [];
+  for (let g = 0; g < MOM_GROUPS; g++) {
+    const mean = (g * 13) % MOM_GROUPS; // a permutation of 0..34
+    xs.push(mean - 1, mean + 2, mean - 1);
+  }
+  // n = 35·3 + 3, so m = 3: the three leftovers belong to no group (if read as a 36th
+  // group, its mean −1000 would move the median to 16)
+  xs.push(-1000, -1000, -1000);
+  const band = meanBand(xs, { kind: "median-of-means", sigma }, DELTA);
+  const want = sigma / Math.sqrt(m / 8);
+  if (band.estimate !== 17 || !(Math.abs(band.halfWidth - want) <= 1e-12 * want)) {
+    throw new ClaimViolation(
+      `median-of-means band on a hand-built sample: ${band.estimate} ± ${band.halfWidth} ` +
+        `(${band.method}), the README's band is 17 ± ${want} (${MOM_GROUPS} groups of ${m})`,
+    );
+  }
+  return 2;
+}
+
 /**
  * Runs the bands and throws if any claimed mean lies outside its band; otherwise returns
  * the bands, the draws, and the worst margin min (half-width − |estimate − claimed|).
@@ -265,7 +310,7 @@ export const claims: Claim[] = defineClaims(21, [
       "variance 1, and are pairwise uncorrelated",
     check: (ctx) => {
       const exact = exactEntryMoments() + assertExactVariances("entries") +
-        assertReadsItsFactors("entries");
+        assertReadsItsFactors("entries") + assertMedianOfMeansBand();
       const mc = assertBands(
         configs(N_ENTRIES, (dX) => ctx.seedFor(`entries dX=${dX}`)),
         ENTRY_STATISTICS,
@@ -293,7 +338,7 @@ export const claims: Claim[] = defineClaims(21, [
       "for ℓ = ℓ'",
     check: async (ctx) => {
       const exact = exactLogitMoments(true) + assertExactVariances("logits") +
-        assertReadsItsFactors("logits");
+        assertReadsItsFactors("logits") + assertMedianOfMeansBand();
       const used = await withNoTensorLeak(
         "21b",
         () => attentionUsesScaledLogits(ctx.seedFor("attention"), true),
