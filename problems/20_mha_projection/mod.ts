@@ -49,16 +49,20 @@ export function foldOutputProjection(p: Mha1Params, shift = 0): Mha2Params {
 }
 
 /**
- * The converse direction: an MHA1 with H·⌈d_out/d_head⌉ heads of width d_head computing the
- * same function as a given MHA2. Head h of the MHA2 becomes ⌈d_out/d_head⌉ heads that share
+ * The converse direction (20d): an MHA1 with H·⌈d_out/d_head⌉ heads of width d_head computing
+ * the same function as a given MHA2. Head h of the MHA2 becomes ⌈d_out/d_head⌉ heads that share
  * its W_h^Q and W_h^K; head (h, b) carries columns [b·d_head, (b+1)·d_head) of W̃_h^V (zero
  * beyond d_out) and its output block is the matching rows of the identity I_{d_out}, so the
  * blocks add back up to A_h X W̃_h^V.
  *
  * @param p MHA2 parameters
  * @param dHead the value width of the MHA1 heads
- * @returns MHA1 parameters with H·⌈d_out/d_head⌉ heads
- * @throws RangeError if d_head is not a positive integer
+ * @param blocksPerHead MHA1 heads per MHA2 head; the default ⌈d_out/d_head⌉ is the
+ *   construction of 20d. A smaller value drops the columns of W̃_h from
+ *   blocksPerHead·d_head on: the wrong construction used as 20d's negative control (with 1,
+ *   "an MHA2 is an MHA1 with the same H heads")
+ * @returns MHA1 parameters with H·blocksPerHead heads
+ * @throws RangeError if d_head or blocksPerHead is not a positive integer
  * @example
  * ```ts
  * import { initMha2, mha1Ref, mha2Ref, normalMatrix } from "../../shared/attention/mod.ts";
@@ -71,11 +75,20 @@ export function foldOutputProjection(p: Mha1Params, shift = 0): Mha2Params {
  * if (p1.heads !== 2 || a.some((v, i) => Math.abs(v - b[i]!) > 1e-12)) throw new Error();
  * ```
  */
-export function unfoldToMha1(p: Mha2Params, dHead: number): Mha1Params {
+export function unfoldToMha1(
+  p: Mha2Params,
+  dHead: number,
+  blocksPerHead?: number,
+): Mha1Params {
   if (!Number.isInteger(dHead) || dHead < 1) {
     throw new RangeError(`d_head must be a positive integer, got ${dHead}`);
   }
-  const dOut = p.wv.cols / p.heads, dIn = p.wv.rows, blocks = Math.ceil(dOut / dHead);
+  const dOut = p.wv.cols / p.heads, dIn = p.wv.rows;
+  // ⌈d_out/d_head⌉ blocks of d_head columns cover the d_out columns of W̃_h (20d)
+  const blocks = blocksPerHead ?? Math.ceil(dOut / dHead);
+  if (!Number.isInteger(blocks) || blocks < 1) {
+    throw new RangeError(`blocksPerHead must be a positive integer, got ${blocks}`);
+  }
   const heads = p.heads * blocks;
   const wq: Matrix[] = [], wk: Matrix[] = [], wv = matrix(dIn, heads * dHead);
   const wo = matrix(heads * dHead, dOut);
