@@ -460,7 +460,7 @@ function mutationNote(mutation: BookSummary["mutation"]): string {
   }
   const shared = Object.entries(mutation.groups).filter(([g]) => g.startsWith("shared/"))
     .map(([g, sc]) => `<code>${esc(g)}</code> ${mutationCell(sc)}`).join("; ");
-  return `<p class="mutation-note">Mutants killed: the fraction of single-operator changes to a problem's implementation that turn the suite red, and that the claims alone turn red (equivalent mutants excluded), from <code>deno task mutate</code> runs recorded ${
+  return `<p class="mutation-note">Mutants killed: the fraction of single-operator changes to a problem's implementation that turn the suite red, and that the claims alone turn red (equivalent mutants excluded; for the claims, input guards and lines no claim executes excluded too), from <code>deno task mutate</code> runs recorded ${
     esc(mutation.recorded.slice(0, 10))
   } in <code>tools/mutate/scores.json</code>. All together: ${
     mutationCell(mutation.groups.all)

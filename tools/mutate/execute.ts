@@ -25,6 +25,11 @@ export interface MutantResult extends Omit<Mutant, "edit"> {
   detail?: string;
   /** Wall time spent on it, in milliseconds. */
   ms: number;
+  /**
+   * Whether no claim executes its line (from the claims' coverage; absent when unknown). Such
+   * a mutant is left out of the claims' rate, like an input guard.
+   */
+  unreached?: boolean;
 }
 
 /** The unmutated run of one command. */
@@ -51,6 +56,8 @@ export interface ExecuteOptions {
   timeoutMs?: number;
   /** Environment for the subprocesses. */
   env: Record<string, string>;
+  /** Where the unmutated claims record their line coverage (`deno run --coverage`), if anywhere. */
+  coverageDir?: string;
 }
 
 /** The time limit of an unmutated run, which only has to catch a hang. */
@@ -278,7 +285,10 @@ export class Worker {
 
   /** The unmutated claims of one problem. */
   private claimsUnit(problem: number): Promise<Baseline> {
-    return this.baseline(claimsCommand([problem]), {});
+    const args = claimsCommand([problem]);
+    // Only the unmutated runs record coverage: which lines the claims execute.
+    if (this.options.coverageDir) args.splice(1, 0, `--coverage=${this.options.coverageDir}`);
+    return this.baseline(args, {});
   }
 
   /** One unmutated test file, without the claim tests of its own problem. */

@@ -30,6 +30,7 @@ import {
   summaryLine,
   tally,
 } from "./report.ts";
+import { readCoverage } from "./coverage.ts";
 import { judgementKey } from "./record.ts";
 import { sampleByFile, sampleByGroup } from "./sample.ts";
 import { Rng } from "../../shared/random/mod.ts";
@@ -134,7 +135,9 @@ async function main(): Promise<number> {
   }
   const dirs = Array.from({ length: args.jobs }, (_, w) => `/tmp/mutate-${Deno.pid}-${w}`);
   const cleanup = async () => {
-    for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
+    for (const d of [...dirs, `${dirs[0]!}-coverage`]) {
+      await Deno.remove(d, { recursive: true }).catch(() => {});
+    }
   };
   // Ctrl-C (or SIGTERM) stops the run: mutants in flight are dropped, and the report
   // covers the ones that finished.
@@ -201,7 +204,8 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
   const env: Record<string, string> = { NO_COLOR: "1" };
   // The project's doc-block test runs every block in one process; without it, --doc.
   const docRunner = p.files.includes("doc_blocks_test.ts") ? "doc_blocks_test.ts" : undefined;
-  const options = { deno: Deno.execPath(), timeoutMs: args.timeoutMs, env, docRunner };
+  const coverageDir = `${dirs[0]!}-coverage`;
+  const options = { deno: Deno.execPath(), timeoutMs: args.timeoutMs, env, docRunner, coverageDir };
   const baselines = new Map();
   const workers = dirs.map((d) => new Worker(d, options, baselines));
   const slots: (MutantResult | undefined)[] = new Array(p.chosen.length);
@@ -235,6 +239,16 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
   }));
 
   const results = slots.filter((r): r is MutantResult => r !== undefined);
+  const coverage = await readCoverage(Deno.execPath(), coverageDir, dirs);
+  if (typeof coverage === "string") {
+    console.error(`warning: ${coverage}; the claims rate counts every line`);
+  } else {
+    for (const r of results) {
+      if (r.status === "killed" || r.status === "timeout" || r.status === "survived") {
+        r.unreached = !coverage.get(r.file)?.has(r.line);
+      }
+    }
+  }
   if (interrupted) log(`\ninterrupted: ${results.length} of ${p.chosen.length} mutants finished`);
   const seconds = (performance.now() - t0) / 1000;
   const judgedMs = results.filter((r) => r.status !== "equivalent").map((r) => r.ms);

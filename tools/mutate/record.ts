@@ -28,6 +28,8 @@ export interface JudgedMutant {
   byClaims?: boolean;
   /** Whether it lies in an input guard (left out of the claims rate). */
   guard?: boolean;
+  /** Whether no claim executes its line (left out of the claims rate). */
+  unreached?: boolean;
   /** Which of several identical mutants of its file it is (1 when absent). */
   occurrence?: number;
 }
@@ -69,9 +71,11 @@ export interface GroupScore {
   invalid: number;
   /** Judged mutants inside input guards (`if (bad) throw …`). */
   guarded: number;
+  /** Judged mutants outside guards on lines no claim executes. */
+  unreached: number;
   /** killed / judged. */
   suite: number;
-  /** Claim kills outside guards / judged mutants outside guards. */
+  /** Claim kills / judged mutants, both outside guards and on lines claims execute. */
   claims: number;
 }
 
@@ -101,7 +105,8 @@ export function scoreMutants(mutants: readonly JudgedMutant[]): Map<string, Grou
     latest.set(judgementKey(m), m);
   }
   const scores = new Map<string, GroupScore>();
-  const guardClaimKills = new Map<string, number>();
+  // Claim kills of mutants the claims rate leaves out (guards, lines no claim executes).
+  const outsideClaimKills = new Map<string, number>();
   const add = (group: string, m: JudgedMutant) => {
     const s = scores.get(group) ?? {
       judged: 0,
@@ -111,6 +116,7 @@ export function scoreMutants(mutants: readonly JudgedMutant[]): Map<string, Grou
       equivalent: 0,
       invalid: 0,
       guarded: 0,
+      unreached: 0,
       suite: 0,
       claims: 0,
     };
@@ -123,11 +129,14 @@ export function scoreMutants(mutants: readonly JudgedMutant[]): Map<string, Grou
       else s.killed++;
       if (claimKill) s.byClaims++;
       if (m.guard) s.guarded++;
-      if (m.guard && claimKill) guardClaimKills.set(group, (guardClaimKills.get(group) ?? 0) + 1);
+      else if (m.unreached) s.unreached++;
+      if ((m.guard || m.unreached) && claimKill) {
+        outsideClaimKills.set(group, (outsideClaimKills.get(group) ?? 0) + 1);
+      }
     }
-    const outside = s.judged - s.guarded;
+    const outside = s.judged - s.guarded - s.unreached;
     s.suite = s.judged ? s.killed / s.judged : 0;
-    s.claims = outside ? (s.byClaims - (guardClaimKills.get(group) ?? 0)) / outside : 0;
+    s.claims = outside ? (s.byClaims - (outsideClaimKills.get(group) ?? 0)) / outside : 0;
     scores.set(group, s);
   };
   for (const m of latest.values()) {

@@ -28,7 +28,14 @@ export interface Tally {
   guarded: number;
   /** Of those, killed by a claim (a guard made stricter than a claim's inputs allow). */
   guardedByClaims: number;
+  /** Judged mutants outside guards on lines no claim executes (not in the claims rate). */
+  unreached: number;
+  /** Of those, killed by a claim (possible only if the coverage missed a line). */
+  unreachedByClaims: number;
 }
+
+/** What the tally reads of one outcome. */
+type Judged = Pick<MutantResult, "status" | "byClaims"> & { guard?: boolean; unreached?: boolean };
 
 /**
  * Counts outcomes.
@@ -42,9 +49,7 @@ export interface Tally {
  * if (t.killed !== 1 || t.byClaims !== 1 || t.survived !== 1) throw new Error();
  * ```
  */
-export function tally(
-  results: readonly (Pick<MutantResult, "status" | "byClaims"> & { guard?: boolean })[],
-): Tally {
+export function tally(results: readonly Judged[]): Tally {
   const t: Tally = {
     total: 0,
     killed: 0,
@@ -56,15 +61,21 @@ export function tally(
     error: 0,
     guarded: 0,
     guardedByClaims: 0,
+    unreached: 0,
+    unreachedByClaims: 0,
   };
   for (const r of results) {
     t.total++;
     t[r.status]++;
     const claimKill = r.byClaims && (r.status === "killed" || r.status === "timeout");
     if (claimKill) t.byClaims++;
-    if (r.guard && ["killed", "timeout", "survived"].includes(r.status)) {
+    if (!["killed", "timeout", "survived"].includes(r.status)) continue;
+    if (r.guard) {
       t.guarded++;
       if (claimKill) t.guardedByClaims++;
+    } else if (r.unreached) {
+      t.unreached++;
+      if (claimKill) t.unreachedByClaims++;
     }
   }
   return t;
@@ -73,7 +84,8 @@ export function tally(
 /**
  * Kill rates over the judged mutants (killed + timed out + survived). The suite rate counts
  * every judged mutant; the claims rate leaves out input guards (`if (bad) throw …`), whose
- * refusal path no claim takes because a claim's inputs meet its hypotheses.
+ * refusal path no claim takes because a claim's inputs meet its hypotheses, and lines that no
+ * claim executes.
  *
  * @param t a tally
  * @returns suite and claims-only rates in [0, 1], NaN when nothing was judged
@@ -85,15 +97,17 @@ export function tally(
  * const g = rates(tally([
  *   { status: "killed", byClaims: true },
  *   { status: "killed", byClaims: false, guard: true }, // a bad-input test's kill
+ *   { status: "survived", byClaims: false, unreached: true }, // a line no claim runs
  * ]));
- * if (g.suite !== 1 || g.claims !== 1 || g.judged !== 2) throw new Error();
+ * if (g.suite !== 2 / 3 || g.claims !== 1 || g.judged !== 3) throw new Error();
  * ```
  */
 export function rates(t: Tally): { suite: number; claims: number; judged: number } {
   const judged = t.killed + t.timeout + t.survived;
   return {
     suite: (t.killed + t.timeout) / judged,
-    claims: (t.byClaims - t.guardedByClaims) / (judged - t.guarded),
+    claims: (t.byClaims - t.guardedByClaims - t.unreachedByClaims) /
+      (judged - t.guarded - t.unreached),
     judged,
   };
 }
@@ -117,10 +131,7 @@ function pct(x: number): string {
  */
 export function formatTable(
   title: string,
-  groups: ReadonlyMap<
-    string,
-    readonly (Pick<MutantResult, "status" | "byClaims"> & { guard?: boolean })[]
-  >,
+  groups: ReadonlyMap<string, readonly Judged[]>,
 ): string {
   const head = [
     title,
@@ -133,6 +144,7 @@ export function formatTable(
     "equiv",
     "error",
     "guards",
+    "unrun",
     "suite",
     "claims",
   ];
@@ -150,6 +162,7 @@ export function formatTable(
       t.equivalent,
       t.error,
       t.guarded,
+      t.unreached,
       pct(r.suite),
       pct(r.claims),
     ]

@@ -43,9 +43,25 @@ Deno.test("report: rates count timeouts as killed and leave out invalid, equival
     error: 1,
     guarded: 0,
     guardedByClaims: 0,
+    unreached: 0,
+    unreachedByClaims: 0,
   });
   assert.deepEqual(rates(t), { suite: 3 / 4, claims: 2 / 4, judged: 4 });
   assert.ok(Number.isNaN(rates(tally([result("equivalent")])).suite));
+});
+
+Deno.test("report: guards and lines no claim runs stay in the suite rate, not in the claims rate", () => {
+  const rs = [
+    result("killed", true),
+    result("survived"),
+    { ...result("killed", false), guard: true },
+    { ...result("killed", false), unreached: true },
+    { ...result("killed", false), guard: true, unreached: true }, // counted once, as a guard
+    { ...result("equivalent"), unreached: true }, // not judged: not counted
+  ];
+  const t = tally(rs);
+  assert.deepEqual([t.guarded, t.unreached], [2, 1]);
+  assert.deepEqual(rates(t), { suite: 4 / 5, claims: 1 / 2, judged: 5 });
 });
 
 Deno.test("report: tables per group, survivors with their source line, one summary line", () => {
