@@ -89,6 +89,18 @@ export async function trainingLossGap(ctx: ClaimContext, lossOf: PolicyObjective
             : outs.reduce((acc, x) => acc + x.prob * (x.reward + gamma * o.values[x.next]!), 0)
         )
       );
+      // premise: these are Q_γ of π_θ, so Σ_a π(a | s) Q_γ(s, a) = V_γ(s) of the linear solve
+      // (float64 sums of a few terms of size ≤ 10^2: 1e-9 relative)
+      walk.isTerminal.forEach((terminal, s) => {
+        if (terminal) return;
+        const mean = table[s]!.reduce((acc, p, a) => acc + p * q[s]![a]!, 0);
+        const v = o.values[s]!;
+        if (!(Math.abs(mean - v) <= 1e-9 * Math.max(1, Math.abs(v)))) {
+          throw new ClaimViolation(
+            `copy ${k}, state ${s}: Σ_a π(a | s) Q_γ(s, a) = ${mean}, but V_γ(s) = ${v}`,
+          );
+        }
+      });
       // an arbitrary baseline: it must not change the expected gradient
       const b = Array.from({ length: S }, () => 50 * rng.normal());
       // β along the schedule: the first update's, then a third and two thirds of the way down

@@ -7,7 +7,12 @@
  */
 import fc from "fast-check";
 import { type CliffWalk, cliffWalk, policyOutcome } from "../../shared/cliff/mod.ts";
-import { createStackedMlp, disposeStackedMlp, type StackedMlp } from "../../shared/mlp/mod.ts";
+import {
+  createStackedMlp,
+  disposeStackedMlp,
+  type StackedMlp,
+  stackedValueTables,
+} from "../../shared/mlp/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { reliability, successesNeeded } from "../../shared/stats/mod.ts";
 import {
@@ -32,12 +37,14 @@ import {
   batchStats,
   defaultConfig,
   expectedStats,
+  networkSeeds,
   OPTIMAL_VALUE,
   type PgMistake,
   type SeedRun,
   stackedPolicyLoss,
   stackedTrainingLoss,
   stackedValueLoss,
+  TargetCheck,
   trainSeeds,
 } from "./mod.ts";
 
@@ -106,6 +113,62 @@ function checkReliability(runs: SeedRun[], label: string) {
       `worst ${episodes[episodes.length - 1]}` +
       (misses.length > 0 ? `; final V(start) of the misses: ${misses.join(", ")}` : ""),
   };
+}
+
+/** Applications of T^π that bring a trained policy's bound to its value (measured: 100). */
+const BOUND_ITERATIONS = 300;
+/** The least a trained baseline moves from its initial network (measured: 10 to 26). */
+const BASELINE_MOVED = 1;
+
+/**
+ * 18a's premises, on the correct runs as they stopped: (i) the stop rule decides from the
+ * exact value: its bound (T^π)^k U, iterated without stopping early, is never below the
+ * linear solve's V^π(start) (Lemma of `target.ts`) and reaches it (T^π is a contraction for a
+ * proper policy); (ii) the baseline was trained: its final V_φ is not its initial network.
+ */
+async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
+  const walk = cliffWalk({ maxSteps: defaultConfig.maxSteps });
+  const stop = new TargetCheck(walk, -Infinity, walk.start, BOUND_ITERATIONS);
+  let boundGap = 0;
+  for (const r of runs) {
+    if (!r.final.proper) continue;
+    const bound = stop.upperBound(r.policy.flat());
+    const v = r.final.value;
+    // float64 iteration and solve on values of size ≤ 10^2: 1e-9 relative
+    if (!(Math.abs(bound - v) <= 1e-9 * Math.max(1, Math.abs(v)))) {
+      throw new ClaimViolation(
+        `seed ${r.seed}: the stop rule's bound after ${BOUND_ITERATIONS} applications of T^π ` +
+          `is ${bound}, but the linear solve gives V^π(start) = ${v}`,
+      );
+    }
+    boundGap = Math.max(boundGap, Math.abs(bound - v));
+  }
+  const initial = await withNoTensorLeak("18a initial baselines", async () => {
+    const vf = createStackedMlp(
+      walk.nStates,
+      defaultConfig.hidden,
+      1,
+      runs.map((r) => networkSeeds(r.seed).value),
+    );
+    try {
+      return await stackedValueTables(vf);
+    } finally {
+      disposeStackedMlp(vf);
+    }
+  });
+  let leastMove = Infinity;
+  runs.forEach((r, k) => {
+    const moved = Math.max(...r.baseline.map((v, s) => Math.abs(v - initial[k]![s]!)));
+    if (!(moved >= BASELINE_MOVED)) {
+      throw new ClaimViolation(
+        `seed ${r.seed}: the final baseline V_φ differs from its initial network by at most ` +
+          `${moved}: the value network was not trained`,
+      );
+    }
+    leastMove = Math.min(leastMove, moved);
+  });
+  return `stop rule's bound at the final policies within ${boundGap.toExponential(1)} of the ` +
+    `linear solve; baselines moved ≥ ${leastMove.toFixed(1)} from their initial networks`;
 }
 
 // ---------------------------------------------------------------- 18b: the policy loss
@@ -424,7 +487,12 @@ export const claims: Claim[] = defineClaims(18, [
     statement: `one attempt of at most ${defaultConfig.budget} episodes from the start state ` +
       `reaches the exact V^π(start) ≥ ${TARGET} (V* = ${OPTIMAL_VALUE}) with probability ≥ ` +
       `${GUARANTEED_RATE} (Clopper–Pearson at ${ALPHA} over ${RELIABILITY_SEEDS} seeds)`,
-    check: async (ctx) => checkReliability((await reliabilityRuns(ctx)).get("none")!, "correct"),
+    check: async (ctx) => {
+      const runs = (await reliabilityRuns(ctx)).get("none")!;
+      const premises = await checkTrainingPremises(runs);
+      const evidence = checkReliability(runs, "correct");
+      return { ...evidence, note: `${evidence.note}; ${premises}` };
+    },
     negativeControl: {
       variant: "the same seeds, budget and single attempt with returns-to-go shifted by one " +
         "step (the step's own reward dropped); also with the advantage's sign reversed",

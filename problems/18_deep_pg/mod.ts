@@ -30,6 +30,71 @@ export * from "./expected.ts";
 export * from "./sampler.ts";
 export * from "./target.ts";
 
+/** One attempt as {@link combineAttempts} reads it (a {@link SeedRun} is one). */
+export type AttemptRun = Pick<SeedRun, "episodes" | "curve" | "episodesToTarget" | "msToTarget">;
+
+/** The attempts of one training job seen as one run: what {@link train} reports. */
+export interface CombinedAttempts {
+  /** Episodes of all attempts. */
+  episodes: number;
+  /** Every attempt's curve, each point at the episodes sampled before it in the whole job. */
+  curve: { episode: number; value: number }[];
+  /** Episodes of the whole job before the update at which the last attempt met the target. */
+  episodesToTarget: number | null;
+  /** Wall time of the whole job until then, ms. */
+  msToTarget: number | null;
+}
+
+/**
+ * Joins attempts into one run: an attempt starts where the one before it stopped, so its
+ * episode counts are shifted by the episodes of all earlier attempts. Point i of an
+ * attempt's curve comes after i updates of B episodes (the last point, at the end of the
+ * budget, after all of them); only the last attempt can have met the target.
+ *
+ * @param attempts the attempts in order (at least one)
+ * @param episodesPerUpdate B
+ * @param msBefore the wall time of all attempts but the last, ms
+ * @returns episodes, curve, episodes and time to target of the whole job
+ * @throws RangeError for no attempts
+ * @example
+ * ```ts
+ * import { combineAttempts } from "./mod.ts";
+ * const failed = { episodes: 20, curve: [-50, -40, -30], episodesToTarget: null, msToTarget: null };
+ * const ok = { episodes: 10, curve: [-60, 85], episodesToTarget: 10, msToTarget: 4 };
+ * const c = combineAttempts([failed, ok], 10, 7);
+ * if (c.episodes !== 30 || c.episodesToTarget !== 30 || c.msToTarget !== 11) throw new Error();
+ * if (c.curve.map((p) => p.episode).join() !== "0,10,20,20,30") throw new Error();
+ * ```
+ */
+export function combineAttempts(
+  attempts: readonly AttemptRun[],
+  episodesPerUpdate: number,
+  msBefore: number,
+): CombinedAttempts {
+  const last = attempts[attempts.length - 1];
+  if (!last) throw new RangeError("combineAttempts: at least one attempt is needed");
+  const B = episodesPerUpdate;
+  let offset = 0;
+  const curve = attempts.flatMap((x) => {
+    // point i after min(i · B, episodes) of this attempt's own episodes
+    const pts = x.curve.map((value, i) => ({
+      episode: offset + Math.min(i * B, x.episodes),
+      value,
+    }));
+    offset += x.episodes;
+    return pts;
+  });
+  const episodesBefore = offset - last.episodes;
+  return {
+    episodes: offset,
+    curve,
+    episodesToTarget: last.episodesToTarget === null
+      ? null
+      : episodesBefore + last.episodesToTarget,
+    msToTarget: last.msToTarget === null ? null : msBefore + last.msToTarget,
+  };
+}
+
 /** Options of {@link train}: the common ones plus any hyperparameter. */
 export interface PgTrainOptions extends TrainOptions {
   /** Hyperparameters overriding {@link defaultConfig} (`budget` also overrides it). */
@@ -71,19 +136,12 @@ export async function train(options: PgTrainOptions): Promise<TrainReport> {
       options.onProgress?.(`pg: attempt ${k} with fresh networks (the last ran out of budget)`),
   );
   const r: SeedRun = run.last;
-  const B = config.episodesPerUpdate;
-  const episodes = run.episodesBefore + r.episodes;
-  let offset = 0;
-  const curve = run.results.flatMap((x) => {
-    const pts = x.curve.map((value, i) => ({
-      episode: offset + Math.min(i * B, x.episodes),
-      value,
-    }));
-    offset += x.episodes;
-    return pts;
-  });
+  const { episodes, curve, episodesToTarget: toTarget, msToTarget } = combineAttempts(
+    run.results,
+    config.episodesPerUpdate,
+    run.msBefore,
+  );
   const o = r.final;
-  const toTarget = r.episodesToTarget === null ? null : run.episodesBefore + r.episodesToTarget;
   return {
     algorithm: "pg",
     episodes,
@@ -93,7 +151,7 @@ export async function train(options: PgTrainOptions): Promise<TrainReport> {
     greedyActions: argmaxActions(r.policy),
     reachedTarget: r.reached,
     episodesToTarget: toTarget,
-    msToTarget: r.msToTarget === null ? null : run.msBefore + r.msToTarget,
+    msToTarget,
     value: o.value,
     valueLabel: "exact V^π(start) of the learned stochastic policy",
     policy: r.policy,
@@ -107,7 +165,7 @@ export async function train(options: PgTrainOptions): Promise<TrainReport> {
     extra: {
       value: o.value,
       episodesToTarget: toTarget,
-      msToTarget: r.msToTarget === null ? null : run.msBefore + r.msToTarget,
+      msToTarget,
       success: o.success,
       fall: o.fall,
       expectedLength: o.expectedLength,

@@ -13,6 +13,7 @@ import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { claims } from "./claims.ts";
 import {
   batchStats,
+  combineAttempts,
   defaultConfig,
   resolveConfig,
   returnsToGo,
@@ -141,6 +142,36 @@ Deno.test("18 with a second attempt the curve continues at the episodes the firs
   const report = await train({ seed: 1, budget: 32, config });
   assert.equal(report.episodes, 64);
   assert.deepEqual(report.curve.map((p) => p.episode), [0, 16, 32, 32, 48, 64]);
+});
+
+Deno.test("18 attempts joined: a later attempt's episodes, curve and time to target start where the earlier ones stopped", () => {
+  // the first two attempts ran out of budget (the second stopped between updates), the third
+  // met the target after 8 of its own episodes
+  const failed = {
+    episodes: 12,
+    curve: [-90, -70, -60, -55],
+    episodesToTarget: null,
+    msToTarget: null,
+  };
+  const cut = { episodes: 6, curve: [-80, -65, -50], episodesToTarget: null, msToTarget: null };
+  const ok = { episodes: 8, curve: [-75, -20, 84], episodesToTarget: 8, msToTarget: 5 };
+  const c = combineAttempts([failed, cut, ok], 4, 100);
+  assert.equal(c.episodes, 26);
+  assert.equal(c.episodesToTarget, 12 + 6 + 8);
+  assert.equal(c.msToTarget, 105);
+  assert.deepEqual(c.curve.map((p) => p.episode), [0, 4, 8, 12, 12, 16, 18, 18, 22, 26]);
+  assert.deepEqual(c.curve.map((p) => p.value), [...failed.curve, ...cut.curve, ...ok.curve]);
+  // one attempt is itself; a last attempt that missed leaves no target
+  assert.deepEqual(combineAttempts([ok], 4, 0), {
+    episodes: 8,
+    curve: [{ episode: 0, value: -75 }, { episode: 4, value: -20 }, { episode: 8, value: 84 }],
+    episodesToTarget: 8,
+    msToTarget: 5,
+  });
+  const missed = combineAttempts([ok, failed], 4, 7);
+  assert.equal(missed.episodesToTarget, null);
+  assert.equal(missed.msToTarget, null);
+  assert.throws(() => combineAttempts([], 4, 0), /at least one attempt/);
 });
 
 Deno.test("18 bad configuration is refused with the field named", async () => {

@@ -53,6 +53,60 @@ export class EpisodeBatch {
   }
 }
 
+/** A walk's transition outcomes in flat arrays (no per-outcome objects). */
+export interface FlatOutcomes {
+  /** Outcomes of (s, a) are at indices first[s·A + a] … first[s·A + a + 1] − 1 (none at a terminal s). */
+  readonly first: Int32Array;
+  /** p(s' | s, a) of each outcome. */
+  readonly prob: Float64Array;
+  /** s' of each outcome. */
+  readonly next: Int32Array;
+  /** r of each outcome. */
+  readonly reward: Float64Array;
+}
+
+/**
+ * Flattens `walk.outcomes` in the order of its lists: state, then action, then outcome.
+ *
+ * @param walk the walk
+ * @returns the outcomes of every live (s, a), indexed by `first`
+ * @example
+ * ```ts
+ * import { cliffWalk } from "../../shared/cliff/mod.ts";
+ * import { flatOutcomes } from "./sampler.ts";
+ * const walk = cliffWalk({ slippery: true });
+ * const f = flatOutcomes(walk);
+ * const [lo, hi] = [f.first[36 * 4 + 1]!, f.first[36 * 4 + 2]!]; // (start, right)
+ * if (hi - lo !== walk.outcomes[36]![1]!.length || f.next[lo] !== walk.outcomes[36]![1]![0]!.next) throw new Error();
+ * ```
+ */
+export function flatOutcomes(walk: CliffWalk): FlatOutcomes {
+  const S = walk.nStates;
+  const A = walk.nActions;
+  const first = new Int32Array(S * A + 1);
+  const prob: number[] = [];
+  const next: number[] = [];
+  const reward: number[] = [];
+  for (let s = 0; s < S; s++) {
+    for (let a = 0; a < A; a++) {
+      first[s * A + a] = next.length;
+      if (walk.isTerminal[s]) continue;
+      for (const o of walk.outcomes[s]![a]!) {
+        prob.push(o.prob);
+        next.push(o.next);
+        reward.push(o.reward);
+      }
+    }
+  }
+  first[S * A] = next.length;
+  return {
+    first,
+    prob: Float64Array.from(prob),
+    next: Int32Array.from(next),
+    reward: Float64Array.from(reward),
+  };
+}
+
 /** A walk's outcomes in flat arrays, and a policy table's rows, for {@link FlatSampler}. */
 export class FlatSampler {
   readonly #walk: CliffWalk;
@@ -72,25 +126,11 @@ export class FlatSampler {
     this.#walk = walk;
     const S = walk.nStates;
     const A = walk.nActions;
-    this.#first = new Int32Array(S * A + 1);
-    const prob: number[] = [];
-    const next: number[] = [];
-    const reward: number[] = [];
-    for (let s = 0; s < S; s++) {
-      for (let a = 0; a < A; a++) {
-        this.#first[s * A + a] = next.length;
-        if (walk.isTerminal[s]) continue;
-        for (const o of walk.outcomes[s]![a]!) {
-          prob.push(o.prob);
-          next.push(o.next);
-          reward.push(o.reward);
-        }
-      }
-    }
-    this.#first[S * A] = next.length;
-    this.#prob = Float64Array.from(prob);
-    this.#next = Int32Array.from(next);
-    this.#reward = Float64Array.from(reward);
+    const flat = flatOutcomes(walk);
+    this.#first = flat.first;
+    this.#prob = flat.prob;
+    this.#next = flat.next;
+    this.#reward = flat.reward;
     this.#terminal = Uint8Array.from(walk.isTerminal, (t) => (t ? 1 : 0));
     this.#pi = new Float64Array(S * A);
     this.#total = new Float64Array(S);

@@ -20,6 +20,7 @@
  * @module
  */
 import { type CliffWalk, type PolicyOutcome, policyOutcome } from "../../shared/cliff/mod.ts";
+import { flatOutcomes } from "./sampler.ts";
 
 /** Decides V^π(start) ≥ target for policy tables given flat, row-major. */
 export class TargetCheck {
@@ -55,31 +56,19 @@ export class TargetCheck {
     this.#target = target;
     this.#start = start;
     const S = walk.nStates;
-    const A = walk.nActions;
     this.#live = Int32Array.from(walk.isTerminal.flatMap((t, s) => (t ? [] : [s])));
-    this.#first = new Int32Array(S * A + 1);
-    const prob: number[] = [];
-    const next: number[] = [];
-    const reward: number[] = [];
+    const flat = flatOutcomes(walk);
+    this.#first = flat.first;
+    this.#prob = flat.prob;
+    this.#next = flat.next;
+    this.#reward = flat.reward;
+    // the bound needs γ = 1 and no positive reward on a move into a live state
     let boundable = walk.gamma === 1;
     let rMax = 0;
-    for (let s = 0; s < S; s++) {
-      for (let a = 0; a < A; a++) {
-        this.#first[s * A + a] = next.length;
-        if (walk.isTerminal[s]) continue;
-        for (const o of walk.outcomes[s]![a]!) {
-          prob.push(o.prob);
-          next.push(o.next);
-          reward.push(o.reward);
-          rMax = Math.max(rMax, o.reward);
-          if (!walk.isTerminal[o.next] && o.reward > 0) boundable = false;
-        }
-      }
+    for (let o = 0; o < flat.next.length; o++) {
+      rMax = Math.max(rMax, flat.reward[o]!);
+      if (!walk.isTerminal[flat.next[o]!] && flat.reward[o]! > 0) boundable = false;
     }
-    this.#first[S * A] = next.length;
-    this.#prob = Float64Array.from(prob);
-    this.#next = Int32Array.from(next);
-    this.#reward = Float64Array.from(reward);
     this.#u = new Float64Array(S);
     this.#v = new Float64Array(S);
     this.#upper = boundable ? this.#optimalUpper(rMax) : null;

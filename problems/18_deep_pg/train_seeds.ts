@@ -29,6 +29,23 @@ import { TargetCheck } from "./target.ts";
 /** V*(start) of the handout's walk: the 13-move edge path, 12 · (−1) + 100. */
 export const OPTIMAL_VALUE = 88;
 
+/**
+ * The initialiser seeds of a training seed's two networks: π_θ from the first, V_φ from the
+ * second (each network's layers from that seed and the next, `createStackedMlp`).
+ *
+ * @param seed the training seed
+ * @returns the policy's and the baseline's initialiser seeds
+ * @example
+ * ```ts
+ * import { networkSeeds } from "./train_seeds.ts";
+ * const { policy, value } = networkSeeds(1);
+ * if (policy === value || networkSeeds(1).value !== value) throw new Error();
+ * ```
+ */
+export function networkSeeds(seed: number): { policy: number; value: number } {
+  return { policy: seedFor("pg θ", seed), value: seedFor("pg φ", seed) };
+}
+
 /** One seed's run. */
 export interface SeedRun {
   /** The seed. */
@@ -45,6 +62,8 @@ export interface SeedRun {
   final: PolicyOutcome;
   /** The final policy table π_θ(· | s). */
   policy: number[][];
+  /** The final baseline table V_φ(s), as the last update read it. */
+  baseline: number[];
   /**
    * Exact V^{π_θ}(start) before each update and at the end: `curve[i]` after i · B episodes
    * (only with `options.curve`; otherwise empty).
@@ -134,20 +153,24 @@ export async function trainSeeds(
     S,
     config.hidden,
     A,
-    seeds.map((seed) => seedFor("pg θ", seed)),
+    seeds.map((seed) => networkSeeds(seed).policy),
     config.outputScale,
   );
-  const vf = createStackedMlp(S, config.hidden, 1, seeds.map((seed) => seedFor("pg φ", seed)));
+  const vf = createStackedMlp(S, config.hidden, 1, seeds.map((seed) => networkSeeds(seed).value));
   const piOpt = tf.train.adam(config.policyLr);
   const vOpt = tf.train.adam(config.valueLr);
-  const runs: SeedRun[] = seeds.map((seed) => ({
+  // a run's `final` is set at its first exact evaluation (null until then)
+  const runs: (Omit<SeedRun, "final"> & { final: PolicyOutcome | null })[] = seeds.map((
+    seed,
+  ) => ({
     seed,
     reached: false,
     episodesToTarget: null,
     msToTarget: null,
     episodes: 0,
-    final: UNEVALUATED,
+    final: null,
     policy: [],
+    baseline: [],
     curve: [],
     truncatedFraction: 0,
   }));
@@ -196,10 +219,11 @@ export async function trainSeeds(
             run.episodesToTarget = run.episodes;
             run.msToTarget = performance.now() - t0;
           }
-          if (run.final === UNEVALUATED || !options.curve) {
+          if (run.final === null || !options.curve) {
             run.final = policyOutcome(walk, rowsOf(table, S, A));
           }
           run.policy = rowsOf(table, S, A);
+          run.baseline = Array.from(values.subarray(k * S, (k + 1) * S));
           active[k] = false;
           continue;
         }
@@ -268,22 +292,13 @@ export async function trainSeeds(
     piOpt.dispose();
     vOpt.dispose();
   }
-  runs.forEach((r, k) => {
-    r.truncatedFraction = r.episodes > 0 ? truncatedCount[k]! / r.episodes : 0;
-  });
-  return runs;
+  // every run stopped with its exact outcome set
+  return runs.map((r, k) => ({
+    ...r,
+    final: r.final!,
+    truncatedFraction: r.episodes > 0 ? truncatedCount[k]! / r.episodes : 0,
+  }));
 }
-
-/** A placeholder outcome before the first exact evaluation. */
-const UNEVALUATED: PolicyOutcome = {
-  proper: false,
-  values: [],
-  value: NaN,
-  success: NaN,
-  fall: NaN,
-  expectedLength: NaN,
-  visits: [],
-};
 
 /** Rows π(· | s) of a flat table. */
 function rowsOf(flat: Float64Array, S: number, A: number): number[][] {
