@@ -76,6 +76,23 @@ const twoArms: Case = [
 ];
 
 /**
+ * The boundary where the episode is over before t: every state terminal (γ = 1), so s_t is
+ * terminal, no step follows, and every target and every moment is 0 (the return from a
+ * terminal state is 0; Sobel's system has no live state to solve for).
+ */
+const allOver: Case = [
+  makeMdp({
+    gamma: 1,
+    terminal: [0, 1],
+    initial: [0.5, 0.5],
+    // an MDP needs an action: its outcome lists are given but never taken
+    outcomes: [[[{ next: 1, reward: 1, prob: 1 }]], [[{ next: 0, reward: 1, prob: 1 }]]],
+  }),
+  [[1], [1]],
+  1,
+];
+
+/**
  * Relative float64 tolerance: linear solves with condition number ≲ 1/(1 − γ²) ≤ 10³
  * and sums of a few thousand terms lose far less than 1e-9 of the second-moment scale.
  */
@@ -291,7 +308,7 @@ export const claims: Claim[] = defineClaims(10, [
       "E TD(1) = E TD(2) = E TD(∞), and Var TD(1) ≤ Var TD(2) ≤ Var TD(∞) (each gap is an expected conditional variance)",
     check: (ctx) =>
       checkProperty(
-        { seed: ctx.seed, over: OVER, numRuns: 150, examples: [coinFlip, widest] },
+        { seed: ctx.seed, over: OVER, numRuns: 150, examples: [coinFlip, widest, allOver] },
         arbCase,
         margin10a,
       ),
@@ -312,7 +329,7 @@ export const claims: Claim[] = defineClaims(10, [
     statement: "E TD(1) = E TD(1.5), and Var TD(1) ≤ Var TD(1.5)",
     check: (ctx) =>
       checkProperty(
-        { seed: ctx.seed, over: OVER, numRuns: 150, examples: [twoArms, twoArmsSkewed] },
+        { seed: ctx.seed, over: OVER, numRuns: 150, examples: [twoArms, twoArmsSkewed, allOver] },
         arbCase,
         (c) => margin10b(c, false),
       ),
