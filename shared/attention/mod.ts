@@ -30,6 +30,7 @@
  */
 export * from "./matrix.ts";
 export * from "./params.ts";
+export * from "./arbitraries.ts";
 export * from "./reference.ts";
 export * from "./tensors.ts";
 export * from "./layers.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
 import { seedFor } from "../testing/mod.ts";
-import { glorotUniform, initLayer, variedRowsMatrix } from "./params.ts";
+import { glorotUniform, initLayer } from "./params.ts";
+import { variedRowsMatrix } from "./arbitraries.ts";
 
 const rng = (label: string) => new Rng(seedFor(`attention params/${label}`));
 
