@@ -34,11 +34,14 @@ import {
  * if (allDeterministicPolicies(m).length !== 4) throw new Error();
  * ```
  */
-export function allDeterministicPolicies(mdp: FiniteMdp, limit = 4096): number[][] {
+export function allDeterministicPolicies(mdp: FiniteMdp, limit?: number): number[][] {
   const count = mdp.nActions ** mdp.nStates;
-  if (count > limit) {
+  // the default limit is part of the refusal: it bounds the work, not the mathematics
+  if (count > (limit ?? 4096)) {
     throw new MdpInputError(
-      `${mdp.nActions}^${mdp.nStates} = ${count} deterministic policies exceed the limit ${limit}`,
+      `${mdp.nActions}^${mdp.nStates} = ${count} deterministic policies exceed the limit ${
+        limit ?? 4096
+      }`,
     );
   }
   const out: number[][] = [];

@@ -290,16 +290,15 @@ export interface PreferenceConfig {
  */
 export function syntheticPreferences(config: PreferenceConfig, seed: number): PreferenceData {
   const { prompts, responses, features } = config;
-  for (
-    const [k, v, min] of [["prompts", prompts, 1], ["responses", responses, 2], [
-      "features",
-      features,
-      1,
-    ]] as const
-  ) {
-    if (!Number.isInteger(v) || v < min) {
-      throw new PreferenceInputError(`${k} = ${v} is not an integer ≥ ${min}`);
-    }
+  // each size is refused below its least meaningful value (two responses make one pair)
+  if (!Number.isInteger(prompts) || prompts < 1) {
+    throw new PreferenceInputError(`prompts = ${prompts} is not an integer ≥ 1`);
+  }
+  if (!Number.isInteger(responses) || responses < 2) {
+    throw new PreferenceInputError(`responses = ${responses} is not an integer ≥ 2`);
+  }
+  if (!Number.isInteger(features) || features < 1) {
+    throw new PreferenceInputError(`features = ${features} is not an integer ≥ 1`);
   }
   const rng = new Rng(seed);
   const theta = Array.from({ length: features }, () => rng.normal());
