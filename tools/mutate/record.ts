@@ -7,6 +7,10 @@
  * @module
  */
 import { runCommand, UsageError } from "../../shared/testing/mod.ts";
+import { readCoverage } from "./coverage.ts";
+import { generateMutants, type Mutant } from "./operators.ts";
+import { claimsCommand } from "./execute.ts";
+import { runWithTimeout } from "./process.ts";
 
 /** One mutant as a report lists it (the fields the score needs). */
 export interface JudgedMutant {
@@ -146,6 +150,44 @@ export function scoreMutants(mutants: readonly JudgedMutant[]): Map<string, Grou
   return scores;
 }
 
+/** Runs every problem's claims once with coverage in the project itself: executed lines. */
+async function claimsCoverageOfTree(root: URL): Promise<Map<string, Set<number>>> {
+  const dir = await Deno.makeTempDir({ prefix: "mutate-record-coverage-" });
+  try {
+    const problems = [...Deno.readDirSync(new URL("problems/", root))]
+      .map((e) => /^(\d\d)_/.exec(e.name)?.[1]).filter((p): p is string => p !== undefined)
+      .sort();
+    const args = [...claimsCommand(problems.map(Number))];
+    args.splice(1, 0, `--coverage=${dir}`);
+    const cwd = decodeURIComponent(root.pathname).replace(/\/$/, "");
+    const r = await runWithTimeout(Deno.execPath(), args, { cwd, timeoutMs: 30 * 60_000, env: {} });
+    if (r.code !== 0 || r.timedOut) {
+      throw new UsageError(
+        `the unmutated claims do not all hold, so their coverage means nothing: ${
+          r.output.split("\n").find((l) => l.startsWith("killed ")) ?? `exit code ${r.code}`
+        }`,
+      );
+    }
+    const executed = await readCoverage(Deno.execPath(), dir, [cwd]);
+    if (typeof executed === "string") throw new UsageError(executed);
+    return executed;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Whether a claim executes the mutant's line (found by its text: line numbers move). */
+async function onExecutedLine(
+  m: JudgedMutant,
+  executed: Map<string, Set<number>>,
+  root: URL,
+): Promise<boolean> {
+  const hit = executed.get(m.file);
+  if (!hit) return false;
+  const text = await Deno.readTextFile(new URL(m.file, root));
+  return text.split("\n").some((l, i) => l.trim() === m.lineText && hit.has(i + 1));
+}
+
 interface Report {
   started: string;
   args: unknown;
@@ -189,6 +231,18 @@ async function main(args: readonly string[]): Promise<number> {
   const all = reports.flatMap((r) => r.mutants);
   const kept: JudgedMutant[] = [];
   for (const m of all) if (await current(m)) kept.push(m);
+  // Which lines the claims execute is a property of the tree as it is, not of the run that
+  // judged a mutant: it is measured again here, once, for every mutant kept.
+  console.error("mutate:record: running every claim once with coverage …");
+  const executed = await claimsCoverageOfTree(root);
+  for (const m of kept) m.unreached = !(await onExecutedLine(m, executed, root));
+  // Likewise whether a mutant lies in an input guard: the rule may have changed since.
+  const now = new Map<string, Mutant>();
+  for (const file of new Set(kept.map((m) => m.file))) {
+    const text = await Deno.readTextFile(new URL(file, root));
+    for (const g of generateMutants(file, text)) now.set(judgementKey(g), g);
+  }
+  for (const m of kept) m.guard = now.get(judgementKey(m))?.guard ?? m.guard;
   const scores = scoreMutants(kept);
   const table = {
     recorded: new Date().toISOString(),
