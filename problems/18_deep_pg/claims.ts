@@ -117,14 +117,51 @@ function checkReliability(runs: SeedRun[], label: string) {
 
 /** Applications of T^π that bring a trained policy's bound to its value (measured: 100). */
 const BOUND_ITERATIONS = 300;
-/** The least a trained baseline moves from its initial network (measured: 10 to 26). */
+/** The least a trained baseline moves from its initial network (measured: 4 to 26). */
 const BASELINE_MOVED = 1;
+
+/**
+ * The README's starting networks: Glorot-uniform layers, U(−ℓ, ℓ) with
+ * ℓ = √(6 / (fan_in + fan_out)), the output layer's scaled by `scale`, drawn independently
+ * (not one uniform stream rescaled), and zero biases. Each copy's largest |weight| must
+ * also reach ℓ/2 of its layer (of 0.9 ℓ in the first layer), which uniform draws miss with
+ * probability at most 2^−32 per copy (0.9^1536 in the first layer).
+ */
+async function checkInitialNetworks(net: StackedMlp, scale: number, name: string): Promise<void> {
+  const [w1, b1, w2, b2] = await Promise.all(net.variables.map((v) => v.data()));
+  const S = net.nStates;
+  const H = net.w1.shape[2]!;
+  const O = net.nOut;
+  const l1 = Math.sqrt(6 / (S + H));
+  const l2 = scale * Math.sqrt(6 / (H + O));
+  const fail = (what: string) => {
+    throw new ClaimViolation(`the initial ${name} is not the README's: ${what}`);
+  };
+  if ([...b1!, ...b2!].some((x) => x !== 0)) fail("a bias is not 0");
+  for (let k = 0; k < net.copies; k++) {
+    const first = w1!.subarray(k * S * H, (k + 1) * S * H);
+    const out = w2!.subarray(k * H * O, (k + 1) * H * O);
+    const top1 = Math.max(...first.map(Math.abs));
+    const top2 = Math.max(...out.map(Math.abs));
+    // float32 draws of a float64 bound: 1e-6 relative
+    if (!(top1 <= l1 * (1 + 1e-6) && top1 >= 0.9 * l1)) {
+      fail(`copy ${k}: largest first-layer |w| ${top1}, Glorot bound ${l1}`);
+    }
+    if (!(top2 <= l2 * (1 + 1e-6) && top2 >= l2 / 2)) {
+      fail(`copy ${k}: largest output-layer |w| ${top2}, scaled Glorot bound ${l2}`);
+    }
+    if (out.every((x, i) => Math.abs(x / l2 - first[i]! / l1) < 1e-3)) {
+      fail(`copy ${k}: the output layer repeats the first layer's uniform draws`);
+    }
+  }
+}
 
 /**
  * 18a's premises, on the correct runs as they stopped: (i) the stop rule decides from the
  * exact value: its bound (T^π)^k U, iterated without stopping early, is never below the
  * linear solve's V^π(start) (Lemma of `target.ts`) and reaches it (T^π is a contraction for a
- * proper policy); (ii) the baseline was trained: its final V_φ is not its initial network.
+ * proper policy); (ii) the networks started as the README's ({@link checkInitialNetworks});
+ * (iii) the baseline was trained: its final V_φ is not its initial network.
  */
 async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
   const walk = cliffWalk({ maxSteps: defaultConfig.maxSteps });
@@ -143,16 +180,23 @@ async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
     }
     boundGap = Math.max(boundGap, Math.abs(bound - v));
   }
-  const initial = await withNoTensorLeak("18a initial baselines", async () => {
-    const vf = createStackedMlp(
-      walk.nStates,
-      defaultConfig.hidden,
-      1,
-      runs.map((r) => networkSeeds(r.seed).value),
+  const initial = await withNoTensorLeak("18a initial networks", async () => {
+    const S = walk.nStates;
+    const H = defaultConfig.hidden;
+    const pi = createStackedMlp(
+      S,
+      H,
+      walk.nActions,
+      runs.map((r) => networkSeeds(r.seed).policy),
+      defaultConfig.outputScale,
     );
+    const vf = createStackedMlp(S, H, 1, runs.map((r) => networkSeeds(r.seed).value));
     try {
+      await checkInitialNetworks(pi, defaultConfig.outputScale, "π_θ");
+      await checkInitialNetworks(vf, 1, "V_φ");
       return await stackedValueTables(vf);
     } finally {
+      disposeStackedMlp(pi);
       disposeStackedMlp(vf);
     }
   });
@@ -168,7 +212,9 @@ async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
     leastMove = Math.min(leastMove, moved);
   });
   return `stop rule's bound at the final policies within ${boundGap.toExponential(1)} of the ` +
-    `linear solve; baselines moved ≥ ${leastMove.toFixed(1)} from their initial networks`;
+    `linear solve; initial networks Glorot-uniform with zero biases; baselines moved ≥ ${
+      leastMove.toFixed(1)
+    } from their initial networks`;
 }
 
 // ---------------------------------------------------------------- 18b: the policy loss
