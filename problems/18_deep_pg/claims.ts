@@ -159,13 +159,14 @@ async function checkInitialNetworks(net: StackedMlp, scale: number, name: string
 /**
  * 18a's premises, on the correct runs as they stopped: (i) the stop rule decides from the
  * exact value: its bound (T^π)^k U, iterated without stopping early, is never below the
- * linear solve's V^π(start) (Lemma of `target.ts`) and reaches it (T^π is a contraction for a
- * proper policy); (ii) the networks started as the README's ({@link checkInitialNetworks});
+ * linear solve's V^π(start) (Lemma of `target.ts`, also after the 40 applications training
+ * makes) and reaches it (T^π is a contraction for a proper policy); (ii) the networks started as the README's ({@link checkInitialNetworks});
  * (iii) the baseline was trained: its final V_φ is not its initial network.
  */
 async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
   const walk = cliffWalk({ maxSteps: defaultConfig.maxSteps });
   const stop = new TargetCheck(walk, -Infinity, walk.start, BOUND_ITERATIONS);
+  const trainingBound = new TargetCheck(walk, -Infinity);
   let boundGap = 0;
   for (const r of runs) {
     if (!r.final.proper) continue;
@@ -179,6 +180,14 @@ async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
       );
     }
     boundGap = Math.max(boundGap, Math.abs(bound - v));
+    // the lemma at the number of applications training uses: still never below V^π(start)
+    const early = trainingBound.upperBound(r.policy.flat());
+    if (!(early >= v - 1e-9 * Math.max(1, Math.abs(v)))) {
+      throw new ClaimViolation(
+        `seed ${r.seed}: the stop rule's bound after ${trainingBound.iterations} applications ` +
+          `of T^π is ${early}, below V^π(start) = ${v}`,
+      );
+    }
   }
   const initial = await withNoTensorLeak("18a initial networks", async () => {
     const S = walk.nStates;
