@@ -159,7 +159,7 @@ export async function trainSeeds(
   const vf = createStackedMlp(S, config.hidden, 1, seeds.map((seed) => networkSeeds(seed).value));
   const piOpt = tf.train.adam(config.policyLr);
   const vOpt = tf.train.adam(config.valueLr);
-  // a run's `final` is set at its first exact evaluation (null until then)
+  // a run's `final` is set when it stops (null until then)
   const runs: (Omit<SeedRun, "final"> & { final: PolicyOutcome | null })[] = seeds.map((
     seed,
   ) => ({
@@ -202,14 +202,15 @@ export async function trainSeeds(
         }
         // the exact target: V^{π_θ}(start) from (I − P_π) V = r_π on the live states
         let reached = false;
+        // the exact outcome, where this evaluation solved for it (the bound alone gives none)
+        let outcome: PolicyOutcome | null = null;
         if (options.curve) {
-          const outcome = policyOutcome(walk, rowsOf(table, S, A));
+          outcome = policyOutcome(walk, rowsOf(table, S, A));
           run.curve.push(outcome.proper ? outcome.value : -Infinity);
-          run.final = outcome;
           reached = outcome.proper && outcome.value >= target;
         } else {
           const d = check.decide(table);
-          if (d.outcome) run.final = d.outcome;
+          outcome = d.outcome;
           reached = d.reached;
         }
         lap("evaluate");
@@ -219,9 +220,7 @@ export async function trainSeeds(
             run.episodesToTarget = run.episodes;
             run.msToTarget = performance.now() - t0;
           }
-          if (run.final === null || !options.curve) {
-            run.final = policyOutcome(walk, rowsOf(table, S, A));
-          }
+          run.final = outcome ?? policyOutcome(walk, rowsOf(table, S, A));
           run.policy = rowsOf(table, S, A);
           run.baseline = Array.from(values.subarray(k * S, (k + 1) * S));
           active[k] = false;
