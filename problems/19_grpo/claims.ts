@@ -16,11 +16,28 @@ import {
 import { clopperPearsonLower, MAX_FALSE_ALARM } from "../../shared/stats/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { defaultConfig, type GrpoConfig, type GrpoVariant } from "./config.ts";
-import { type CliffWalk, cliffWalk } from "../../shared/cliff/mod.ts";
+import {
+  type CliffVariant,
+  type CliffWalk,
+  cliffWalk,
+  edgePathActions,
+  edgePolicyActions,
+  policyOutcome,
+} from "../../shared/cliff/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import { createMlp, disposeMlp } from "../../shared/mlp/mod.ts";
 import { type ExactOutcome, exactOutcome } from "./exact.ts";
 import { clippedLoss } from "./loss.ts";
 import { clipWeights, perStepObjective, type Steps } from "./objective.ts";
-import { type GrpoRun, type SeedRun, trainGrpoRuns } from "./trainer.ts";
+import {
+  type GrpoRun,
+  initialPolicies,
+  policySeed,
+  type SeedRun,
+  trainGrpoRuns,
+} from "./trainer.ts";
+import { disposeStackedMlp } from "./stacked_mlp.ts";
+import { EpisodeSampler } from "./group_sampler.ts";
 
 /** Seeds per reliability claim (each one attempt). */
 export const RELIABILITY_SEEDS = 20;
@@ -48,6 +65,13 @@ const ARMS: readonly { arm: Arm; id: string; config: Readonly<GrpoConfig> }[] = 
 ];
 
 const programs = new Map<string, Promise<Map<Arm, SeedRun[]>>>();
+const startingChecks = new Map<string, Promise<string>>();
+
+/** The runs of the reliability program: every arm's K seeds, arm by arm. */
+function programRuns(): GrpoRun[] {
+  const seeds = { "19a": seedsOf("19a"), "19b": seedsOf("19b") } as Record<string, number[]>;
+  return ARMS.flatMap(({ id, config }) => seeds[id]!.map((seed) => ({ seed, config })));
+}
 
 /**
  * The reliability program: every arm's K runs as one batched tfjs program (the runs share
@@ -55,13 +79,10 @@ const programs = new Map<string, Promise<Map<Arm, SeedRun[]>>>();
  * Asserts that no tensor outlives it.
  */
 function reliabilityProgram(): Promise<Map<Arm, SeedRun[]>> {
-  const seeds = { "19a": seedsOf("19a"), "19b": seedsOf("19b") } as Record<string, number[]>;
-  const key = JSON.stringify(seeds);
+  const runs = programRuns();
+  const key = JSON.stringify(runs.map((r) => r.seed));
   let program = programs.get(key);
   if (!program) {
-    const runs: GrpoRun[] = ARMS.flatMap(({ id, config }) =>
-      seeds[id]!.map((seed) => ({ seed, config }))
-    );
     program = withNoTensorLeak("Problem 19 reliability program", () => trainGrpoRuns(runs))
       .then((results) =>
         new Map(ARMS.map(({ arm }, i) => [
@@ -72,6 +93,122 @@ function reliabilityProgram(): Promise<Map<Arm, SeedRun[]>> {
     programs.set(key, program);
   }
   return program;
+}
+
+/**
+ * The premise "the policy is the README's MLP, and every run starts as it would alone": the
+ * K networks the reliability program starts from (`initialPolicies`, what `trainGrpoRuns`
+ * trains) are, copy by copy, the single network `createMlp` makes from the run's own
+ * initialiser seed; and that network is the README's: biases 0, first-layer weights
+ * Glorot-uniform on [−√(6/(S+H)), √(6/(S+H))], output weights Glorot-uniform on
+ * [−√(6/(H+A)), √(6/(H+A))] times the output scale 0.01 (all within the bound, and the largest
+ * of each copy's H·A = 256 output weights above half of it, which a uniform draw misses with
+ * probability 2^−256). Checked once per VERIFY_SEED; returns a note for the evidence.
+ */
+function checkStartingNetworks(): Promise<string> {
+  const runs = programRuns();
+  const key = JSON.stringify(runs.map((r) => r.seed));
+  let check = startingChecks.get(key);
+  if (!check) {
+    check = withNoTensorLeak("Problem 19 starting networks", () => startingNetworksNote(runs));
+    startingChecks.set(key, check);
+  }
+  return check;
+}
+
+async function startingNetworksNote(runs: readonly GrpoRun[]): Promise<string> {
+  const S = 48;
+  const A = 4;
+  const { hidden: H, outputScale } = STATED_CONFIG;
+  const stack = initialPolicies(runs, S, A);
+  try {
+    const [w1, b1, w2, b2] = (await Promise.all(stack.variables.map((v) => v.array()))) as [
+      number[][][],
+      number[][][],
+      number[][][],
+      number[][][],
+    ];
+    const bound1 = Math.sqrt(6 / (S + H));
+    const bound2 = outputScale * Math.sqrt(6 / (H + A));
+    // float32 copies of the same draws: equal up to rounding, far below the weights' size
+    const tol = 1e-6;
+    // the single network of each seed, read once (the reversed arms reuse their claim's seeds)
+    const singles = new Map<number, [number[], number[]]>();
+    for (let k = 0; k < runs.length; k++) {
+      const where = `run ${k} (seed ${runs[k]!.seed})`;
+      const flat1 = w1[k]!.flat();
+      const flat2 = w2[k]!.flat();
+      if ([...b1[k]!.flat(), ...b2[k]!.flat()].some((x) => x !== 0)) {
+        throw new ClaimViolation(`${where}: the starting biases are not all 0`);
+      }
+      if (flat1.some((x) => !(Math.abs(x) <= bound1))) {
+        throw new ClaimViolation(`${where}: a first-layer weight lies outside ±${bound1}`);
+      }
+      const top2 = Math.max(...flat2.map(Math.abs));
+      if (!(top2 <= bound2 && top2 > bound2 / 2)) {
+        throw new ClaimViolation(
+          `${where}: the largest output weight is ${top2}, not in (${bound2 / 2}, ${bound2}]: ` +
+            `not Glorot-uniform times ${outputScale}`,
+        );
+      }
+      const seed = policySeed(runs[k]!.seed);
+      if (!singles.has(seed)) {
+        const single = createMlp(S, H, A, seed, outputScale);
+        try {
+          const [s1, s2] = await Promise.all([single.w1.data(), single.w2.data()]);
+          singles.set(seed, [Array.from(s1), Array.from(s2)]);
+        } finally {
+          disposeMlp(single);
+        }
+      }
+      const [s1, s2] = singles.get(seed)!;
+      const gap = Math.max(
+        ...s1.map((x, i) => Math.abs(x - flat1[i]!)),
+        ...s2.map((x, i) => Math.abs(x - flat2[i]!)),
+      );
+      if (!(gap <= tol)) {
+        throw new ClaimViolation(
+          `${where}: the batched program starts from a network ${gap} away from the one a ` +
+            `run alone starts from (createMlp of its initialiser seed)`,
+        );
+      }
+    }
+    return `each of the ${runs.length} starting networks is the single run's (biases 0, ` +
+      `Glorot bounds ${bound1.toFixed(3)} and ${outputScale} × ${
+        (bound2 / outputScale).toFixed(3)
+      })`;
+  } finally {
+    disposeStackedMlp(stack);
+  }
+}
+
+/** Episodes drawn in {@link checkSamplerPremise}. */
+const PREMISE_EPISODES = 16;
+
+/**
+ * The premise "each group is sampled from π_old", on the case worked out by hand: under the
+ * deterministic edge policy (probability 1 on the edge path's action in every state) every
+ * episode the trainer's sampler draws is the edge path, up, 11 times right, down, ending in
+ * the goal after 13 moves. Throws a ClaimViolation otherwise; returns a note.
+ */
+function checkSamplerPremise(seed: number): string {
+  const walk = cliffWalk({ variant: "terminal-only", maxSteps: STATED_CONFIG.maxSteps });
+  const table = edgePolicyActions(walk).map((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  const path = edgePathActions(walk).join();
+  const sampler = new EpisodeSampler(walk);
+  sampler.load(table);
+  const rng = new Rng(seed);
+  for (let i = 0; i < PREMISE_EPISODES; i++) {
+    const ep = sampler.episode(rng, walk.maxSteps);
+    if (ep.actions.join() !== path || ep.end !== "goal") {
+      throw new ClaimViolation(
+        `the group sampler does not draw from the policy: under the deterministic edge ` +
+          `policy it drew actions ${ep.actions.join()} ending in ${ep.end}, not the edge path`,
+      );
+    }
+  }
+  return `the group sampler draws the edge path under the edge policy (${PREMISE_EPISODES} of ` +
+    `${PREMISE_EPISODES} episodes)`;
 }
 
 /** Checks "the rate of reaching the target in one attempt is ≥ GUARANTEED_RATE". */
@@ -147,9 +284,12 @@ function reliabilityClaim(id: "19a" | "19b", name: string): Claim {
       `sampled policy to ≥ ${arm.config.targetSuccess} within ${arm.config.budget} episodes ` +
       `with probability ≥ ${GUARANTEED_RATE} (Clopper–Pearson lower bound at 1e-6 over ` +
       `${RELIABILITY_SEEDS} seeds)`,
-    check: async () => {
+    check: async (ctx) => {
       assertStatedConfig();
-      return checkReliability((await reliabilityProgram()).get(id)!, name, arm.config);
+      const start = await checkStartingNetworks();
+      const sampling = checkSamplerPremise(ctx.seedFor("edge policy episodes"));
+      const evidence = checkReliability((await reliabilityProgram()).get(id)!, name, arm.config);
+      return { ...evidence, note: `${evidence.note}; ${start}; ${sampling}` };
     },
     negativeControl: {
       variant: `${name} with the advantages' sign reversed (descent where ascent belongs), ` +
@@ -414,6 +554,120 @@ const OUTCOME_PINNED: OutcomeCase = {
   weights: Array.from({ length: 12 }, () => [1, 1, 1, 1]),
 };
 
+interface LimitCase {
+  variant: CliffVariant;
+  rows: number;
+  cols: number;
+  slippery: boolean;
+  /** A short horizon k (truncation matters) and a long one (it hardly does). */
+  horizons: [number, number];
+  /** Integer action weights per state (zeros make some policies loop forever). */
+  weights: number[][];
+}
+
+/** Walks of 2–4 × 2–6 cells, all three variants, slippery or not; weights 0–3 with zeros. */
+const arbLimitCase: fc.Arbitrary<LimitCase> = fc.record({
+  variant: fc.constantFrom<CliffVariant>("terminal-only", "handout", "classic"),
+  rows: fc.integer({ min: 2, max: 4 }),
+  cols: fc.integer({ min: 2, max: 6 }),
+  slippery: fc.boolean(),
+  horizons: fc.tuple(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 300, max: 400 })),
+  weights: fc.array(
+    fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 4, maxLength: 4 }).map((w) =>
+      w.some((x) => x > 0) ? w : [0, 0, 1, 0]
+    ),
+    { minLength: 24, maxLength: 24 },
+  ),
+});
+
+/** The walk and policy table of a case (row s from weights[s], normalised). */
+function limitWalk(c: LimitCase): { walk: CliffWalk; table: number[][] } {
+  const walk = cliffWalk({
+    variant: c.variant,
+    rows: c.rows,
+    cols: c.cols,
+    slippery: c.slippery,
+  });
+  const table = Array.from({ length: walk.nStates }, (_, s) => {
+    const w = c.weights[s]!;
+    const total = w.reduce((a, b) => a + b, 0);
+    return w.map((x) => x / total);
+  });
+  return { walk, table };
+}
+
+/**
+ * Whether every live state can reach a terminal state along moves of positive probability
+ * (a search backwards from the terminal states): the oracle of "the policy is proper".
+ */
+function everyStateTerminates(walk: CliffWalk, table: number[][]): boolean {
+  const reaches = walk.isTerminal.map((t) => t);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (let s = 0; s < walk.nStates; s++) {
+      if (reaches[s]) continue;
+      const exits = walk.outcomes[s]!.some((list, a) =>
+        table[s]![a]! > 0 && list.some((o) => o.prob > 0 && reaches[o.next])
+      );
+      if (exits) reaches[s] = changed = true;
+    }
+  }
+  return reaches.every((r) => r);
+}
+
+/**
+ * 19f's margin: the linear solve's properness against the reachability oracle, and for a
+ * proper policy its success and fall probabilities inside [x_k, x_k + P(T > k)] and its
+ * expected length at least E[min(T, k)], at both horizons. `slack` scales the truncation
+ * term (1: the bracket; 0: the control's belief that cutting at k changes nothing).
+ */
+function limitMargin(c: LimitCase, slack: number): number {
+  const { walk, table } = limitWalk(c);
+  const solved = policyOutcome(walk, table);
+  const proper = everyStateTerminates(walk, table);
+  if (solved.proper !== proper) return -1;
+  if (!proper) return Infinity;
+  // float64 elimination on at most 24 states, and DP sums of at most 400 moves
+  const tol = 1e-9;
+  let worst = Infinity;
+  for (const k of c.horizons) {
+    const cut = exactOutcome(walk, table, k);
+    const room = slack * cut.truncated;
+    worst = Math.min(
+      worst,
+      solved.success - cut.success + tol,
+      cut.success + room - solved.success + tol,
+      solved.fall - cut.fall + tol,
+      cut.fall + room - solved.fall + tol,
+      solved.expectedLength - cut.expectedLength + tol,
+    );
+  }
+  return worst;
+}
+
+/** Pinned: "up" everywhere never ends (improper); uniform on the 2 × 3 walk needs 4 moves. */
+const LIMIT_PINNED: LimitCase[] = [
+  {
+    variant: "terminal-only",
+    rows: 2,
+    cols: 3,
+    slippery: false,
+    horizons: [3, 400],
+    weights: Array.from({ length: 24 }, () => [1, 0, 0, 0]),
+  },
+  {
+    variant: "terminal-only",
+    rows: 2,
+    cols: 3,
+    slippery: false,
+    horizons: [3, 400],
+    weights: Array.from({ length: 24 }, () => [1, 1, 1, 1]),
+  },
+];
+
+const LIMIT_OVER = "walks of 2–4 × 2–6 cells (terminal-only, handout and classic; slippery or " +
+  "not), random policy tables with zeros (some loop forever), horizons 1–30 and 300–400 moves";
+
 /** The claims of Problem 19. */
 export const claims: Claim[] = defineClaims(19, [
   reliabilityClaim("19a", "GRPO"),
@@ -483,6 +737,27 @@ export const claims: Claim[] = defineClaims(19, [
           { seed: ctx.seed, over: "as for 19e", numRuns: 60, examples: [OUTCOME_PINNED] },
           arbOutcomeCase,
           (c) => outcomeMargin(c, (o) => o.expectedLength),
+        ),
+    },
+  },
+  {
+    id: "19f",
+    statement: "the outcome within k moves brackets the untruncated outcome (the linear solve " +
+      "of shared/cliff): g_k ≤ g ≤ g_k + P(T > k), the same for falls, E[min(T, k)] ≤ E[T]; " +
+      "and the solve calls a policy proper exactly when every live state can reach a terminal",
+    check: (ctx) =>
+      checkProperty(
+        { seed: ctx.seed, over: LIMIT_OVER, numRuns: 100, examples: LIMIT_PINNED },
+        arbLimitCase,
+        (c) => limitMargin(c, 1),
+      ),
+    negativeControl: {
+      variant: "cutting episodes at k moves changes no outcome probability (g_k = g)",
+      check: (ctx) =>
+        checkProperty(
+          { seed: ctx.seed, over: LIMIT_OVER, numRuns: 100, examples: LIMIT_PINNED },
+          arbLimitCase,
+          (c) => limitMargin(c, 0),
         ),
     },
   },

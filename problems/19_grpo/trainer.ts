@@ -16,7 +16,12 @@ import { type ExactOutcome, exactOutcome } from "./exact.ts";
 import { EpisodeSampler, type SampledEpisode } from "./group_sampler.ts";
 import { clippedLoss } from "./loss.ts";
 import { clipWeights, groupAdvantages } from "./objective.ts";
-import { createStackedMlp, disposeStackedMlp, stackedLogits } from "./stacked_mlp.ts";
+import {
+  createStackedMlp,
+  disposeStackedMlp,
+  stackedLogits,
+  type StackedMlp,
+} from "./stacked_mlp.ts";
 
 /** One point of a learning curve (one update). */
 export interface GrpoCurvePoint {
@@ -173,13 +178,7 @@ export async function trainGrpoRuns(
     curve: [],
     lastGroupSuccess: NaN,
   }));
-  const net = createStackedMlp(
-    S,
-    config.hidden,
-    A,
-    runs.map(({ seed }) => seedFor("grpo θ", seed)),
-    config.outputScale,
-  );
+  const net = initialPolicies(runs, S, A);
   const opt = tf.train.adam(config.lr);
   const clip = config.useClip ? config.clip : null;
   try {
@@ -254,6 +253,56 @@ export async function trainGrpoRuns(
     emptyUpdates: st.emptyUpdates,
     curve: st.curve,
   }));
+}
+
+/**
+ * The initialiser seed of a run's policy network, derived from the run's seed (its own label,
+ * so the network and the rollouts of a run draw from unrelated streams).
+ *
+ * @param seed the run's seed
+ * @returns the seed `createMlp` / `createStackedMlp` initialise its network from
+ * @example
+ * ```ts
+ * import { policySeed } from "./trainer.ts";
+ * if (policySeed(1) === policySeed(2) || policySeed(1) !== policySeed(1)) throw new Error();
+ * ```
+ */
+export function policySeed(seed: number): number {
+  return seedFor("grpo θ", seed);
+}
+
+/**
+ * The K policy networks a batched program starts from: copy k is run k's MLP (hidden width
+ * and output scale of the runs' shared configuration), initialised from `policySeed` of its
+ * seed. The caller disposes it.
+ *
+ * @param runs the runs (they share `hidden` and `outputScale`)
+ * @param nStates |S|
+ * @param nActions |A|
+ * @returns the stacked networks, one copy per run, in order
+ * @example
+ * ```ts
+ * import { grpoConfig } from "./config.ts";
+ * import { initialPolicies } from "./trainer.ts";
+ * import { disposeStackedMlp } from "./stacked_mlp.ts";
+ * const net = initialPolicies([{ seed: 1, config: grpoConfig() }, { seed: 2, config: grpoConfig() }], 48, 4);
+ * if (net.copies !== 2 || net.w2.shape.join() !== "2,64,4") throw new Error();
+ * disposeStackedMlp(net);
+ * ```
+ */
+export function initialPolicies(
+  runs: readonly GrpoRun[],
+  nStates: number,
+  nActions: number,
+): StackedMlp {
+  const config = runs[0]!.config;
+  return createStackedMlp(
+    nStates,
+    config.hidden,
+    nActions,
+    runs.map(({ seed }) => policySeed(seed)),
+    config.outputScale,
+  );
 }
 
 /**
