@@ -105,8 +105,9 @@ export function policyOutcome(
   let mt: Float64Array | null = null;
   if (options.visits) {
     mt = new Float64Array(n * (n + 1));
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) mt[i * (n + 1) + j] = m[j * width + i]!;
+    for (let r = 0; r < n; r++) {
+      // row r of the transposed system is column r of I − P_π
+      for (let j = 0; j < n; j++) mt[r * (n + 1) + j] = m[j * width + r]!;
     }
     mt[index[start]! * (n + 1) + n] = 1;
   }
