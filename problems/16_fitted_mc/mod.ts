@@ -177,33 +177,95 @@ export function fittedMonteCarlo(options: FittedMcOptions): FittedResult {
 /**
  * The regression data of fitted Monte Carlo as sufficient statistics: per pair p = (s, a)
  * the count n(p) and the sum of its targets, so each Adam step fits the mean target ȳ(p)
- * with weight n(p).
+ * with weight n(p) (Lemma 2 of the README).
+ *
+ * @example
+ * ```ts
+ * import { MonteCarloData } from "./mod.ts";
+ * const data = new MonteCarloData(3, 2, 1);
+ * // the pair (0, 1) twice, with returns 98 and 100
+ * data.add({ states: [0, 1, 0], actions: [1, 1, 1], rewards: [-1, -1, 100] });
+ * const y = data.targets();
+ * if (y[1] !== 99 || y[3] !== 99 || data.weights()[1] !== 2 || data.samples !== 3) throw new Error();
+ * ```
  */
+export class MonteCarloData {
+  /** |A|. */
+  readonly nActions: number;
+  /** γ. */
+  readonly gamma: number;
+  /** Which target (the control uses the shifted one). */
+  readonly target: McTarget;
+  /** Samples (s_t, a_t, target) added so far. */
+  samples = 0;
+  #count: Float64Array; // pairs, flat index s · |A| + a
+  #sum: Float64Array;
+
+  /**
+   * @param nStates |S|
+   * @param nActions |A|
+   * @param gamma γ
+   * @param target which target (default the Monte Carlo return)
+   */
+  constructor(nStates: number, nActions: number, gamma: number, target: McTarget = "return") {
+    this.nActions = nActions;
+    this.gamma = gamma;
+    this.target = target;
+    this.#count = new Float64Array(nStates * nActions);
+    this.#sum = new Float64Array(nStates * nActions);
+  }
+
+  /**
+   * Adds every step of a terminated episode as a sample ("every visit").
+   *
+   * @param episode the episode
+   */
+  add(episode: Pick<Episode, "states" | "actions" | "rewards">): void {
+    const y = regressionTargets(episode, this.gamma, this.target);
+    episode.states.forEach((s, t) => {
+      const p = s * this.nActions + episode.actions[t]!;
+      this.#count[p]! += 1;
+      this.#sum[p]! += y[t]!;
+      this.samples++;
+    });
+  }
+
+  /**
+   * The regression weights n(p) (0 for pairs without data).
+   *
+   * @returns n, flat row-major
+   */
+  weights(): Float64Array {
+    return Float64Array.from(this.#count);
+  }
+
+  /**
+   * The mean targets ȳ(p) (0 where n(p) = 0).
+   *
+   * @returns ȳ, flat row-major
+   */
+  targets(): Float64Array {
+    return this.#sum.map((x, p) => (this.#count[p]! > 0 ? x / this.#count[p]! : 0));
+  }
+}
+
+/** The learner of the round loop: the data above, fitted by full-table Adam steps. */
 function returnLearner(
   nStates: number,
   nActions: number,
   gamma: number,
   target: McTarget = "return",
 ): FittedLearner {
-  const count = new Float64Array(nStates * nActions); // pairs, flat index s · |A| + a
-  const sum = new Float64Array(nStates * nActions);
-  let samples = 0;
+  const data = new MonteCarloData(nStates, nActions, gamma, target);
   return {
     get samples() {
-      return samples;
+      return data.samples;
     },
-    add(ep) {
-      const y = regressionTargets(ep, gamma, target);
-      ep.states.forEach((s, t) => {
-        const p = s * nActions + ep.actions[t]!;
-        count[p]! += 1;
-        sum[p]! += y[t]!;
-        samples++;
-      });
-    },
+    add: (ep) => data.add(ep),
     fit(net, steps) {
       // the regression table: mean target ȳ(s, a) with weight n(s, a)
-      const targets = sum.map((x, p) => (count[p]! > 0 ? x / count[p]! : 0));
+      const targets = data.targets();
+      const count = data.weights();
       for (let i = 0; i < steps; i++) net.adamStep(targets, count);
     },
   };

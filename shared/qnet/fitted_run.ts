@@ -163,6 +163,8 @@ export function runFittedEvaluation(
     episodes,
     samples: learner.samples,
     truncated,
+    steps: net.steps,
+    weights: net.weights(),
     ms: performance.now() - start,
   };
 }

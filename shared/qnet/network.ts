@@ -309,6 +309,43 @@ export class QNet {
   }
 
   /**
+   * Loads plain parameters into this network (rounded to float32), e.g. those of a trained
+   * `TableQNet`, to evaluate them with the tfjs forward pass.
+   *
+   * @param w kernels [fan_in][fan_out], biases and output scale, shaped like this network's
+   * @throws QNetInputError if a layer's shape or the output scale differs
+   * @example
+   * ```ts
+   * import { QNet } from "./mod.ts";
+   * const net = new QNet({ nStates: 2, nActions: 1, seed: 1, hidden: [] });
+   * net.setWeights({ kernels: [[[0.5], [-2]]], biases: [[1]], outputScale: 1 });
+   * const q = net.table(); // Q(s) = W[s][0] + b[0]
+   * net.dispose();
+   * if (q.join() !== "1.5,-1") throw new Error(String(q));
+   * ```
+   */
+  setWeights(w: QNetWeights): void {
+    const shapes = (k: number[][], b: number[]) => `${k.length},${k[0]?.length},${b.length}`;
+    const L = this.kernels.length;
+    for (let l = 0; l < L; l++) {
+      const [fanIn, fanOut] = this.kernels[l]!.shape;
+      const k = w.kernels[l];
+      const b = w.biases[l];
+      if (!k || !b || shapes(k, b) !== `${fanIn},${fanOut},${fanOut}`) {
+        throw new QNetInputError(`setWeights: layer ${l} is not [${fanIn}, ${fanOut}]`);
+      }
+    }
+    if (w.kernels.length !== L || w.biases.length !== L || w.outputScale !== this.outputScale) {
+      throw new QNetInputError("setWeights: the layers or the output scale differ");
+    }
+    // the tensors are created inside tidy and freed once assigned to the variables
+    tf.tidy(() => {
+      this.kernels.forEach((v, l) => v.assign(tf.tensor2d(w.kernels[l]!)));
+      this.biases.forEach((v, l) => v.assign(tf.tensor1d(w.biases[l]!)));
+    });
+  }
+
+  /**
    * Copies another network's parameters into this one (same shape), e.g. a target network.
    *
    * @param other the source network

@@ -114,6 +114,31 @@ Deno.test("qnet bad input gets a clear error naming what and where", () => {
   assert.throws(() => qRmse(evaluationSetting(), [1, 2]), /table has 2 entries, expected 192/);
 });
 
+Deno.test("qnet setWeights loads plain parameters and refuses other shapes or scales", async () => {
+  await withNoTensorLeak("qnet setWeights", () => {
+    const net = new QNet({ nStates: 3, nActions: 2, seed: 1, hidden: [4], outputScale: 10 });
+    const w = new TableQNet({ nStates: 3, nActions: 2, seed: 2, hidden: [4], outputScale: 10 })
+      .weights();
+    net.setWeights(w);
+    const reference = [0, 1, 2].flatMap((s) => referenceForward(w, s));
+    // float32 rounding of weights of size ≤ 1, times c = 10
+    assertAllClose(Array.from(net.table()), reference, { abs: 1e-5, rel: 1e-5 }, "table");
+    const wrongFanOut = {
+      ...w,
+      kernels: [w.kernels[0]!.map((row) => row.slice(1)), w.kernels[1]!],
+    };
+    assert.throws(() => net.setWeights(wrongFanOut), /layer 0 is not \[3, 4\]/);
+    const fewerStates = { ...w, kernels: [w.kernels[0]!.slice(1), w.kernels[1]!] };
+    assert.throws(() => net.setWeights(fewerStates), /layer 0/);
+    const shortBias = { ...w, biases: [w.biases[0]!, w.biases[1]!.slice(1)] };
+    assert.throws(() => net.setWeights(shortBias), /layer 1/);
+    const extraLayer = { ...w, kernels: [...w.kernels, [[1]]], biases: [...w.biases, [0]] };
+    assert.throws(() => net.setWeights(extraLayer), /layers or the output scale/);
+    assert.throws(() => net.setWeights({ ...w, outputScale: 1 }), /output scale/);
+    net.dispose();
+  });
+});
+
 Deno.test("qnet the setting's Q^π satisfies the Bellman equation of the ε-greedy edge policy", () => {
   const setting = evaluationSetting(0.1);
   const { V } = evaluatePolicy(setting.walk, setting.policy);

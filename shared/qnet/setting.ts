@@ -19,7 +19,7 @@ import {
 } from "../cliff/mod.ts";
 import { evaluatePolicy } from "../mdp/mod.ts";
 import type { Rng } from "../random/mod.ts";
-import { QNetInputError } from "./network.ts";
+import { QNetInputError, type QNetWeights } from "./network.ts";
 
 /** One point of an error curve. */
 export interface ErrorPoint {
@@ -47,6 +47,10 @@ export interface FittedResult {
   samples: number;
   /** Truncated episodes (left out: their returns are incomplete). */
   truncated: number;
+  /** Adam steps taken in all (every round's and the final ones). */
+  steps: number;
+  /** The final network's parameters: `table` is its forward pass over the states. */
+  weights: QNetWeights;
   /** Wall time in milliseconds. */
   ms: number;
 }
