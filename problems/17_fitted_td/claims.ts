@@ -46,20 +46,80 @@ function trainingSeeds(): number[] {
 }
 
 /**
+ * The Adam steps before which Q̄ is refreshed from Q_φ when it is refreshed every `every`
+ * steps: every multiple of `every` after 0 and before `steps` (Q̄ starts as the initial
+ * network, which serves steps 0 to every − 1).
+ */
+function statedRefreshes(steps: number, every: number): number[] {
+  const out: number[] = [];
+  for (let t = every; t < steps; t += every) out.push(t);
+  return out;
+}
+
+/**
+ * The schedule a run followed must be the stated one: `steps` Adam steps in all, and Q̄
+ * refreshed before exactly the steps of {@link statedRefreshes}. Throws a ClaimViolation
+ * otherwise.
+ */
+function assertSchedule(
+  what: string,
+  r: { steps: number },
+  refreshes: readonly number[],
+  steps: number,
+  every: number,
+): void {
+  const want = statedRefreshes(steps, every);
+  if (r.steps !== steps || refreshes.join() !== want.join()) {
+    throw new ClaimViolation(
+      `${what}: ${r.steps} Adam steps with Q̄ refreshed before steps ${refreshes.join(", ")}; ` +
+        `stated: ${steps} steps, refreshed every ${every} (before ${want.join(", ")})`,
+    );
+  }
+}
+
+/**
+ * The refresh schedule at the boundary periods 1 and 3, on short runs of two rounds (4 steps
+ * each, then 3 final steps): the step count runs on across rounds, and with a period of 1 Q̄
+ * is refreshed before every step but the first. Throws a ClaimViolation on a mismatch.
+ */
+function assertShortSchedules(seed: number): void {
+  const config = { episodes: 20, episodesPerRound: 10, stepsPerRound: 4, finalSteps: 3 };
+  for (const targetEvery of [1, 3]) {
+    const refreshes: number[] = [];
+    const r = fittedKStepTd({
+      seed,
+      k: 3,
+      config: { ...config, targetEvery },
+      onRefresh: (t) => refreshes.push(t),
+    });
+    assertSchedule(`a short run with targetEvery ${targetEvery}`, r, refreshes, 11, targetEvery);
+  }
+}
+
+/**
  * Trains once per seed and k and asserts RMSE ≤ bound on every run; the evidence gives the
  * worst run of each k.
  *
  * @param variant the regression target
+ * @param stated check that each run took the stated steps and refreshes (the claim's runs)
  * @returns the evidence
  */
-function accuracyCheck(variant: KStepVariant): Evidence {
+function accuracyCheck(variant: KStepVariant, stated = false): Evidence {
   const bound = FITTED_TD_CONFIG.rmseBound;
   const seeds = trainingSeeds();
   const notes: string[] = [];
   const misses: string[] = [];
   let worstMargin = Infinity;
   for (const k of FITTED_TD_CONFIG.ks) {
-    const rmses = seeds.map((seed) => fittedKStepTd({ seed, k, variant }).rmse);
+    const rmses = seeds.map((seed) => {
+      const refreshes: number[] = [];
+      const r = fittedKStepTd({ seed, k, variant, onRefresh: (t) => refreshes.push(t) });
+      if (stated) {
+        const every = STATED_CONFIG.targetEvery;
+        assertSchedule(`k=${k}, seed ${seed}`, r, refreshes, STATED_STEPS, every);
+      }
+      return r.rmse;
+    });
     const worst = Math.max(...rmses);
     const at = seeds[rmses.indexOf(worst)];
     notes.push(`k=${k}: RMSE ${rmses.map((x) => x.toFixed(2)).join(", ")} (worst at seed ${at})`);
@@ -94,6 +154,10 @@ const STATED_CONFIG = {
   ks: [1, 3, 10],
   rmseBound: 6,
 } as const;
+
+/** Adam steps of a run as the README states them: 25 per round of 2,000 episodes, then 400. */
+const STATED_STEPS = (STATED_CONFIG.episodes / STATED_CONFIG.episodesPerRound) *
+    STATED_CONFIG.stepsPerRound + STATED_CONFIG.finalSteps;
 
 /** Throws unless the configuration 17a trains with is the README's, field by field. */
 function assertStatedConfig(): void {
@@ -201,10 +265,14 @@ export const claims: Claim[] = defineClaims(17, [
     check: () => {
       assertStatedConfig();
       const error = targetsError("k-step");
-      const evidence = accuracyCheck("k-step");
+      assertShortSchedules(trainingSeeds()[0]!);
+      const evidence = accuracyCheck("k-step", true);
       return {
         ...evidence,
-        note: `${evidence.note}; pooled targets within ${error.toExponential(1)} of the stated`,
+        note: `${evidence.note}; pooled targets within ${error.toExponential(1)} of the ` +
+          `stated; every run took ${STATED_STEPS} Adam steps with Q̄ refreshed before steps ` +
+          `${STATED_CONFIG.targetEvery}, ${2 * STATED_CONFIG.targetEvery}, …, ` +
+          `${statedRefreshes(STATED_STEPS, STATED_CONFIG.targetEvery).at(-1)}`,
       };
     },
     negativeControl: {

@@ -40,7 +40,7 @@ export interface FittedTdConfig extends FittedRunConfig {
 /**
  * The defaults: the budget, rounds and network of Problem 16, k ∈ {1, 3, 10}, Q̄ refreshed
  * every 10 Adam steps: 4 rounds of 2,000 episodes with 25 steps each and 400 final steps,
- * 500 full-table steps (50 refreshes) in all.
+ * 500 full-table steps in all (the initial Q̄ and 49 refreshes: 50 target networks).
  *
  * @example
  * ```ts
@@ -59,7 +59,7 @@ export const FITTED_TD_CONFIG: Readonly<FittedTdConfig> = {
   finalSteps: 400,
   learningRate: 3e-3,
   // a k = 1 target moves values one step back per refresh, and the longest walks of π take
-  // about 15 steps: 50 refreshes leave room (every 20 steps, one seed in 12 ended at 7.5)
+  // about 15 steps: 50 target networks leave room (every 20 steps, one seed in 12 ended at 7.5)
   targetEvery: 10,
   hidden: [64, 64],
   ks: [1, 3, 10],
@@ -322,6 +322,8 @@ export interface FittedTdOptions {
   variant?: KStepVariant;
   /** Called after each round with the point just recorded. */
   onRound?: (point: ErrorPoint) => void;
+  /** Called at each refresh of Q̄ with the number of Adam steps taken before it. */
+  onRefresh?: (step: number) => void;
 }
 
 /**
@@ -331,7 +333,8 @@ export interface FittedTdOptions {
  * is refreshed from Q_φ every `targetEvery` steps. Because the states are the 48 one-hot
  * inputs, a frozen copy of the network is exactly its 48 × 4 table, which is what Q̄ stores.
  *
- * @param options seed, k, configuration overrides, target variant, progress callback
+ * @param options seed, k, configuration overrides, target variant, progress and refresh
+ *   callbacks
  * @returns the final table, its RMSE, the error curve and the sample counts
  * @throws QNetInputError for a bad k, budget, round size or refresh period
  * @example
@@ -369,6 +372,7 @@ export function fittedKStepTd(options: FittedTdOptions): FittedResult {
           if (step > 0 && step % cfg.targetEvery === 0) {
             qbar = net.table(); // refresh the target network
             targets = data.targets(qbar);
+            options.onRefresh?.(step);
           }
           net.adamStep(targets, weights);
         }
