@@ -60,6 +60,26 @@ const twoArms: FloatCase = [
 ];
 
 /**
+ * The claim holds at every reward scale: three states, stochastic moves, rewards of order
+ * 1e-7 and γ = 0.9, so values are of order 1e-7 and their rounding errors of order 1e-23.
+ * The certificate must still go through: an allowance that shrank with the square of the
+ * reward scale (1e-12·(R/(1 − γ))² ≈ 2.5e-25 here) would refuse a correct π*, while the
+ * solver's tolerance 1e-12·(1 + R/(1 − γ))² stays at least 1e-12.
+ */
+const tinyRewards: FloatCase = [
+  makeMdp({
+    gamma: 0.9,
+    outcomes: [0, 1, 2].map((s) =>
+      [0, 1].map((a) => [
+        { next: (s + a) % 3, reward: 1e-7 * (0.3 + 0.1 * s - 0.7 * a), prob: 0.3 },
+        { next: (s + 2) % 3, reward: 1e-7 * (0.11 * (a + 1)), prob: 0.7 },
+      ])
+    ),
+  }),
+  [[0.6, 0.4], [0.1, 0.9], [1, 0]],
+];
+
+/**
  * State 0: stay for reward 1, or move to state 1 for reward 0. State 1 (absorbing): reward 0
  * or 1 per step. γ = 1/2, so V*(0) = 2 by staying and Q*(0, move) = 1/2 · V*(1) = 1. A policy
  * that stays at state 0 but takes reward 0 at state 1 is optimal from state 0.
@@ -128,7 +148,7 @@ const OVER_EXACT = "MDPs with several optimal policies (1–3 states, 2–3 acti
 /** Runs the float and the exact half of 03a and merges their evidence. */
 function dominance(seed: number, seedExact: number): Evidence {
   const a = checkProperty(
-    { seed, over: OVER_FLOAT, numRuns: 150, examples: [twoArms] },
+    { seed, over: OVER_FLOAT, numRuns: 150, examples: [twoArms, tinyRewards] },
     floatCases,
     floatMargin,
   );
