@@ -325,18 +325,24 @@ export class QNet {
    * ```
    */
   setWeights(w: QNetWeights): void {
-    const shapes = (k: number[][], b: number[]) => `${k.length},${k[0]?.length},${b.length}`;
     const L = this.kernels.length;
-    for (let l = 0; l < L; l++) {
-      const [fanIn, fanOut] = this.kernels[l]!.shape;
-      const k = w.kernels[l];
-      const b = w.biases[l];
-      if (!k || !b || shapes(k, b) !== `${fanIn},${fanOut},${fanOut}`) {
-        throw new QNetInputError(`setWeights: layer ${l} is not [${fanIn}, ${fanOut}]`);
-      }
-    }
-    if (w.kernels.length !== L || w.biases.length !== L || w.outputScale !== this.outputScale) {
-      throw new QNetInputError("setWeights: the layers or the output scale differ");
+    // one guard: the layer count first, so that every layer indexed below exists
+    if (
+      w.kernels.length !== L || w.biases.length !== L || w.outputScale !== this.outputScale ||
+      this.kernels.some(({ shape: [fanIn, fanOut] }, l) =>
+        w.kernels[l]!.length !== fanIn || w.biases[l]!.length !== fanOut ||
+        w.kernels[l]!.some((row) => row.length !== fanOut)
+      )
+    ) {
+      throw new QNetInputError(
+        `setWeights: expected layers ${
+          this.kernels.map((v) => `[${v.shape.join(", ")}]`).join(", ")
+        } ` +
+          `with scale ${this.outputScale}, got ${
+            w.kernels.map((k, l) => `[${k.length}, ${k[0]?.length}] (bias ${w.biases[l]?.length})`)
+              .join(", ")
+          } with scale ${w.outputScale}`,
+      );
     }
     // the tensors are created inside tidy and freed once assigned to the variables
     tf.tidy(() => {

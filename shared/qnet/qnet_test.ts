@@ -127,14 +127,17 @@ Deno.test("qnet setWeights loads plain parameters and refuses other shapes or sc
       ...w,
       kernels: [w.kernels[0]!.map((row) => row.slice(1)), w.kernels[1]!],
     };
-    assert.throws(() => net.setWeights(wrongFanOut), /layer 0 is not \[3, 4\]/);
+    assert.throws(
+      () => net.setWeights(wrongFanOut),
+      /expected layers \[3, 4\], \[4, 2\] with scale 10, got \[3, 3\] \(bias 4\), /,
+    );
     const fewerStates = { ...w, kernels: [w.kernels[0]!.slice(1), w.kernels[1]!] };
-    assert.throws(() => net.setWeights(fewerStates), /layer 0/);
+    assert.throws(() => net.setWeights(fewerStates), /got \[2, 4\]/);
     const shortBias = { ...w, biases: [w.biases[0]!, w.biases[1]!.slice(1)] };
-    assert.throws(() => net.setWeights(shortBias), /layer 1/);
+    assert.throws(() => net.setWeights(shortBias), /\[4, 2\] \(bias 1\)/);
     const extraLayer = { ...w, kernels: [...w.kernels, [[1]]], biases: [...w.biases, [0]] };
-    assert.throws(() => net.setWeights(extraLayer), /layers or the output scale/);
-    assert.throws(() => net.setWeights({ ...w, outputScale: 1 }), /output scale/);
+    assert.throws(() => net.setWeights(extraLayer), /got .*\[1, 1\] \(bias 1\)/);
+    assert.throws(() => net.setWeights({ ...w, outputScale: 1 }), /with scale 1$/);
     net.dispose();
   });
 });
