@@ -160,8 +160,9 @@ async function checkInitialNetworks(net: StackedMlp, scale: number, name: string
  * 18a's premises, on the correct runs as they stopped: (i) the stop rule decides from the
  * exact value: its bound (T^π)^k U, iterated without stopping early, is never below the
  * linear solve's V^π(start) (Lemma of `target.ts`, also after the 40 applications training
- * makes) and reaches it (T^π is a contraction for a proper policy); (ii) the networks started as the README's ({@link checkInitialNetworks});
- * (iii) the baseline was trained: its final V_φ is not its initial network.
+ * makes) and reaches it (T^π is a contraction for a proper policy); (ii) the networks started
+ * as the README's ({@link checkInitialNetworks}); (iii) the baseline was trained: its final
+ * V_φ is not its initial network.
  */
 async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
   const walk = cliffWalk({ maxSteps: defaultConfig.maxSteps });
