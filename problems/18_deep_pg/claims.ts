@@ -16,6 +16,7 @@ import {
 import { Rng } from "../../shared/random/mod.ts";
 import { reliability, successesNeeded } from "../../shared/stats/mod.ts";
 import {
+  checkClopperPearsonBound,
   checkProperty,
   type Claim,
   type ClaimContext,
@@ -93,6 +94,7 @@ function reliabilityRuns(ctx: ClaimContext): Promise<Map<PgMistake, SeedRun[]>> 
 
 function checkReliability(runs: SeedRun[], label: string) {
   const rel = reliability(runs.map((r) => r.reached), ALPHA);
+  const boundChecked = checkClopperPearsonBound(rel.successes, rel.runs, ALPHA, rel.lowerBound);
   const episodes = runs.flatMap((r) => (r.episodesToTarget === null ? [] : [r.episodesToTarget]))
     .sort((a, b) => a - b);
   const misses = runs.filter((r) => !r.reached).map((r) => r.final.value.toFixed(1));
@@ -111,7 +113,8 @@ function checkReliability(runs: SeedRun[], label: string) {
     worstMargin: rel.lowerBound - GUARANTEED_RATE,
     note: `${found}; episodes to target: median ${episodes[Math.floor(episodes.length / 2)]}, ` +
       `worst ${episodes[episodes.length - 1]}` +
-      (misses.length > 0 ? `; final V(start) of the misses: ${misses.join(", ")}` : ""),
+      (misses.length > 0 ? `; final V(start) of the misses: ${misses.join(", ")}` : "") +
+      `; ${boundChecked}`,
   };
 }
 

@@ -125,7 +125,10 @@ Deno.test("18 batched training: a seed's run does not depend on the other seeds 
 
 Deno.test("18 the training job reports the exact value, the target and a curve, leaking no tensors", async () => {
   const budget = 2 * defaultConfig.episodesPerUpdate;
+  const before = performance.now();
   const report = await withNoTensorLeak("train pg", () => train({ seed: 3, budget }));
+  // ms is the run's own wall time: positive and within the time the call took
+  assert.ok(report.ms > 0 && report.ms <= performance.now() - before, `ms = ${report.ms}`);
   assert.equal(report.algorithm, "pg");
   assert.equal(report.episodes, budget);
   assert.equal(report.curve.length, 3);

@@ -7,6 +7,7 @@
  */
 import fc from "fast-check";
 import {
+  checkClopperPearsonBound,
   checkProperty,
   type Claim,
   claimContext,
@@ -216,6 +217,7 @@ function checkReliability(runs: readonly SeedRun[], label: string, config: Reado
   const reached = runs.filter((r) => r.episodesToTarget !== null);
   const k = reached.length;
   const bound = clopperPearsonLower(k, runs.length, MAX_FALSE_ALARM);
+  const boundChecked = checkClopperPearsonBound(k, runs.length, MAX_FALSE_ALARM, bound);
   const episodes = reached.map((r) => r.episodesToTarget!).sort((a, b) => a - b);
   const median = episodes.length ? episodes[Math.floor((episodes.length - 1) / 2)]! : NaN;
   const worst = episodes.at(-1) ?? NaN;
@@ -235,7 +237,7 @@ function checkReliability(runs: readonly SeedRun[], label: string, config: Reado
       `episodes; target: exact success probability ≥ ${config.targetSuccess}`,
     cases: runs.length,
     worstMargin: bound - GUARANTEED_RATE,
-    note,
+    note: `${note}; ${boundChecked}`,
   };
 }
 

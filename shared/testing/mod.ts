@@ -9,6 +9,7 @@ export * from "./host.ts";
 export * from "./assert_close.ts";
 export * from "./property.ts";
 export * from "./pinned.ts";
+export * from "./binomial.ts";
 export * from "./claims.ts";
 export * from "./discover.ts";
 export * from "./report.ts";
