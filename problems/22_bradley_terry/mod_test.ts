@@ -21,10 +21,19 @@ Deno.test("22 bad input is refused with a message naming what and where", () => 
     assert.throws(f, (e: unknown) => e instanceof PreferenceInputError && re.test(e.message));
   refuses(() => crossEntropy2(0, 1, 2), /crossEntropy2: label z = 2 is not 0 or 1/);
   refuses(() => crossEntropy2Grad(0, 1, 0.5), /crossEntropy2Grad: label z = 0\.5/);
-  refuses(
-    () => syntheticPreferences({ prompts: 1, responses: 1, features: 2 }, 1),
-    /responses = 1 is not an integer ≥ 2/,
-  );
+  // each size is refused just below its least value and accepted at it
+  const least = { prompts: 1, responses: 2, features: 1 };
+  assert.equal(syntheticPreferences(least, 1).pairs.length, 1);
+  for (
+    const [field, below, re] of [
+      ["prompts", 0, /prompts = 0 is not an integer ≥ 1/],
+      ["responses", 1, /responses = 1 is not an integer ≥ 2/],
+      ["features", 0, /features = 0 is not an integer ≥ 1/],
+      ["features", 1.5, /features = 1\.5 is not an integer ≥ 1/],
+    ] as const
+  ) {
+    refuses(() => syntheticPreferences({ ...least, [field]: below }, 1), re);
+  }
 });
 
 Deno.test("22a the closed form matches −log of the softmax probability written out naively", () => {
