@@ -62,7 +62,7 @@ async function listDir(url: URL): Promise<Deno.DirEntry[]> {
 
 /**
  * The source files a page shows, in reading order: `mod.ts` and the folder's files it
- * imports, then `claims.ts`, then the tests. Files nothing imports (scratch work) are left out.
+ * imports, then `claims.ts` and its helpers (`claims_*.ts`), then the tests. Files nothing imports (scratch work) are left out.
  */
 async function codeFileOrder(dir: URL, names: string[]): Promise<string[]> {
   const roots = ["mod.ts", "claims.ts", "mod_test.ts"].filter((n) => names.includes(n));
@@ -78,11 +78,15 @@ async function codeFileOrder(dir: URL, names: string[]): Promise<string[]> {
     }
   }
   const isTest = (n: string) => n.endsWith("_test.ts") || n.endsWith("_bench.ts");
-  const impl = [...seen].filter((n) => !isTest(n) && n !== "claims.ts")
+  // claims.ts and its helpers (claims_*.ts: oracles, comparisons), in that order
+  const isCheck = (n: string) => /^claims(_.+)?\.ts$/.test(n);
+  const impl = [...seen].filter((n) => !isTest(n) && !isCheck(n))
     .sort((a, b) => (a === "mod.ts" ? -1 : b === "mod.ts" ? 1 : a.localeCompare(b)));
+  const checks = [...seen].filter(isCheck)
+    .sort((a, b) => (a === "claims.ts" ? -1 : b === "claims.ts" ? 1 : a.localeCompare(b)));
   const tests = [...seen].filter(isTest)
     .sort((a, b) => (a === "mod_test.ts" ? -1 : b === "mod_test.ts" ? 1 : a.localeCompare(b)));
-  return [...impl, ...(seen.has("claims.ts") ? ["claims.ts"] : []), ...tests];
+  return [...impl, ...checks, ...tests];
 }
 
 /** Where a link in a problem's README points in the book (null: not a book page). */

@@ -29,7 +29,7 @@ import {
   laggedTdErrorSamples,
   tdErrorGivenStateByEnumeration,
   valueBySummingRewards,
-} from "./oracles.ts";
+} from "./claims_oracles.ts";
 import {
   actionValuesByLinearSolve,
   expectedLaggedTdError,

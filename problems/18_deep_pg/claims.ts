@@ -25,15 +25,15 @@ import {
   isViolation,
 } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
-import { dotCopy, randomDirection, weightsOf } from "./_tf_weights.ts";
-import { entropyMinimised, entropyOfLogits, trainingLossGap } from "./_training_loss_gap.ts";
+import { dotCopy, randomDirection, weightsOf } from "./claims_tf_weights.ts";
+import { entropyMinimised, entropyOfLogits, trainingLossGap } from "./claims_training_loss_gap.ts";
 import {
   enumerateEpisodes,
   forward64,
   type MlpWeights,
   moveWeights,
   softmaxRows,
-} from "./_oracles.ts";
+} from "./claims_oracles.ts";
 import {
   batchStats,
   defaultConfig,

@@ -34,9 +34,10 @@ export interface OnlyFilter {
 
 /**
  * Whether a project file is mutated: a `.ts` file of a problem folder or of a shared math
- * module that is not a test (`*_test.ts`), a benchmark (`*_bench.ts`), a claim registry
- * (`claims.ts`) or a generator of test inputs (`arbitraries.ts`: it shapes the inputs of
- * the checks, it is not code the checks verify).
+ * module that is not a test (`*_test.ts`), a benchmark (`*_bench.ts`), a claim registry or
+ * one of its helpers (`claims.ts`, `claims_*.ts`: independent oracles and comparisons are
+ * part of the checks) or a generator of test inputs (`arbitraries.ts`: it shapes the inputs
+ * of the checks, it is not code the checks verify).
  *
  * @param path project-relative path with `/` separators
  * @returns true for implementation files
@@ -51,7 +52,7 @@ export interface OnlyFilter {
 export function isMutationTarget(path: string): boolean {
   if (!path.endsWith(".ts")) return false;
   const name = path.slice(path.lastIndexOf("/") + 1);
-  if (/_test\.ts$|_bench\.ts$/.test(name) || name === "claims.ts" || name === "arbitraries.ts") {
+  if (/_test\.ts$|_bench\.ts$|^claims(_.+)?\.ts$/.test(name) || name === "arbitraries.ts") {
     return false;
   }
   return groupOf(path) !== undefined;

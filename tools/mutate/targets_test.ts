@@ -14,9 +14,11 @@ Deno.test("targets: implementation files of problems and the shared math modules
     "problems/21_qk_scaling/monte_carlo.ts",
     "shared/mdp/bellman.ts",
     "shared/random/mod.ts",
+    "problems/18_deep_pg/returns_claims.ts",
   ];
   const no = [
     "problems/04_optimal_policies_convex/claims.ts",
+    "problems/11_gae/claims_oracles.ts",
     "problems/04_optimal_policies_convex/mod_test.ts",
     "problems/04_optimal_policies_convex/README.md",
     "problems/28_dr_grpo/arbitraries.ts",

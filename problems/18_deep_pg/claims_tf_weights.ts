@@ -8,7 +8,7 @@
 import type { StackedMlp } from "../../shared/mlp/mod.ts";
 import type { Rng } from "../../shared/random/mod.ts";
 import type { tf } from "../../shared/tf/mod.ts";
-import type { MlpWeights } from "./_oracles.ts";
+import type { MlpWeights } from "./claims_oracles.ts";
 
 /**
  * Copy k of a stack as float64 arrays.
@@ -19,7 +19,7 @@ import type { MlpWeights } from "./_oracles.ts";
  * @example
  * ```ts
  * import { createStackedMlp, disposeStackedMlp } from "../../shared/mlp/mod.ts";
- * import { weightsOf } from "./_tf_weights.ts";
+ * import { weightsOf } from "./claims_tf_weights.ts";
  * const net = createStackedMlp(3, 2, 4, [1, 2]);
  * const w = await weightsOf(net, 1);
  * if (w.w1.length !== 6 || w.w2.length !== 8 || w.b2.length !== 4) throw new Error();
@@ -53,7 +53,7 @@ export async function weightsOf(net: StackedMlp, k: number): Promise<MlpWeights>
  * @example
  * ```ts
  * import { Rng } from "../../shared/random/mod.ts";
- * import { randomDirection } from "./_tf_weights.ts";
+ * import { randomDirection } from "./claims_tf_weights.ts";
  * const zero = new Float64Array(2);
  * const w = { w1: zero, b1: zero, w2: zero, b2: zero, nStates: 1, hidden: 2, nOut: 2 };
  * if (randomDirection(w, new Rng(1)).w1.every((x) => x === 0)) throw new Error();
@@ -74,7 +74,7 @@ export function randomDirection(w: MlpWeights, rng: Rng): MlpWeights {
  * @example
  * ```ts
  * import { tf } from "../../shared/tf/mod.ts";
- * import { dotCopy } from "./_tf_weights.ts";
+ * import { dotCopy } from "./claims_tf_weights.ts";
  * const one = new Float64Array([1]);
  * const u = { w1: one, b1: one, w2: one, b2: one, nStates: 1, hidden: 1, nOut: 1 };
  * const g = [1, 2, 3, 4].map((x) => tf.tensor1d([0, x])); // copy 1 holds x

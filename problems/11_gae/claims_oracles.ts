@@ -49,7 +49,7 @@ export interface SummedValue {
  * @example
  * ```ts
  * import { makeMdp } from "../../shared/mdp/mod.ts";
- * import { valueBySummingRewards } from "./oracles.ts";
+ * import { valueBySummingRewards } from "./claims_oracles.ts";
  * // reward 1 forever, γ = 1/2: V = 2
  * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
  * const v = valueBySummingRewards(m, [[1]], 1e-12);
@@ -119,7 +119,7 @@ function forcing(pi: Policy, s: number, a: number): Policy {
  * @example
  * ```ts
  * import { makeMdp } from "../../shared/mdp/mod.ts";
- * import { tdErrorGivenStateByEnumeration } from "./oracles.ts";
+ * import { tdErrorGivenStateByEnumeration } from "./claims_oracles.ts";
  * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
  * if (tdErrorGivenStateByEnumeration(m, [[1]], [2], [1], 1)[1]![0] !== 0) throw new Error();
  * ```
@@ -158,7 +158,7 @@ export function tdErrorGivenStateByEnumeration(
  * @example
  * ```ts
  * import { makeMdp } from "../../shared/mdp/mod.ts";
- * import { laggedTdErrorByEnumeration } from "./oracles.ts";
+ * import { laggedTdErrorByEnumeration } from "./claims_oracles.ts";
  * // reward 1 forever, critic 0: every δ is 1
  * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
  * if (laggedTdErrorByEnumeration(m, [[1]], [0], 0, 0, 2).join() !== "1,1,1") throw new Error();
@@ -206,7 +206,7 @@ export function laggedTdErrorByEnumeration(
  * ```ts
  * import { makeMdp } from "../../shared/mdp/mod.ts";
  * import { Rng } from "../../shared/random/mod.ts";
- * import { laggedTdErrorSamples } from "./oracles.ts";
+ * import { laggedTdErrorSamples } from "./claims_oracles.ts";
  * // reward 1 forever, critic 2 = V^π at γ = 1/2: every δ is 0
  * const m = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
  * const xs = laggedTdErrorSamples(m, [[1]], [2], 0, 0, 2, 3, new Rng(1));

@@ -22,8 +22,8 @@ import {
   type MlpWeights,
   moveWeights,
   softmaxRows,
-} from "./_oracles.ts";
-import { dotCopy, randomDirection, weightsOf } from "./_tf_weights.ts";
+} from "./claims_oracles.ts";
+import { dotCopy, randomDirection, weightsOf } from "./claims_tf_weights.ts";
 import { defaultConfig, entropyBonus } from "./config.ts";
 import { stackedEntropy, stackedPolicyLoss } from "./losses.ts";
 
@@ -53,7 +53,7 @@ const OUTPUT_SCALE = 1.5;
  * ```ts
  * import { claimContext } from "../../shared/testing/mod.ts";
  * import { stackedTrainingLoss } from "./losses.ts";
- * import { trainingLossGap } from "./_training_loss_gap.ts";
+ * import { trainingLossGap } from "./claims_training_loss_gap.ts";
  * const r = await trainingLossGap(claimContext("18e"), stackedTrainingLoss);
  * if (!(r.worstMargin >= 0)) throw new Error();
  * ```
