@@ -10,7 +10,8 @@
 import { runWithTimeout } from "./process.ts";
 
 /**
- * The executed lines of each file in an lcov report, by project-relative path.
+ * The executed lines of each file in an lcov report, by project-relative path: a line with a
+ * positive count, or with a branch taken.
  *
  * @param lcov the text of `deno coverage --lcov`
  * @param roots absolute directories the scripts ran from (the scratch copies); a file under
@@ -19,9 +20,10 @@ import { runWithTimeout } from "./process.ts";
  * @example
  * ```ts
  * import { executedLines } from "./coverage.ts";
- * const lcov = "SF:/tmp/w0/shared/a.ts\nDA:1,1\nDA:2,0\nend_of_record\nSF:/tmp/w1/shared/a.ts\nDA:2,3\nend_of_record\n";
+ * const lcov = "SF:/tmp/w0/shared/a.ts\nDA:1,1\nDA:2,0\nDA:4,0\nBRDA:4,0,0,0\nBRDA:4,0,1,2\n" +
+ *   "end_of_record\nSF:/tmp/w1/shared/a.ts\nDA:2,3\nDA:5,0\nBRDA:5,1,0,-\nend_of_record\n";
  * const hit = executedLines(lcov, ["/tmp/w0", "/tmp/w1"]).get("shared/a.ts")!;
- * if ([...hit].sort().join() !== "1,2") throw new Error();
+ * if ([...hit].sort().join() !== "1,2,4") throw new Error();
  * ```
  */
 export function executedLines(lcov: string, roots: readonly string[]): Map<string, Set<number>> {
@@ -40,6 +42,12 @@ export function executedLines(lcov: string, roots: readonly string[]): Map<strin
     } else if (line.startsWith("DA:") && current) {
       const [n, count] = line.slice(3).split(",").map(Number);
       if (Number.isInteger(n) && count! > 0) current.add(n!);
+    } else if (line.startsWith("BRDA:") && current) {
+      // A line's DA count is that of the innermost range on it, so `if (c) x = 1;` with the
+      // branch never taken reads 0 although c ran; a branch of the line that was taken
+      // (count > 0, "-" when never reached) shows that the line ran.
+      const [n, , , taken] = line.slice(5).split(",").map(Number);
+      if (Number.isInteger(n) && taken! > 0) current.add(n!);
     } else if (line.startsWith("end_of_record")) {
       current = undefined;
     }

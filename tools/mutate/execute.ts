@@ -8,6 +8,7 @@
  */
 import type { Dependents } from "./graph.ts";
 import { applyMutant, type Mutant } from "./operators.ts";
+import { readCoverage } from "./coverage.ts";
 import { runWithTimeout } from "./process.ts";
 
 /** How a mutant ended. */
@@ -58,6 +59,11 @@ export interface ExecuteOptions {
   env: Record<string, string>;
   /** Where the unmutated claims record their line coverage (`deno run --coverage`), if anywhere. */
   coverageDir?: string;
+  /**
+   * With `coverageDir`: the lines the unmutated claims executed, by project-relative file,
+   * filled as each baseline finishes; an error message instead if a coverage could not be read.
+   */
+  executed?: Map<string, Set<number>> | string;
 }
 
 /** The time limit of an unmutated run, which only has to catch a hang. */
@@ -286,9 +292,27 @@ export class Worker {
   /** The unmutated claims of one problem. */
   private claimsUnit(problem: number): Promise<Baseline> {
     const args = claimsCommand([problem]);
-    // Only the unmutated runs record coverage: which lines the claims execute.
-    if (this.options.coverageDir) args.splice(1, 0, `--coverage=${this.options.coverageDir}`);
-    return this.baseline(args, {});
+    const dir = this.options.coverageDir;
+    if (dir === undefined) return this.baseline(args, {});
+    // Only the unmutated runs record coverage: which lines the claims execute. It is read at
+    // once, while the scratch copy is unmutated: Deno's coverage report maps V8's offsets
+    // through the emit it caches per file, which a later mutant of the file replaces.
+    const own = `${dir}/${String(problem).padStart(2, "0")}`;
+    args.splice(1, 0, `--coverage=${own}`);
+    return this.baseline(args, {}, async () => {
+      const lines = await readCoverage(this.options.deno, own, [this.dir]);
+      const executed = this.options.executed;
+      if (typeof lines === "string" || typeof executed === "string") {
+        if (typeof lines === "string") this.options.executed = lines;
+        return;
+      }
+      const into = executed ?? (this.options.executed = new Map());
+      for (const [file, hit] of lines) {
+        const set = into.get(file) ?? new Set();
+        for (const n of hit) set.add(n);
+        into.set(file, set);
+      }
+    });
   }
 
   /** One unmutated test file, without the claim tests of its own problem. */
@@ -305,11 +329,15 @@ export class Worker {
     return this.baseline(args, keepDocs ? { MUTATE_DOC_FILES: JSON.stringify(keepDocs) } : {});
   }
 
-  private baseline(args: string[], env: Env): Promise<Baseline> {
+  /** An unmutated run, once per command and environment; `after` runs before it resolves. */
+  private baseline(args: string[], env: Env, after?: () => Promise<void>): Promise<Baseline> {
     const key = JSON.stringify([args, env]);
     let b = this.baselines.get(key);
     if (!b) {
-      b = this.exec(args, BASELINE_LIMIT_MS, env).then((r) => ({
+      b = this.exec(args, BASELINE_LIMIT_MS, env).then(async (r) => {
+        await after?.();
+        return r;
+      }).then((r) => ({
         ok: r.code === 0 && !r.timedOut,
         ms: r.ms,
         ran: r.output.split("\n").filter((l) => l.startsWith("ran ")).map((l) => l.slice(4)),

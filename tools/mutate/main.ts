@@ -17,7 +17,7 @@ import {
   matchEquivalents,
   parseEquivalents,
 } from "./equivalents.ts";
-import { type MutantResult, Worker } from "./execute.ts";
+import { type ExecuteOptions, type MutantResult, Worker } from "./execute.ts";
 import { buildGraph, dependentsOf } from "./graph.ts";
 import { generateMutants, type Mutant } from "./operators.ts";
 import { killAll } from "./process.ts";
@@ -30,7 +30,6 @@ import {
   summaryLine,
   tally,
 } from "./report.ts";
-import { readCoverage } from "./coverage.ts";
 import { judgementKey } from "./record.ts";
 import { sampleByFile, sampleByGroup } from "./sample.ts";
 import { Rng } from "../../shared/random/mod.ts";
@@ -205,7 +204,13 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
   // The project's doc-block test runs every block in one process; without it, --doc.
   const docRunner = p.files.includes("doc_blocks_test.ts") ? "doc_blocks_test.ts" : undefined;
   const coverageDir = `${dirs[0]!}-coverage`;
-  const options = { deno: Deno.execPath(), timeoutMs: args.timeoutMs, env, docRunner, coverageDir };
+  const options: ExecuteOptions = {
+    deno: Deno.execPath(),
+    timeoutMs: args.timeoutMs,
+    env,
+    docRunner,
+    coverageDir,
+  };
   const baselines = new Map();
   const workers = dirs.map((d) => new Worker(d, options, baselines));
   const slots: (MutantResult | undefined)[] = new Array(p.chosen.length);
@@ -239,7 +244,7 @@ async function run(args: MutateArgs, dirs: string[]): Promise<number> {
   }));
 
   const results = slots.filter((r): r is MutantResult => r !== undefined);
-  const coverage = await readCoverage(Deno.execPath(), coverageDir, dirs);
+  const coverage = options.executed ?? new Map<string, Set<number>>();
   if (typeof coverage === "string") {
     console.error(`warning: ${coverage}; the claims rate counts every line`);
   } else {
