@@ -127,6 +127,96 @@ function ascentMargin(z: number[], h: number[], i: number, where: string): numbe
   return Math.min(e.derivative, fdMargin, change - e.guaranteedGain + CHANGE_SLACK);
 }
 
+/**
+ * 08d's boundary, k = 1 and constant g, where its hypothesis "g_1 > g_j for every j ≥ 2" holds
+ * vacuously (k = 1) or fails by equality. Worked out by hand: μ(z + αc1) = μ(z) (a common shift
+ * cancels in the softmax quotient), so f is constant, f'(0) = 0 and D = 0, and the explicit step
+ * must promise nothing: α* = 0 and a guaranteed rise of exactly 0. f'(0) is a float64 sum
+ * Σ_j μ_j c that only rounds to c, so it is held to 1e-15 |c|.
+ */
+const CONSTANT_DIRECTIONS: { z: number[]; h: number[] }[] = [
+  { z: [0.7], h: [1] },
+  { z: [-3], h: [0] },
+  { z: [0, 0], h: [0, 0] },
+  { z: [1.5, -2, 0.25], h: [2.5, 2.5, 2.5] },
+  { z: [4, -4, 1, 0, 2], h: [-0.75, -0.75, -0.75, -0.75, -0.75] },
+];
+
+function checkConstantDirections(): string {
+  for (const { z, h } of CONSTANT_DIRECTIONS) {
+    z.forEach((_, i) => {
+      const e = explicitStep(z, h, i);
+      const c = Math.abs(h[0]!);
+      if (
+        !(Math.abs(e.derivative) <= 1e-15 * c) || e.spread !== 0 || e.alpha !== 0 ||
+        e.guaranteedGain !== 0
+      ) {
+        throw new ClaimViolation(
+          `z = ${z}, g = ${h} (constant), i = ${i}: expected f'(0) = 0, D = 0, α* = 0 and a ` +
+            `guaranteed rise of 0, got ${JSON.stringify(e)}`,
+        );
+      }
+    });
+  }
+  return `constant g (k = 1..5, incl. k = 1): f'(0) = 0, D = 0, α* = 0, guaranteed rise 0 ` +
+    `in all ${CONSTANT_DIRECTIONS.length} cases`;
+}
+
+/**
+ * Logits that make μ_i within 1e-17 of 1, with a dominant direction (g_i > g_j for j ≠ i) and
+ * a step α: the rise μ_i(z + αg) − μ_i(z) is then below float64's resolution near 1 (a plain
+ * difference of the two probabilities reads 0).
+ */
+const NEAR_CERTAIN: { z: number[]; h: number[]; i: number; alpha: number }[] = [
+  { z: [40, 0], h: [1, 0], i: 0, alpha: 1 },
+  { z: [42, 1, -3], h: [1.5, 0.25, -2], i: 0, alpha: 0.5 },
+  { z: [-2, 45, 3, 0], h: [0, 0.75, -1, 0.5], i: 1, alpha: 2 },
+];
+
+/**
+ * μ_i(z + αg) − μ_i(z) in closed form: with r(α) = Σ_{j≠i} e^{z_j − z_i + α(g_j − g_i)},
+ * μ_i = 1/(1 + r), so the change is (r(0) − r(α))/((1 + r(0))(1 + r(α))) and
+ * r(0) − r(α) = −Σ_{j≠i} e^{z_j − z_i} expm1(α(g_j − g_i)). When g_i dominates every term is
+ * positive: no cancellation, a relative accuracy of a few ulps, however close μ_i is to 1.
+ */
+function riseByExpm1(z: number[], h: number[], i: number, alpha: number): number {
+  const others = z.map((_, j) => j).filter((j) => j !== i);
+  const r0 = others.reduce((acc, j) => acc + Math.exp(z[j]! - z[i]!), 0);
+  const ra = others.reduce(
+    (acc, j) => acc + Math.exp(z[j]! - z[i]! + alpha * (h[j]! - h[i]!)),
+    0,
+  );
+  const drop = others.reduce(
+    (acc, j) => acc - Math.exp(z[j]! - z[i]!) * Math.expm1(alpha * (h[j]! - h[i]!)),
+    0,
+  );
+  return drop / ((1 + r0) * (1 + ra));
+}
+
+/**
+ * 08d where μ_i is within 1e-17 of 1: the rise at α must be positive and equal the expm1
+ * closed form to 1e-12 relative. Both carry a few ulps of relative error; the complement
+ * route 1 − μ_i = r/(1 + r) amplifies its own by (r(0) + r(α))/(r(0) − r(α)), below 4 for
+ * the steps pinned here.
+ */
+function checkNearCertainRise(): string {
+  let worst = 0;
+  for (const { z, h, i, alpha } of NEAR_CERTAIN) {
+    const exact = riseByExpm1(z, h, i, alpha);
+    const change = probabilityChange(z, h, i, alpha);
+    const rel = Math.abs(change - exact) / exact;
+    if (!(exact > 0 && change > 0 && rel <= 1e-12)) {
+      throw new ClaimViolation(
+        `z = ${z}, g = ${h}, i = ${i}, α = ${alpha}: μ_i(z + αg) − μ_i(z) = ${change}, ` +
+          `closed form ${exact} (relative error ${rel})`,
+      );
+    }
+    worst = Math.max(worst, rel);
+  }
+  return `μ_i within 1e-17 of 1: the rise matches the expm1 closed form to ` +
+    `${worst.toExponential(1)} relative in ${NEAR_CERTAIN.length} cases`;
+}
+
 /** z ∈ [−4, 4]^k (k = 2..5) and h with h_1 = max_{j≥2} h_j + d, d ∈ [1/8, 2]. */
 const arbDominantDirection = fc.integer({ min: 2, max: 5 }).chain((k) =>
   fc.record({
@@ -272,8 +362,10 @@ export const claims: Claim[] = defineClaims(8, [
     id: "08d",
     statement:
       "if g_1 > g_j for all j ≥ 2 then μ_1(z + αg) > μ_1(z) for small α > 0 (f'(0) > 0 and explicit α*)",
-    check: (ctx) =>
-      withTally(() =>
+    check: (ctx) => {
+      const boundary = checkConstantDirections();
+      const nearCertain = checkNearCertainRise();
+      const ev = withTally(() =>
         checkProperty(
           {
             seed: ctx.seed,
@@ -283,7 +375,9 @@ export const claims: Claim[] = defineClaims(8, [
           arbDominantDirection,
           ({ z, h }) => ascentMargin(z, h, 0, `z = ${z}, g = ${h}`),
         )
-      ),
+      );
+      return { ...ev, note: `${ev.note}; ${nearCertain}; ${boundary}` };
+    },
     negativeControl: {
       variant:
         "'a positive component g_1 > 0 is enough' (raising one's own logit is believed to raise one's probability, whatever the others do)",
