@@ -4,6 +4,7 @@
  * @module
  */
 import fc from "fast-check";
+import { type Fraction, fraction } from "mathjs";
 import {
   type CliffOptions,
   type CliffWalk,
@@ -19,11 +20,14 @@ import {
 } from "../../shared/testing/mod.ts";
 import {
   evaluateActions,
+  ImproperPolicyError,
   improperStates,
   lookaheadQ,
   optimalityResidual,
   policyIteration,
   properPolicy,
+  type SolvableMdp,
+  sparseMdp,
   valueIterationBounds,
 } from "./mod.ts";
 
@@ -295,6 +299,148 @@ function propernessMargin(
   return worst;
 }
 
+/** The exact rational value of a double: its binary significand times a power of 2. */
+function exactValue(x: number): Fraction {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const tail = bits & ((1n << 52n) - 1n);
+  const significand = biased === 0 ? tail : tail | (1n << 52n);
+  const signed = bits >> 63n ? -significand : significand;
+  const exponent = Math.max(biased, 1) - 1075; // x = signed · 2^exponent
+  return exponent >= 0
+    ? fraction(signed << BigInt(exponent), 1n)
+    : fraction(signed, 1n << BigInt(-exponent));
+}
+
+/** Rewards of a {@link bumpTie} MDP: a on the move to state 1, c on the direct end, b after. */
+interface BumpRewards {
+  a: number;
+  c: number;
+  b: number;
+}
+
+/**
+ * A wall bump that ties exactly, as in the terminal-only walk, but with values that float64
+ * cannot hold. State 0 bumps (action 0: back to itself, reward 0) or moves (action 1: to
+ * state 1 with probability 1/4 and reward a, or to the terminal state 2 with probability 3/4
+ * and reward c); state 1 ends with reward b (both actions). With γ = 1 and π = (move, ·),
+ * Q^π(0, bump) = 0 + V^π(0) = Q^π(0, move) exactly; in float64 V^π(0) comes from the solve and
+ * Q(0, move) from the lookahead, summed in other orders, so they may differ by an ulp.
+ */
+function bumpTie({ a, c, b }: BumpRewards): SolvableMdp {
+  return sparseMdp({
+    gamma: 1,
+    terminal: [2],
+    outcomes: [
+      [[{ next: 0, reward: 0, prob: 1 }], [
+        { next: 1, reward: a, prob: 0.25 },
+        { next: 2, reward: c, prob: 0.75 },
+      ]],
+      [[{ next: 2, reward: b, prob: 1 }], [{ next: 2, reward: b, prob: 1 }]],
+      [],
+    ],
+  });
+}
+
+/** Rewards where rounding puts the bump's Q^π(0, ·) an ulp below the move's (both about 0.15). */
+const BUMP_BELOW: BumpRewards = { a: 0.2, c: 0.1, b: 0.1 };
+/** Rewards where rounding puts the bump's Q^π(0, ·) an ulp above the move's (both about 0.25). */
+const BUMP_ABOVE: BumpRewards = { a: 0.3, c: 0.2, b: 0.1 };
+
+/**
+ * The oracle of which actions of state 0 tie under π = (move, 0): Q^π(0, ·) in exact rational
+ * arithmetic of the doubles given: V^π(1) = b and V^π(0) = ¼(a + b) + ¾c, solved by hand, then
+ * the lookahead Σ p (r + V^π(s')) over each action's outcomes.
+ * Also checks that float64 does split the tie on the stated side (`bumpBelow`: the bump's
+ * Q below the move's); otherwise the pinned case tests nothing, which is an error of the check,
+ * not a violation.
+ * @returns the exact maximisers of Q^π(0, ·), in increasing order
+ */
+function splitTieMaximisers(r: BumpRewards, bumpBelow: boolean): number[] {
+  const [a, c, b] = [r.a, r.c, r.b].map(exactValue) as [Fraction, Fraction, Fraction];
+  const V = [fraction(1, 4).mul(a.add(b)).add(fraction(3, 4).mul(c)), b, fraction(0)];
+  const mdp = bumpTie(r);
+  // Q^π(0, a') = Σ p (r + V^π(s')) over the outcome list, every number taken exactly
+  const exact = mdp.outcomes[0]!.map((list) =>
+    list.reduce(
+      (acc, o) => acc.add(exactValue(o.prob).mul(exactValue(o.reward).add(V[o.next]!))),
+      fraction(0),
+    )
+  );
+  if (!exact[0]!.equals(exact[1]!)) {
+    throw new Error(`the pinned case ${JSON.stringify(r)} is no exact tie: Q^π(0, ·) = ${exact}`);
+  }
+  const best = exact.reduce((m, q) => (q.compare(m) > 0 ? q : m));
+  const q = lookaheadQ(mdp, evaluateActions(mdp, [1, 0, 0], 1), 1)[0]!;
+  if (bumpBelow ? !(q[0]! < q[1]!) : !(q[0]! > q[1]!)) {
+    throw new Error(
+      `the pinned tie ${JSON.stringify(r)} is not split with the bump ${
+        bumpBelow ? "below" : "above"
+      } in float64: Q(0, ·) = ${q}`,
+    );
+  }
+  return exact.flatMap((x, action) => (x.equals(best) ? [action] : []));
+}
+
+/**
+ * 15d's premise that improvement switches only on a strict gain, where rounding fakes one:
+ * from π = (move, 0) on {@link BUMP_ABOVE}, whose bump ties the move exactly but reads an ulp
+ * higher, the policy must stay (one evaluation), never taking the bump and looping.
+ */
+function checkKeepOnSplitTie(): string {
+  const tied = splitTieMaximisers(BUMP_ABOVE, false);
+  const mdp = bumpTie(BUMP_ABOVE);
+  const r = policyIteration(mdp, 1, {
+    start: [1, 0, 0],
+    onPolicy: (actions, k) => {
+      if (improperStates(mdp, actions).length > 0) {
+        throw new ClaimViolation(
+          `policy ${k} = ${actions} bumps forever: improvement switched on the exact tie of ` +
+            `actions ${tied} that rounding put an ulp apart`,
+        );
+      }
+    },
+  });
+  if (r.policy[0] !== 1 || r.iterations !== 1) {
+    throw new ClaimViolation(
+      `from (move, 0) on an exact tie of actions ${tied}, improvement ended at ${r.policy} ` +
+        `after ${r.iterations} evaluations`,
+    );
+  }
+  return `a wall bump tied exactly (rationals) but an ulp above in float64 is not taken`;
+}
+
+/**
+ * The 15d control is the stated mistake: on {@link BUMP_BELOW}, whose bump (action 0) ties the
+ * move exactly but reads an ulp lower, "lowest-index maximiser" must take the bump, the lowest
+ * of the exact maximisers. Otherwise the control's rule is not the one described (an Error,
+ * so the control counts as accepted, not a violation).
+ */
+function checkFirstOnSplitTie(): void {
+  const tied = splitTieMaximisers(BUMP_BELOW, true);
+  const mdp = bumpTie(BUMP_BELOW);
+  const met: number[][] = [];
+  try {
+    policyIteration(mdp, 1, {
+      start: [1, 0, 0],
+      tieBreak: "first",
+      onPolicy: (actions) => void met.push([...actions]),
+    });
+  } catch (e) {
+    if (!(e instanceof ImproperPolicyError)) throw e; // the bump loops: expected
+  }
+  if (met[1]?.[0] !== tied[0]) {
+    throw new Error(
+      `the control is not the stated mistake: on the exact tie of actions ${tied} in state 0 ` +
+        `(the bump an ulp lower in float64) its rule took ${met[1]?.[0] ?? "nothing"}, not ${
+          tied[0]
+        }`,
+    );
+  }
+}
+
 const OVER_WALKS =
   "the 4 × 12 handout walk and random walks (2–6 rows, 3–10 cols; handout/classic, slippery or " +
   "not, γ ∈ {1} ∪ [0.5, 0.99]; terminal-only with γ < 1, or γ = 1 without slipping)";
@@ -374,8 +520,9 @@ export const claims: Claim[] = defineClaims(15, [
     id: "15d",
     statement:
       "with γ = 1, improvement from a proper policy visits only proper policies, with V_{k+1} ≥ V_k",
-    check: (ctx) =>
-      checkProperty(
+    check: (ctx) => {
+      const tie = checkKeepOnSplitTie();
+      const ev = checkProperty(
         {
           seed: ctx.seed,
           over:
@@ -385,12 +532,15 @@ export const claims: Claim[] = defineClaims(15, [
         },
         arbProperStart,
         (c) => propernessMargin(c, "keep"),
-      ),
+      );
+      return { ...ev, note: tie };
+    },
     negativeControl: {
       variant:
         "ties broken to the lowest action in the terminal-only walk (rewards 0 on moves): a wall bump ties and loops",
-      check: (ctx) =>
-        checkProperty(
+      check: (ctx) => {
+        checkFirstOnSplitTie();
+        return checkProperty(
           {
             seed: ctx.seed,
             over: "terminal-only walks as above",
@@ -402,7 +552,8 @@ export const claims: Claim[] = defineClaims(15, [
             options: { ...c.options, variant: "terminal-only" as const },
           })),
           (c) => propernessMargin(c, "first"),
-        ),
+        );
+      },
     },
   },
 ]);
