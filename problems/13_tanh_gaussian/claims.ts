@@ -5,9 +5,16 @@
  */
 import fc from "fast-check";
 import { det } from "mathjs";
+import {
+  assertGradientsClose,
+  autodiffJacobian,
+  centralDifferenceJacobian,
+  FINITE_DIFFERENCE_TOLERANCE,
+  FLOAT32_AUTODIFF_TOLERANCE,
+} from "../../shared/gradients/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { hoeffdingHalfWidth } from "../../shared/stats/mod.ts";
-import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import {
   checkProperty,
   type Claim,
@@ -94,7 +101,12 @@ const AUTODIFF_LOG_TOL = { abs: 1e-4, rel: 0 };
  * there) and the oracle refuses ±1 (outside the open cube). And the determinant behind the
  * autodiff change of variables (which takes log of its absolute value, so a lost sign would not
  * show there) against mathjs's det, for Σ and for Σ with its first two rows swapped; the
- * Cholesky factor behind both, and its refusal of matrices that are not covariances.
+ * Cholesky factor behind both, and its refusal of matrices that are not covariances. And the
+ * Jacobian ∂tanh(z)/∂z the autodiff change of variables takes, entry by entry (its log |det|
+ * alone would not show a wrong pair of off-diagonal entries): the tfjs autodiff Jacobian and
+ * the float64 central-difference Jacobian (default step h = 1e-5: truncation h²|tanh‴|/6 ≤
+ * 4e-11, rounding of tanh and of z ± h ≤ 4e-11) both against the closed form diag(1 − a_i²),
+ * within the suite's float32 and finite-difference tolerances (1e-7 for the latter).
  */
 function refuses(f: () => unknown, type: new (...args: never[]) => Error): boolean {
   try {
@@ -148,6 +160,19 @@ function checkEdgesAndDeterminant(a: number[], p: Params): void {
     if (!refuses(() => cholesky(bad), TanhGaussianInputError)) {
       throw new ClaimViolation(`cholesky accepted Σ = ${JSON.stringify(bad)}`);
     }
+  }
+  const z = a.map(Math.atanh);
+  const closed = z.map((_, i) => z.map((_, j) => (i === j ? 1 - a[i]! * a[i]! : 0)));
+  const jacobians = [
+    ["tfjs autodiff", autodiffJacobian((t) => tf.tanh(t), z), FLOAT32_AUTODIFF_TOLERANCE],
+    [
+      "central differences",
+      centralDifferenceJacobian((x) => x.map(Math.tanh), z),
+      FINITE_DIFFERENCE_TOLERANCE,
+    ],
+  ] as const;
+  for (const [method, J, tol] of jacobians) {
+    assertGradientsClose(J, closed, tol, `${where}: ∂tanh(z)/∂z by ${method}`);
   }
   const swapped = p.sigma.length > 1 ? [p.sigma[1]!, p.sigma[0]!, ...p.sigma.slice(2)] : p.sigma;
   for (const m of [p.sigma, swapped]) {

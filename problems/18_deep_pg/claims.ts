@@ -160,11 +160,41 @@ async function checkInitialNetworks(net: StackedMlp, scale: number, name: string
 }
 
 /**
+ * The initial baselines (iii) compares with are the initial networks' outputs: the value tables
+ * read back in one transfer (`stackedValueTables`) are one per copy, and table k holds copy k's
+ * V(s) for every state, as the float64 forward pass of copy k's own weights (`forward64`)
+ * computes them. tfjs evaluates the same float32 weights in float32: the hidden layer's tanh
+ * and the 32-term output sum, terms of size ≤ √(6/33) ≈ 0.43, round to within 32 · 0.43 · 3 ·
+ * 6e-8 ≈ 2.5e-6; 1e-4 leaves room, while another copy's or state's value is off by O(0.1).
+ */
+async function checkValueTables(vf: StackedMlp, tables: number[][]): Promise<void> {
+  if (tables.length !== vf.copies) {
+    throw new ClaimViolation(`${tables.length} value tables read back for ${vf.copies} copies`);
+  }
+  for (const [k, table] of tables.entries()) {
+    const want = forward64(await weightsOf(vf, k));
+    if (table.length !== vf.nStates) {
+      throw new ClaimViolation(`value table ${k} has ${table.length} states, not ${vf.nStates}`);
+    }
+    table.forEach((v, s) => {
+      if (!(Math.abs(v - want[s]![0]!) <= 1e-4)) {
+        throw new ClaimViolation(
+          `the initial V_φ of copy ${k} read back at s = ${s} is ${v}, its network gives ${
+            want[s]![0]
+          }`,
+        );
+      }
+    });
+  }
+}
+
+/**
  * 18a's premises, on the correct runs as they stopped: (i) the stop rule decides from the
  * exact value: its bound (T^π)^k U, iterated without stopping early, is never below the
  * linear solve's V^π(start) (Lemma of `target.ts`, also after the 40 applications training
  * makes) and reaches it (T^π is a contraction for a proper policy); (ii) the networks started
- * as the README's ({@link checkInitialNetworks}); (iii) the baseline was trained: its final
+ * as the README's ({@link checkInitialNetworks}), and the initial value tables read back are
+ * their outputs ({@link checkValueTables}); (iii) the baseline was trained: its final
  * V_φ is not its initial network.
  */
 async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
@@ -207,7 +237,9 @@ async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
     try {
       await checkInitialNetworks(pi, defaultConfig.outputScale, "π_θ");
       await checkInitialNetworks(vf, 1, "V_φ");
-      return await stackedValueTables(vf);
+      const tables = await stackedValueTables(vf);
+      await checkValueTables(vf, tables);
+      return tables;
     } finally {
       disposeStackedMlp(pi);
       disposeStackedMlp(vf);
@@ -225,7 +257,8 @@ async function checkTrainingPremises(runs: SeedRun[]): Promise<string> {
     leastMove = Math.min(leastMove, moved);
   });
   return `stop rule's bound at the final policies within ${boundGap.toExponential(1)} of the ` +
-    `linear solve; initial networks Glorot-uniform with zero biases; baselines moved ≥ ${
+    `linear solve; initial networks Glorot-uniform with zero biases, their value tables ` +
+    `read back equal to each copy's float64 forward pass; baselines moved ≥ ${
       leastMove.toFixed(1)
     } from their initial networks`;
 }

@@ -5,9 +5,11 @@
  */
 import fc from "fast-check";
 import {
+  embedRef,
   initEncoder,
   initLayer,
   type Matrix,
+  matrix,
   variedRowsMatrix,
 } from "../../shared/attention/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
@@ -136,6 +138,51 @@ function assertUniformPermutations(): number {
   return sequences;
 }
 
+/**
+ * The sinusoidal variant of 24b's control is the table of Vaswani et al.: the rows the float64
+ * embedding adds (`embedRef` with all token embeddings 0, so it returns the table itself), for
+ * every width of the claim and L = 10, against the rotation recurrence
+ * (PE[ℓ + 1, 2i], PE[ℓ + 1, 2i + 1]) = R(ω_i) (PE[ℓ, 2i], PE[ℓ, 2i + 1]) from PE[0] = (0, 1, 0, 1, …),
+ * ω_i = 10000^(−2i/d): angle addition, never sin or cos of ℓω_i. Each step adds a few ulps to
+ * entries of size ≤ 1, so ten steps stay within 1e-14; 1e-12 leaves room, while an entry of
+ * another frequency, position or parity is off by O(0.1). A wrong table would make the control
+ * reject a variant nobody stated, so this is an error, not a violation (the control then counts
+ * as accepted). Returns the entries checked.
+ */
+function assertSinusoidalTables(): number {
+  const L = 10;
+  let entries = 0;
+  for (const d of new Set(WIDTHS.map(([d]) => d))) {
+    const pe = embedRef(matrix(L, 1), {
+      embedding: matrix(1, d),
+      positional: { kind: "sinusoidal" },
+    });
+    if (pe.rows !== L || pe.cols !== d) {
+      throw new Error(`the sinusoidal embedding of L = ${L}, d = ${d} is [${pe.rows}, ${pe.cols}]`);
+    }
+    for (let i = 0; 2 * i < d; i++) {
+      const w = Math.pow(10000, (-2 * i) / d);
+      const c = Math.cos(w), s = Math.sin(w);
+      let sin = 0, cos = 1; // position 0
+      for (let l = 0; l < L; l++) {
+        // sin((ℓ + 1)ω) = sin ℓω cos ω + cos ℓω sin ω; cos((ℓ + 1)ω) = cos ℓω cos ω − sin ℓω sin ω
+        if (l > 0) [sin, cos] = [sin * c + cos * s, cos * c - sin * s];
+        for (const [j, want] of [[2 * i, sin], [2 * i + 1, cos]] as const) {
+          const got = pe.data[l * d + j]!;
+          if (!(Math.abs(got - want) <= 1e-12)) {
+            throw new Error(
+              `the sinusoidal variant is not the sinusoidal embedding: PE[${l}, ${j}] = ${got} ` +
+                `for d = ${d}, the rotation recurrence gives ${want}`,
+            );
+          }
+          entries++;
+        }
+      }
+    }
+  }
+  return entries;
+}
+
 /** Margin of one layer case: the worst of float64 and tfjs, relative to the tolerance. */
 function layerMargin(c: Case, causal: boolean): number {
   const rng = new Rng(c.seed);
@@ -236,6 +283,7 @@ export const claims: Claim[] = defineClaims(24, [
       check: (ctx) => {
         const opts = { seed: ctx.seed, over: OVER_B, numRuns: 40, examples: [PINNED] };
         const rejections: string[] = [];
+        const tableEntries = assertSinusoidalTables();
         for (const kind of ["learned", "sinusoidal"] as const) {
           try {
             checkProperty(opts, arbSizes, (c) => encoderMargin(c, kind));
@@ -245,7 +293,10 @@ export const claims: Claim[] = defineClaims(24, [
             rejections.push(`${kind}: ${(e as Error).message.split("\n")[0]}`);
           }
         }
-        throw new ClaimViolation(`both variants break equivariance; ${rejections.join("; ")}`);
+        throw new ClaimViolation(
+          `both variants break equivariance (the sinusoidal table first checked against the ` +
+            `rotation recurrence, ${tableEntries} entries); ${rejections.join("; ")}`,
+        );
       },
     },
   },
