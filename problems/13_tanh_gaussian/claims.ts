@@ -6,7 +6,6 @@
 import fc from "fast-check";
 import { det } from "mathjs";
 import {
-  assertGradientsClose,
   autodiffJacobian,
   centralDifferenceJacobian,
   FINITE_DIFFERENCE_TOLERANCE,
@@ -172,7 +171,16 @@ function checkEdgesAndDeterminant(a: number[], p: Params): void {
     ],
   ] as const;
   for (const [method, J, tol] of jacobians) {
-    assertGradientsClose(J, closed, tol, `${where}: ∂tanh(z)/∂z by ${method}`);
+    closed.forEach((row, i) =>
+      row.forEach((want, j) => {
+        const got = J[i]![j]!;
+        if (!(closeMargin(got, want, tol) >= 0)) {
+          throw new ClaimViolation(
+            `${where}: ∂tanh(z_${i})/∂z_${j} by ${method} is ${got}, the closed form ${want}`,
+          );
+        }
+      })
+    );
   }
   const swapped = p.sigma.length > 1 ? [p.sigma[1]!, p.sigma[0]!, ...p.sigma.slice(2)] : p.sigma;
   for (const m of [p.sigma, swapped]) {
