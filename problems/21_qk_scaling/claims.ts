@@ -14,7 +14,7 @@ import {
   tensorFromMatrix,
 } from "../../shared/attention/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
-import { meanBand } from "../../shared/stats/mod.ts";
+import { meanBand, medianOfMeansGroups } from "../../shared/stats/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { type Claim, ClaimViolation, defineClaims, isViolation } from "../../shared/testing/mod.ts";
 import {
@@ -31,21 +31,54 @@ import {
   type StatisticBand,
 } from "./mod.ts";
 
-/** False-alarm probability of each Monte Carlo band. */
+/**
+ * False-alarm probability of each claim's Monte Carlo check as a whole: its bands share it by
+ * a union bound, each at δ = 1e-6 / (number of bands of the claim).
+ */
 const DELTA = 1e-6;
 /** d_X values for Monte Carlo: the small ones, where (d_X + 2)/d_X is far from 1. */
 const MC_DX = [1, 2, 4];
 /** d_K for Monte Carlo. */
 const MC_DK = 4;
 /**
- * Draws per d_X for the logits. The band half-width is r = σ·√(280/n) (k = 35 groups, see
- * the median of means of shared/stats); the largest σ² of A_00² over d_X ∈ {1, 2, 4} at
- * d_K = 4 is 463.5 (d_X = 1), and n = 230 000 makes r ≤ 0.4·(2/d_X) for each d_X (r = 0.75,
- * 0.36, 0.20 versus gaps 2, 1, 0.5), so a band around (d_X + 2)/d_X cannot contain 1.
+ * Draws per d_X for the logits. The band half-width is r = σ/√(m/8) with m = ⌊n/41⌋, about
+ * σ·√(8·41/n) (K = 41 groups, see {@link LOGIT_BANDS}); the largest σ² of A_00² over
+ * d_X ∈ {1, 2, 4} at d_K = 4 is 463.5 (d_X = 1), and n = 230 000 makes r ≤ 0.43·(2/d_X) for
+ * each d_X (r = 0.81, 0.39, 0.21 versus gaps 2, 1, 0.5), so a band around (d_X + 2)/d_X
+ * cannot contain 1.
  */
 const N_LOGITS = 230_000;
-/** Draws per d_X for the entries: r ≤ 0.22 for every entry statistic at d_X ≥ 1. */
+/** Draws per d_X for the entries: r ≤ 0.24 for every entry statistic at d_X ≥ 1 (K = 43). */
 const N_ENTRIES = 50_000;
+
+/**
+ * One claim's Monte Carlo: its statistics, its number of bands (one per statistic and
+ * d_X), the false alarm δ of each band, and the number K of median-of-means groups at that
+ * δ, worked out by hand: K is the smallest odd integer ≥ ln(1/δ)/kl(½‖1/8), with
+ * kl(½‖1/8) = −½ ln(4·(1/8)·(7/8)) = ½ ln(16/7) = 0.41334.
+ */
+interface BandPlan {
+  stats: readonly Statistic[];
+  bands: number;
+  delta: number;
+  groups: number;
+}
+
+const plan = (stats: readonly Statistic[], groups: number): BandPlan => {
+  const bands = MC_DX.length * stats.length;
+  return { stats, bands, delta: DELTA / bands, groups };
+};
+
+/**
+ * 21a: 9 statistics at 3 values of d_X, 27 bands at δ = 1e-6/27 each:
+ * ln(2.7·10⁷)/0.41334 = 41.40, whose ceiling 42 is even, so K = 43.
+ */
+const ENTRY_BANDS = plan(ENTRY_STATISTICS, 43);
+/**
+ * 21b: 4 statistics at 3 values of d_X, 12 bands at δ = 1e-6/12 each:
+ * ln(1.2·10⁷)/0.41334 = 39.44, whose ceiling 40 is even, so K = 41.
+ */
+const LOGIT_BANDS = plan(LOGIT_STATISTICS, 41);
 
 const ENTRIES: Entry[] = (["Q", "K"] as const).flatMap((matrix) =>
   [0, 1].flatMap((row) => [0, 1].map((col) => ({ matrix, row, col })))
@@ -183,48 +216,67 @@ function assertReadsItsFactors(kind: "entries" | "logits"): number {
   return stats.length;
 }
 
-/** The README's number of groups of the median-of-means band at δ = 1e-6. */
-const MOM_GROUPS = 35;
-
 /**
- * The band the Monte Carlo rests on is the README's: k = 35 groups of m = ⌊n/35⌋
- * consecutive draws (later draws unused), the median of their means, half-width
- * r = σ/√(m/8) (Chebyshev with p = 1/8 per group); and its false alarm, at most
- * P(Binomial(35, 1/8) ≥ 18), is ≤ 1e-6, summed exactly in integers (not Chernoff's bound).
- * The hand-built sample has group means 0, 1, …, 34 in a shuffled order and leftover draws
- * far below them, so the median of the 35 means is 17, and any other grouping, a skipped
- * group or a read leftover gives another value. Returns the cases.
+ * The band the Monte Carlo rests on is the README's, at the claim's per-band δ:
+ * - K, worked out by hand, is the smallest odd K with exp(−K·kl(½‖1/8)) ≤ δ, i.e.
+ *   (7/16)^(K/2) ≤ δ, i.e. 7^K·(1/δ)² ≤ 16^K with 1/δ = bands·10⁶: checked in integers (it
+ *   holds at K and fails at K − 2), and the suite's `medianOfMeansGroups(δ)` must equal it;
+ * - its false alarm, at most P(Binomial(K, 1/8) ≥ (K + 1)/2), is ≤ δ, summed exactly in
+ *   integers (not Chernoff's bound), so the bands together false-alarm with probability
+ *   ≤ bands·δ = 1e-6;
+ * - it is K groups of m = ⌊n/K⌋ consecutive draws (later draws unused), the median of
+ *   their means, half-width r = σ/√(m/8) (Chebyshev with p = 1/8 per group). The
+ *   hand-built sample has group means 0, 1, …, K − 1 in a shuffled order and leftover draws
+ *   far below them, so the median of the K means is (K − 1)/2, and any other grouping, a
+ *   skipped group or a read leftover gives another value.
+ * Returns the cases.
  */
-function assertMedianOfMeansBand(): number {
-  // exact: 8^35 · P(Bin(35, 1/8) ≥ 18) = Σ_{j ≥ 18} C(35, j) 7^(35 − j) ≤ 8^35 · 1e-6
-  let choose = 1n; // C(35, j), built up from C(35, 0)
-  let count = 0n;
-  for (let j = 0n; j <= 35n; j++) {
-    if (j >= 18n) count += choose * 7n ** (35n - j);
-    choose = (choose * (35n - j)) / (j + 1n);
+function assertMedianOfMeansBand({ bands, delta, groups: k }: BandPlan): number {
+  const K = BigInt(k);
+  const inverseDelta = BigInt(bands) * 1_000_000n; // 1/δ
+  const chernoff = (j: bigint) => 7n ** j * inverseDelta ** 2n <= 16n ** j;
+  if (k % 2 !== 1 || !chernoff(K) || chernoff(K - 2n)) {
+    throw new ClaimViolation(
+      `K = ${k} is not the smallest odd K with 7^K·(${inverseDelta})² ≤ 16^K (δ = 1e-6/${bands})`,
+    );
   }
-  if (!(count * 1_000_000n <= 8n ** 35n)) {
-    throw new ClaimViolation(`P(Bin(35, 1/8) ≥ 18) = ${count}/8^35 exceeds ${DELTA}`);
+  const suite = medianOfMeansGroups(delta);
+  if (suite !== k) {
+    throw new ClaimViolation(
+      `medianOfMeansGroups(1e-6/${bands}) = ${suite}, the README's K at that δ is ${k}`,
+    );
+  }
+  // exact: 8^K · P(Bin(K, 1/8) ≥ (K+1)/2) = Σ_{j ≥ (K+1)/2} C(K, j) 7^(K − j) ≤ 8^K · δ
+  let choose = 1n; // C(K, j), built up from C(K, 0)
+  let count = 0n;
+  for (let j = 0n; j <= K; j++) {
+    if (2n * j >= K + 1n) count += choose * 7n ** (K - j);
+    choose = (choose * (K - j)) / (j + 1n);
+  }
+  if (!(count * inverseDelta <= 8n ** K)) {
+    throw new ClaimViolation(
+      `P(Bin(${k}, 1/8) ≥ ${(k + 1) / 2}) = ${count}/8^${k} exceeds δ = 1e-6/${bands}`,
+    );
   }
   const m = 3;
   const sigma = 2;
   const xs: number[] = [];
-  for (let g = 0; g < MOM_GROUPS; g++) {
-    const mean = (g * 13) % MOM_GROUPS; // a permutation of 0..34
+  for (let g = 0; g < k; g++) {
+    const mean = (g * 13) % k; // a permutation of 0..K−1 (K = 41, 43 are prime to 13)
     xs.push(mean - 1, mean + 2, mean - 1);
   }
-  // n = 35·3 + 3, so m = 3: the three leftovers belong to no group (if read as a 36th
-  // group, its mean −1000 would move the median to 16)
+  // n = 3K + 3, so m = 3: the three leftovers belong to no group (if read as a (K+1)-th
+  // group, its mean −1000 would move the median down by one half)
   xs.push(-1000, -1000, -1000);
-  const band = meanBand(xs, { kind: "median-of-means", sigma }, DELTA);
-  const want = sigma / Math.sqrt(m / 8);
-  if (band.estimate !== 17 || !(Math.abs(band.halfWidth - want) <= 1e-12 * want)) {
+  const band = meanBand(xs, { kind: "median-of-means", sigma }, delta);
+  const want = sigma / Math.sqrt(m / 8); // = σ·√(8K/(n − 3))
+  if (band.estimate !== (k - 1) / 2 || !(Math.abs(band.halfWidth - want) <= 1e-12 * want)) {
     throw new ClaimViolation(
       `median-of-means band on a hand-built sample: ${band.estimate} ± ${band.halfWidth} ` +
-        `(${band.method}), the README's band is 17 ± ${want} (${MOM_GROUPS} groups of ${m})`,
+        `(${band.method}), the README's band is ${(k - 1) / 2} ± ${want} (${k} groups of ${m})`,
     );
   }
-  return 2;
+  return 4;
 }
 
 /**
@@ -233,19 +285,19 @@ function assertMedianOfMeansBand(): number {
  */
 function assertBands(
   configs: SamplerConfig[],
-  stats: readonly Statistic[],
+  { stats, delta, bands }: BandPlan,
 ): { bands: (StatisticBand & { dX: number })[]; cases: number; worstMargin: number } {
   const all: (StatisticBand & { dX: number })[] = [];
   let worstMargin = Infinity;
   for (const config of configs) {
-    for (const b of bandsFor(config, stats, DELTA)) {
+    for (const b of bandsFor(config, stats, delta)) {
       const miss = Math.abs(b.estimate - b.claimed) - b.halfWidth;
       worstMargin = Math.min(worstMargin, -miss);
       if (miss > 0) {
         throw new ClaimViolation(
           `d_X=${config.dX}, d_K=${config.dK}, n=${config.n}, seed ${config.seed}: ${b.name} ` +
             `median of means ${b.estimate.toFixed(4)} is outside ${b.claimed} ± ` +
-            `${b.halfWidth.toFixed(4)} (false alarm ≤ ${DELTA})`,
+            `${b.halfWidth.toFixed(4)} (false alarm ≤ 1e-6/${bands} per band)`,
         );
       }
       all.push({ ...b, dX: config.dX });
@@ -310,14 +362,15 @@ export const claims: Claim[] = defineClaims(21, [
       "variance 1, and are pairwise uncorrelated",
     check: (ctx) => {
       const exact = exactEntryMoments() + assertExactVariances("entries") +
-        assertReadsItsFactors("entries") + assertMedianOfMeansBand();
+        assertReadsItsFactors("entries") + assertMedianOfMeansBand(ENTRY_BANDS);
       const mc = assertBands(
         configs(N_ENTRIES, (dX) => ctx.seedFor(`entries dX=${dX}`)),
-        ENTRY_STATISTICS,
+        ENTRY_BANDS,
       );
       return {
         over: "exact: all first and second moments of Q, K entries (L = 2, two columns), " +
-          "d_X = 1..4; Monte Carlo: d_X ∈ {1, 2, 4}, d_K = 4, median-of-means bands at δ = 1e-6",
+          "d_X = 1..4; Monte Carlo: d_X ∈ {1, 2, 4}, d_K = 4, median-of-means bands at " +
+          `δ = 1e-6 per claim, split over its ${ENTRY_BANDS.bands} bands (K = ${ENTRY_BANDS.groups})`,
         cases: exact + mc.cases,
         worstMargin: mc.worstMargin,
         note: `n = ${N_ENTRIES} per d_X, seed ${ctx.seed}`,
@@ -328,7 +381,7 @@ export const claims: Claim[] = defineClaims(21, [
       check: (ctx) =>
         assertBands(
           [{ dX: 2, dK: MC_DK, n: N_ENTRIES, seed: ctx.seedFor("unit weights"), weightStd: 1 }],
-          ENTRY_STATISTICS,
+          ENTRY_BANDS,
         ),
     },
   },
@@ -338,7 +391,7 @@ export const claims: Claim[] = defineClaims(21, [
       "for ℓ = ℓ'",
     check: async (ctx) => {
       const exact = exactLogitMoments(true) + assertExactVariances("logits") +
-        assertReadsItsFactors("logits") + assertMedianOfMeansBand();
+        assertReadsItsFactors("logits") + assertMedianOfMeansBand(LOGIT_BANDS);
       const used = await withNoTensorLeak(
         "21b",
         () => attentionUsesScaledLogits(ctx.seedFor("attention"), true),
@@ -350,7 +403,7 @@ export const claims: Claim[] = defineClaims(21, [
       }
       const mc = assertBands(
         configs(N_LOGITS, (dX) => ctx.seedFor(`logits dX=${dX}`)),
-        LOGIT_STATISTICS,
+        LOGIT_BANDS,
       );
       // Resolution: each diagonal band must exclude the off-diagonal value 1.
       const diag = mc.bands.filter((b) => b.name === "A_00²");
@@ -363,7 +416,8 @@ export const claims: Claim[] = defineClaims(21, [
       }
       return {
         over: "exact: E[A], E[A²] for d_X = 1..4, d_K = 1..3, all (ℓ, ℓ') with L = 2; Monte " +
-          "Carlo: d_X ∈ {1, 2, 4}, d_K = 4, median-of-means bands at δ = 1e-6",
+          "Carlo: d_X ∈ {1, 2, 4}, d_K = 4, median-of-means bands at δ = 1e-6 per claim, split " +
+          `over its ${LOGIT_BANDS.bands} bands (K = ${LOGIT_BANDS.groups})`,
         cases: exact + mc.cases,
         worstMargin: mc.worstMargin,
         note: `n = ${N_LOGITS} per d_X, seed ${ctx.seed}; E[A_00²]: ` +
@@ -401,7 +455,7 @@ export const claims: Claim[] = defineClaims(21, [
                     seed: ctx.seedFor("unscaled"),
                     scaleLogits: false,
                   }],
-                  LOGIT_STATISTICS,
+                  LOGIT_BANDS,
                 ),
             ],
           ] as const
