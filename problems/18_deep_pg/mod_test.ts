@@ -123,6 +123,16 @@ Deno.test("18 batched training: a seed's run does not depend on the other seeds 
   assertAllClose(together[1]!.curve, alone[0]!.curve, { abs: 1e-3, rel: 1e-4 }, "curve of seed 5");
 });
 
+Deno.test("18 the baseline enters the update: with it on, the same seed's policy moves differently than with it off", async () => {
+  // the value network starts near 0 (output scale 0.01), but not at 0: one update already
+  // weights the returns differently; a baseline never read would give the same policy
+  const config = { budget: defaultConfig.episodesPerUpdate };
+  const [on] = await trainSeeds([7], { ...config, baseline: true });
+  const [off] = await trainSeeds([7], { ...config, baseline: false });
+  assert.notDeepEqual(on!.policy, off!.policy);
+  assert.ok(on!.baseline.some((v) => v !== 0), "the baseline read is the value network's");
+});
+
 Deno.test("18 the training job reports the exact value, the target and a curve, leaking no tensors", async () => {
   const budget = 2 * defaultConfig.episodesPerUpdate;
   const before = performance.now();

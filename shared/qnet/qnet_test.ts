@@ -342,3 +342,11 @@ Deno.test("qnet TableQNet's reported loss is ½ Σ w ((Q − y)/c)² / Σ w, com
     `loss ${loss}, want ${sum / (2 * total)}`,
   );
 });
+
+Deno.test("qnet the output scale is 1 unless given: the default draw equals the one at scale 1", () => {
+  const sizes = { nStates: 3, nActions: 2, seed: 5, hidden: [4] };
+  const byDefault = new TableQNet(sizes).weights();
+  assert.equal(byDefault.outputScale, 1);
+  assert.deepEqual(byDefault, new TableQNet({ ...sizes, outputScale: 1 }).weights());
+  assert.notDeepEqual(byDefault, new TableQNet({ ...sizes, outputScale: 2 }).weights());
+});

@@ -93,10 +93,14 @@ Deno.test("reliability guards refuse each bound and a fraction past it, and acce
   assert.ok(clopperPearsonLower(1, 2, 0.999) > 0);
   // counts: n = 0 and k = n accepted where meaningful, k = −1, 2.5 and n + 1 refused
   assert.equal(binomialUpperTail(0, 0, 0.5), 1);
-  for (const [k, n] of [[-1, 2], [0.5, 2], [3, 2], [0, -1], [0, 1.5]] as const) {
+  // each refusal names the count at fault: n = −1 is refused as trials, not as k > n
+  for (const [k, n] of [[-1, 2], [0.5, 2], [3, 2]] as const) {
+    assert.throws(() => binomialUpperTail(k, n, 0.5), /^RangeError: successes must be an integer/);
+  }
+  for (const [k, n] of [[0, -1], [0, 1.5]] as const) {
     assert.throws(
       () => binomialUpperTail(k, n, 0.5),
-      /must be (an integer|a non-negative integer)/,
+      new RegExp(`^RangeError: trials must be a non-negative integer, got ${n}$`),
     );
   }
 });
