@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
 import { seedFor } from "../testing/mod.ts";
-import { glorotUniform, initLayer } from "./params.ts";
+import { glorotUniform, initLayer, isMatrix } from "./params.ts";
+import { matrix } from "./matrix.ts";
 import { variedRowsMatrix } from "./arbitraries.ts";
 
 const rng = (label: string) => new Rng(seedFor(`attention params/${label}`));
@@ -45,4 +46,14 @@ Deno.test("attention varied rows: the default mean range is 3 (the same draws as
     Array.from(variedRowsMatrix(rng("varied default"), 20, 5, 2).data),
     Array.from(explicit.data),
   );
+});
+
+Deno.test("attention isMatrix needs both Float64Array data and numeric rows: look-alikes and null are not matrices", () => {
+  assert.equal(isMatrix(matrix(2, 3)), true);
+  // rows is a number but data is a plain array, or missing: not a Matrix
+  assert.equal(isMatrix({ rows: 1, cols: 2, data: [1, 2] }), false);
+  assert.equal(isMatrix({ rows: 2, cols: 2 }), false);
+  // data is a Float64Array but rows is not a number
+  assert.equal(isMatrix({ rows: "1", cols: 1, data: new Float64Array(1) }), false);
+  for (const x of [null, undefined, 3, "m"]) assert.equal(isMatrix(x), false, String(x));
 });

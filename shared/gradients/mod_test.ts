@@ -95,6 +95,14 @@ Deno.test("gradients: bad input gets a clear error naming what and where", () =>
   assert.throws(() => centralDifference(f64, []), /non-empty array/);
   assert.throws(() => centralDifference(() => Infinity, [1]), /not finite at x ± h e_0/);
   assert.throws(() => gradientMargin([1, 2], [1], FINITE_DIFFERENCE_TOLERANCE), /shapes differ/);
+  // f(x) has 1 value for x ≥ 0 and 2 below: at x = 0 only f(x − h e_0) has the wrong length,
+  // and one wrong evaluation is enough to refuse (not only both)
+  const ragged = ([x]: number[]) => (x! >= 0 ? [x!] : [x!, 0]);
+  assert.throws(
+    () => centralDifferenceJacobian(ragged, [0]),
+    (e: unknown) =>
+      e instanceof GradientInputError && /returned 1 and 2 values, expected 1/.test(e.message),
+  );
   assert.throws(
     () => autodiffJacobian((t) => tf.sum(t) as unknown as tf.Tensor1D, [1, 2]),
     /must return a vector, got rank 0/,

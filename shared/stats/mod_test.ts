@@ -98,6 +98,27 @@ Deno.test("stats the agreement check accepts the true mean and rejects a wrong o
   }
 });
 
+Deno.test("stats the agreement band is closed: an exact value at distance exactly the half-width is accepted", () => {
+  // a constant sample on the degenerate range [2, 2]: half-width 0, estimate 2, margin 0
+  const flat = { method: { kind: "hoeffding", lo: 2, hi: 2 }, seed: 0, label: "flat" } as const;
+  assert.equal(assertMeanEquals([2, 2, 2], 2, flat).margin, 0);
+  assert.throws(() => assertMeanEquals([2, 2, 2], 2.5, flat), ClaimViolation);
+  // 100 zeros in [0, 1]: estimate 0, so exact = t lies at |0 − t| = t, margin 0 with no rounding
+  const zeros = new Float64Array(100);
+  const method = { kind: "hoeffding", lo: 0, hi: 1 } as const;
+  const t = meanBand(zeros, method).halfWidth;
+  assert.ok(t > 0, `half-width ${t}`);
+  assert.equal(assertMeanEquals(zeros, t, { method, seed: 0, label: "edge" }).margin, 0);
+  assert.equal(assertMeanEquals(zeros, -t, { method, seed: 0, label: "edge" }).margin, 0);
+  // one step past the edge is outside
+  const past = t + t * Number.EPSILON;
+  assert.ok(past > t);
+  assert.throws(
+    () => assertMeanEquals(zeros, past, { method, seed: 0, label: "edge" }),
+    ClaimViolation,
+  );
+});
+
 Deno.test("stats the variance check accepts the true variance and rejects a wrong one", () => {
   const rng = new Rng(5);
   const xs = Array.from({ length: 50_000 }, () => 2 * rng.uniform() - 1); // variance 1/3

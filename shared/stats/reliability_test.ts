@@ -67,6 +67,14 @@ Deno.test("reliability the binomial tail is the direct sum", () => {
   }
 });
 
+Deno.test("reliability the tail at k = 0 is P(X ≥ 0) = 1 for every p, p = 0 and p = 1 included", () => {
+  // X ≥ 0 always holds, even for Bin(n, 0) (X ≡ 0), whose tail at k ≥ 1 is 0
+  for (const n of [1, 5, 20]) {
+    for (const p of [0, 0.3, 1]) assert.equal(binomialUpperTail(0, n, p), 1, `n=${n} p=${p}`);
+    assert.equal(binomialUpperTail(1, n, 0), 0, `n=${n}`);
+  }
+});
+
 Deno.test("reliability summary, successes needed, and bad arguments", () => {
   const r = reliability([true, false, true], 1e-6);
   assert.equal(r.successes, 2);
