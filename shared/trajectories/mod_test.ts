@@ -157,6 +157,21 @@ Deno.test("trajectories bad input gets a clear error", () => {
   );
 });
 
+Deno.test("trajectories the sampler's horizon is an integer ≥ 0: 0 gives the start state alone, −1 and 1.5 are refused", () => {
+  const mdp = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+  const [p] = sampleTrajectories(mdp, new Rng(1), { horizon: 0, policy: [[1]], initial: [1] }, 1);
+  assert.deepEqual(p, { states: [0], actions: [], rewards: [], terminated: false });
+  // a negative integer fails only the sign test, a positive fraction only the integer test
+  for (const horizon of [-1, 1.5]) {
+    assert.throws(
+      () => sampleTrajectories(mdp, new Rng(1), { horizon, policy: [[1]], initial: [1] }, 1),
+      (e: unknown) =>
+        e instanceof MdpInputError &&
+        new RegExp(`horizon must be an integer ≥ 0, got ${horizon}`).test(e.message),
+    );
+  }
+});
+
 Deno.test("trajectories Sobel's variance equals the enumerated variance on a terminating chain with γ = 1", () => {
   // Each step: stop with reward 1 (prob 1/3) or continue with reward 2 (prob 2/3): prefixes grow linearly.
   const mdp = makeMdp({
