@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
 import { seedFor } from "../testing/mod.ts";
 import { glorotUniform, initLayer, isMatrix } from "./params.ts";
-import { matrix } from "./matrix.ts";
+import { fromRows, matrix, permuteRows, ShapeError } from "./matrix.ts";
 import { variedRowsMatrix } from "./arbitraries.ts";
 
 const rng = (label: string) => new Rng(seedFor(`attention params/${label}`));
@@ -56,4 +56,12 @@ Deno.test("attention isMatrix needs both Float64Array data and numeric rows: loo
   // data is a Float64Array but rows is not a number
   assert.equal(isMatrix({ rows: "1", cols: 1, data: new Float64Array(1) }), false);
   for (const x of [null, undefined, 3, "m"]) assert.equal(isMatrix(x), false, String(x));
+});
+
+Deno.test("attention permuteRows refuses an index outside 0..rows − 1: −1 and rows, not only fractions", () => {
+  const m = fromRows([[1, 2], [3, 4]]);
+  assert.deepEqual(Array.from(permuteRows(m, [1, 0]).data), [3, 4, 1, 2]);
+  for (const src of [-1, 2, 0.5]) {
+    assert.throws(() => permuteRows(m, [0, src]), ShapeError, `index ${src}`);
+  }
 });

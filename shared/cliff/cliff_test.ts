@@ -316,6 +316,9 @@ Deno.test("cliff rendering: policy arrows, a walked path and a value grid", () =
   assert.equal(lines[3]!.trim().split(/\s+/)[0], "88");
   assert.equal(lines[3]!.trim().split(/\s+/)[1], "cliff");
   assert.throws(() => renderPolicy(walk, [1, 2]), /policy has 2 states, expected 48/);
+  // a tie between actions draws the lowest index: uniform rows look like action 0 everywhere
+  const uniform = Array.from({ length: walk.nStates }, () => [0.25, 0.25, 0.25, 0.25]);
+  assert.equal(renderPolicy(walk, uniform), renderPolicy(walk, new Array(walk.nStates).fill(0)));
   assert.throws(() => renderValues(walk, new Array(48).fill(Number.NaN)), /V\(s=0\) = NaN/);
   assert.throws(
     () => greedyEpisode(cliffWalk({ slippery: true }), edgePolicyActions(walk)),

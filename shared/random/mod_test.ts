@@ -25,6 +25,9 @@ Deno.test("Rng.categorical never picks a zero-probability index and rejects bad 
   assert.throws(() => rng.categorical([0.5, -0.1, 0.6]), /weight -0.1 at index 1/);
   assert.throws(() => rng.categorical([0.5, 0.4]), /sum to 0.9/);
   assert.throws(() => rng.int(0), /positive integer/);
+  // the largest accepted n is 2^31 exactly
+  assert.ok(rng.int(2 ** 31) < 2 ** 31);
+  assert.throws(() => rng.int(2 ** 31 + 1), /n must be a positive integer ≤ 2\^31, got 2147483649/);
 });
 
 Deno.test("Rng.uniform is the 53-bit integer (27 high bits, 26 low bits) times 2^-53, bit for bit", () => {

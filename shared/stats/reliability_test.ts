@@ -75,6 +75,16 @@ Deno.test("reliability the tail at k = 0 is P(X ≥ 0) = 1 for every p, p = 0 an
   }
 });
 
+Deno.test("reliability the bisection returns a rejected p: below the root even when a midpoint hits α exactly", () => {
+  // α is the tail at the first midpoint 1/2 itself, so the root is 1/2: a midpoint whose tail
+  // equals α is not rejected, and the bound stays strictly below it (within the 1e-12 bracket)
+  const alpha = binomialUpperTail(1, 2, 0.5); // 1 − (1/2)² = 3/4 up to rounding
+  assert.ok(Math.abs(alpha - 0.75) < 1e-15, `${alpha}`);
+  const b = clopperPearsonLower(1, 2, alpha);
+  assert.ok(b < 0.5 && b > 0.5 - 1e-11, `bound ${b}`);
+  assert.ok(binomialUpperTail(1, 2, b) < alpha);
+});
+
 Deno.test("reliability summary, successes needed, and bad arguments", () => {
   const r = reliability([true, false, true], 1e-6);
   assert.equal(r.successes, 2);
