@@ -46,6 +46,14 @@ Deno.test("06 the pinned counterexample: r_k is correlated with the score at tim
   assert.equal(maxAbs(before), 0);
 });
 
+Deno.test("06 maxAbs is the largest |entry|, and 0 for a table without entries", () => {
+  assert.equal(maxAbs([[0.5], [-2, 1.5]]), 2);
+  assert.equal(maxAbs([[-0, 0]]), 0);
+  // no entries at all, with and without rows: the bound is 0, never negative
+  assert.equal(maxAbs([]), 0);
+  assert.equal(maxAbs([[], []]), 0);
+});
+
 Deno.test("06 bad input gets a clear error naming the problem", () => {
   const mdp = pinnedCase.setting.mdp;
   const theta = [[0, 0], [0, 0]];

@@ -41,6 +41,13 @@ Deno.test("09 the truncated series W agrees with the linear-solve V^π within it
   }
 });
 
+Deno.test("09 the truncated series when every state is terminal: ρ = 0, one term, remainder bound 0", () => {
+  // no live state: ρ = max over an empty set is 0, so q = γρ = 0; the bound R q^m / (1 − q) is
+  // R = 1 > 2e-12 at m = 0 and 0 from m = 1 (a bound on |V − W| is never negative)
+  const done = makeMdp({ gamma: 0.5, outcomes: [[]], nActions: 1, terminal: [0], rewardBound: 1 });
+  assert.deepEqual(truncatedValue(done, [[1]]), { W: [0], steps: 1, remainderBound: 0 });
+});
+
 Deno.test("09 the history groups of the pinned case partition the probability and key on (τ^(t), a_t)", () => {
   const means = conditionalMeans(pinnedCase, () => [1]);
   const total = means.reduce((acc, m) => acc + m.prob, 0);

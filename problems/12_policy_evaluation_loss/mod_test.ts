@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { evaluatePolicy, makeMdp, MdpInputError } from "../../shared/mdp/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
-import { withNoTensorLeak } from "../../shared/tf/mod.ts";
+import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims, TRAINING_MDP, TRAINING_POLICY } from "./claims.ts";
 import { actionValueFitLoss, fitOneHotRegression, sampleTransitions, valueFitLoss } from "./mod.ts";
@@ -44,6 +44,39 @@ Deno.test("12d the fitted network reaches the per-input sample means (optimisati
       assert.ok(Math.abs(fit.values[i]! - m) < 1e-3, `input ${i}: ${fit.values[i]}`)
     );
     assert.equal(fit.learningRate, 1 / (2 * 0.5));
+  });
+});
+
+Deno.test("12d the step count follows from f over the seen inputs: an unseen input is left out, equal counts take one step", async () => {
+  await withNoTensorLeak("12d steps", () => {
+    // inputs 0, 0, 1 of 3 (input 2 unseen): f = (2/3, 1/3), η = 1/(2 · 2/3) = 3/4,
+    // ρ = 1 − (1/3)/(2/3) = 1/2; b + max|y| = √(6/4) + 5 ≈ 6.2247, and
+    // T = ⌈log₂(6.2247/10⁻⁴)⌉ = ⌈15.93⌉ = 16 (an unseen input counted with f = 0 would give ρ = 1)
+    const partial = fitOneHotRegression([0, 0, 1], [1, 3, 5], 3, 2);
+    assert.equal(partial.learningRate, 3 / 4);
+    assert.equal(partial.contraction, 1 / 2);
+    assert.equal(partial.steps, 16);
+    assert.ok(Number.isNaN(partial.sampleMeans[2]!));
+    [2, 5].forEach((m, i) =>
+      assert.ok(Math.abs(partial.values[i]! - m) < 1e-3, `input ${i}: ${partial.values[i]}`)
+    );
+    // every input seen once: ρ = 0, and the step with η = 1/(2 · 1/3) lands on the means
+    const equal = fitOneHotRegression([0, 1, 2], [1, -2, 4], 3, 2);
+    assert.equal(equal.contraction, 0);
+    assert.equal(equal.steps, 1);
+    [1, -2, 4].forEach((m, i) =>
+      assert.ok(Math.abs(equal.values[i]! - m) < 1e-5, `input ${i}: ${equal.values[i]}`)
+    );
+    // exactly T steps are taken: at tolerance 1, T = ⌈log₂ 6.2247⌉ = 3, and input 1 (f = f_max/2)
+    // ends at m_1 + (φ_1(0) − m_1)/2³, with φ(0) the glorot-uniform draw of the same seed;
+    // |φ_1(0) − m_1| ≥ 5 − √1.5 makes one step more or less move it by ≥ 0.23
+    const short = fitOneHotRegression([0, 0, 1], [1, 3, 5], 3, 2, 1);
+    assert.equal(short.steps, 3);
+    const init = tf.tidy(() =>
+      Array.from(tf.initializers.glorotUniform({ seed: 2 }).apply([3, 1]).dataSync())
+    );
+    const want = 5 + (init[1]! - 5) / 8;
+    assert.ok(Math.abs(short.values[1]! - want) < 1e-5, `φ_1 = ${short.values[1]}, want ${want}`);
   });
 });
 

@@ -201,6 +201,16 @@ Deno.test("15 residual helper names the first live state at an exact fixed point
   assert.deepEqual(optimalityResidual(allTerminal, [0], 1), { residual: 0, state: -1 });
 });
 
+Deno.test("15 residual helper: the largest gap wins over later smaller ones, and the first of equal ones", () => {
+  // states 0, 1, 2 end in the terminal state 3 with rewards 4, 1, 4 whatever they do: at V = 0
+  // (γ = 1) the gaps |max_a Q_V(s, a) − V(s)| are 4, 1, 4, largest first at state 0
+  const mdp = tinyMdp(
+    [[[[3, 4, 1]], [[3, 4, 1]]], [[[3, 1, 1]], [[3, 1, 1]]], [[[3, 4, 1]], [[3, 4, 1]]], []],
+    [3],
+  );
+  assert.deepEqual(optimalityResidual(mdp, [0, 0, 0, 0], 1), { residual: 4, state: 0 });
+});
+
 Deno.test("15 an MDP with one live state is solved, not skipped", () => {
   // state 0 steps into the terminal state 1 with reward 5
   const mdp = tinyMdp([[[[1, 5, 1]], [[1, 2, 1]]], []], [1]);

@@ -59,10 +59,14 @@ Deno.test("17 train records an error curve for every k", async () => {
       }),
   );
   assert.equal(r.algorithm, "td");
-  const byK = r.extra!.curvesByK as { k: number; curve: unknown[] }[];
+  const byK = r.extra!.curvesByK as { k: number; curve: unknown[]; rmse: number }[];
   assert.deepEqual(byK.map((c) => c.k), [1, 3, 10]);
   assert.ok(byK.every((c) => c.curve.length === 1));
   assert.match(lines[2]!, /td k=10: 400 episodes/);
+  // reachedTarget is "every k's final RMSE is within the bound", i.e. the worst one is
+  const worst = r.extra!.value as number;
+  assert.equal(worst, Math.max(...byK.map((c) => c.rmse)));
+  assert.equal(r.reachedTarget, worst <= defaultConfig.rmseBound, `worst RMSE ${worst}`);
 });
 
 Deno.test("17 bad input gets a clear error naming what and where", () => {

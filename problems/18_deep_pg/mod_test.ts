@@ -123,6 +123,16 @@ Deno.test("18 batched training: a seed's run does not depend on the other seeds 
   assertAllClose(together[1]!.curve, alone[0]!.curve, { abs: 1e-3, rel: 1e-4 }, "curve of seed 5");
 });
 
+Deno.test("18 the policy read back from float32 is renormalised row by row: every row sums to 1 in float64", async () => {
+  // the float32 softmax rows sum to 1 only to about 1e-7; each row divided by its own float64
+  // total sums to 1 within a few roundings of the A = 4 quotients and their sum (≤ 1e-15)
+  const [run] = await trainSeeds([7], { budget: defaultConfig.episodesPerUpdate });
+  run!.policy.forEach((row, s) => {
+    const total = row.reduce((acc, p) => acc + p, 0);
+    assert.ok(Math.abs(total - 1) <= 1e-15, `state ${s}: row sums to ${total}`);
+  });
+});
+
 Deno.test("18 the baseline enters the update: with it on, the same seed's policy moves differently than with it off", async () => {
   // the value network starts near 0 (output scale 0.01), but not at 0: one update already
   // weights the returns differently; a baseline never read would give the same policy

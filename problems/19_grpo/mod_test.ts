@@ -115,6 +115,24 @@ Deno.test("19 the fast sampler draws exactly what rollout draws from the same ra
   }
 });
 
+Deno.test("19 the fast sampler breaks a tie as rollout does: u equal to a running sum takes the next action", () => {
+  // every draw U = 1/2 on rows (1/2, 1/2, 0, 0): u = U · 1 = 1/2 is not below the running sum
+  // 1/2 of action 0, so action 1 is drawn ("the first action whose running sum exceeds u")
+  class Half extends Rng {
+    override uniform(): number {
+      return 0.5;
+    }
+  }
+  const walk = cliffWalk({ variant: "terminal-only", maxSteps: 5 });
+  const table = Array.from({ length: 48 }, () => [0.5, 0.5, 0, 0]);
+  const sampler = new EpisodeSampler(walk);
+  sampler.load(table);
+  const a = sampler.episode(new Half(1), 5);
+  const b = rollout(walk, table, new Half(1));
+  assert.deepEqual(a.actions, b.actions);
+  assert.ok(a.actions.every((x) => x === 1), `actions ${a.actions}`);
+});
+
 Deno.test("19 exact outcome agrees with sampled episodes (Hoeffding, δ = 1e-6 each)", () => {
   const walk = cliffWalk({ variant: "terminal-only", maxSteps: 30 });
   const edge = edgePolicyActions(walk);
@@ -248,6 +266,9 @@ Deno.test("19 the bootstrap of one value is that value, and of no defined value 
   assert.deepEqual(bootstrap([5], rng, 20), { mean: 5, lo: 5, hi: 5, n: 1 });
   const none = bootstrap([NaN, NaN], rng, 20);
   assert.ok(Number.isNaN(none.mean) && none.n === 0);
+  // no defined value: a NaN interval for any number of resamples, 0 included (an interval
+  // read out of the empty list of resample means would be undefined)
+  assert.deepEqual(bootstrap([NaN], rng, 0), { mean: NaN, lo: NaN, hi: NaN, n: 0 });
   // two values: every resample mean is one of 0, 1/2, 1, and the interval spans them
   const two = bootstrap([0, 1], rng, 2000);
   assert.deepEqual([two.mean, two.lo, two.hi], [0.5, 0, 1]);

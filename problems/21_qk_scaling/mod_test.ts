@@ -72,6 +72,19 @@ Deno.test("21 the sampler is a plain matrix product: A = Q Kᵀ/√d_K, and rank
   }
 });
 
+Deno.test("21 the draw a statistic reads has the documented shapes: Q, K row-major [2, d_K], A [2, 2]", () => {
+  const zero = () => 0;
+  // one number encoding the three lengths: 100·|q| + 10·|k| + |a|, with d_K = 3 it is 664
+  const shapes: Statistic = {
+    name: "shapes",
+    read: (d) => 100 * d.q.length + 10 * d.k.length + d.a.length,
+    mean: zero,
+    variance: zero,
+  };
+  const [got] = sampleStatistics({ dX: 2, dK: 3, n: 3, seed: 6 }, [shapes]);
+  assert.deepEqual([...got!], [664, 664, 664]);
+});
+
 Deno.test("21 every draw is recorded: no statistic keeps its initial 0 (Gaussian products are non-zero almost surely)", () => {
   const values = sampleStatistics({ dX: 3, dK: 2, n: 40, seed: 5 }, [
     ...ENTRY_STATISTICS,

@@ -7,6 +7,7 @@ import {
   bradleyTerryLoss,
   crossEntropy2,
   crossEntropy2Grad,
+  discordantPairs,
   PreferenceInputError,
   sigmoid,
   syntheticPreferences,
@@ -81,4 +82,13 @@ Deno.test("22c synthetic preferences: labels follow the hidden reward, every pai
     assert.equal(d.prompt[a], d.prompt[b]);
     assert.equal(z, d.hiddenReward[a]! > d.hiddenReward[b]! ? 0 : 1);
   }
+});
+
+Deno.test("22 a NaN learned reward is discordant with every other item of its prompt, never with itself", () => {
+  // one prompt, three responses: the hidden order is recovered except at item 1, whose NaN
+  // makes sign(learned_i − learned_j) NaN, unequal to any hidden sign; (1, 1) is not a pair
+  const d = syntheticPreferences({ prompts: 1, responses: 3, features: 2 }, 3);
+  const learned = [...d.hiddenReward];
+  learned[1] = NaN;
+  assert.deepEqual(discordantPairs(d, learned), [[0, 1], [1, 2]]);
 });

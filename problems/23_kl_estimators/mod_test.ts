@@ -52,6 +52,18 @@ Deno.test("23d the stable term agrees with λ²/2 + λ³/6 for tiny λ and is ex
   assert.equal(k2Term(0), 0);
 });
 
+Deno.test("23d the stable term near |λ| = 1 is e^λ − λ − 1 rounded to the nearest double (Horner through λ¹⁷/19!)", () => {
+  // references: e^λ − λ − 1 at the double λ in 60-digit decimal arithmetic (Python's decimal),
+  // rounded once to float64; the sum cut one term earlier, at λ¹⁶/18!, is an ulp off at each
+  const cases: [number, number][] = [
+    [-0.95, 0.3367410234545012], // 0.33674102345450117968…
+    [-0.887, 0.2988895698108276], // 0.29888956981082759898…
+    [0.916, 0.5832732759606523], // 0.58327327596065223202…
+    [0.971, 0.6695837232255036], // 0.66958372322550366580…
+  ];
+  for (const [l, want] of cases) assert.equal(k2Term(l), want, `λ = ${l}`);
+});
+
 Deno.test("23 standard deviations: exact formula matches the empirical spread of all N = 2 tuples", () => {
   const p = [0.2, 0.3, 0.5];
   const q = [0.5, 0.3, 0.2];

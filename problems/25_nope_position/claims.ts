@@ -89,6 +89,35 @@ function checkQuerySpread(seed: number): string {
  */
 const TOL64 = 1e-12, TOL32 = 1e-5;
 
+/**
+ * The premise "the stated M, W^K, W^V", entry by entry (they are set, not computed, so
+ * exactly): row 1 of M all ones, row 2 of M = e_1ᵀ, every row of (W^K)ᵀ = e_1ᵀ, row 1 of
+ * (W^V)ᵀ = e_2ᵀ. Without it the property would be checked on layers other than the stated
+ * ones (a zero row of W^K, say, still gives equal keys and passes). Throws a ClaimViolation
+ * naming the first entry that differs.
+ */
+function checkStatedMatrices(layer: ReturnType<typeof nopeLayer>): void {
+  const { m, wkT, wvT } = layer;
+  const want: [string, Float64Array, number, number, (i: number, j: number) => number][] = [
+    ["M", m.data, 2, m.cols, (i, j) => (i === 0 || j === 0 ? 1 : 0)],
+    ["(W^K)ᵀ", wkT.data, wkT.rows, wkT.cols, (_, j) => (j === 0 ? 1 : 0)],
+    ["(W^V)ᵀ", wvT.data, 1, wvT.cols, (_, j) => (j === 1 ? 1 : 0)],
+  ];
+  for (const [name, data, rows, cols, entry] of want) {
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        if (data[i * cols + j] !== entry(i, j)) {
+          throw new ClaimViolation(
+            `${name}[${i + 1}, ${j + 1}] = ${data[i * cols + j]}, the construction states ${
+              entry(i, j)
+            }`,
+          );
+        }
+      }
+    }
+  }
+}
+
 /** The smallest relative margin of y_{ℓ,1} against 1/ℓ, float64 and float32. */
 function positionMargin(
   c: { layer: ReturnType<typeof nopeLayer>; tokens: number[] },
@@ -121,7 +150,10 @@ export const claims: Claim[] = defineClaims(25, [
         checkProperty(
           { seed: ctx.seed, over: OVER, numRuns: 60 },
           arbCase,
-          (c) => positionMargin(c, true),
+          (c) => {
+            checkStatedMatrices(c.layer);
+            return positionMargin(c, true);
+          },
         ));
       return { ...evidence, note: spread };
     },

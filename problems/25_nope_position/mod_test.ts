@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { normalMatrix } from "../../shared/attention/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
@@ -57,4 +58,14 @@ Deno.test("25 W^Q is drawn with standard deviation 1 unless queryScale says othe
   assert.deepEqual(byDefault, nopeLayer(new Rng(7), { ...shape, queryScale: 1 }));
   const scaled = nopeLayer(new Rng(7), { ...shape, queryScale: 2 });
   assert.deepEqual(scaled.wqT.data, byDefault.wqT.data.map((x) => 2 * x));
+});
+
+Deno.test("25 the free entries of M are its N(0, 1) draw: only rows 1 and 2 are overwritten", () => {
+  // M is the first draw from the generator, so the same seed reproduces it; d = 4 gives two
+  // free rows, whose first column (token ⟨im_start⟩) is where an overrun of the row-1/row-2
+  // loop would write
+  const [N, d] = [5, 4];
+  const layer = nopeLayer(new Rng(11), { vocab: N, d, dK: 2 });
+  const draw = normalMatrix(new Rng(11), d, N, 1);
+  assert.deepEqual(layer.m.data.subarray(2 * N), draw.data.subarray(2 * N));
 });

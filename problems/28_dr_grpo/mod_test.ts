@@ -7,6 +7,7 @@ import {
   enumerateTrajectories,
   exactObjective,
   expectedGroupGradient,
+  expectedStepScoreTimesBaseline,
   gradObjectiveFiniteDifference,
   groupAdvantages,
   horizon,
@@ -97,6 +98,34 @@ Deno.test("28b Dr. GRPO's factor (N−1)/N holds for N = 1 to 4 on a two-step MD
   assert.ok(Math.max(...grad.flat().map(Math.abs)) > 0.05);
 });
 
+Deno.test("28b a tuple term of weight exactly 1 counts: Dr. GRPO on a 16-or-0 bandit at θ = 0 gives [2, −2] exactly", () => {
+  // arms 0, 1 pay 16, 0, each picked with π = 1/2: J = 16 π_0, ∇J = 16 π_0 (1 − π_0) (1, −1)
+  // = (4, −4), and Dr. GRPO with N = 2 gives (N − 1)/N ∇J = (2, −2). Each mixed tuple has
+  // probability 1/4 and advantages ±8, so its terms weigh (1/4 · 8)/2 = ±1 exactly, on
+  // scores ±(1/2, −1/2): all dyadic, so the sum is exact
+  const bandit = makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward: 16, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]], []],
+  });
+  const zero = [[0, 0], [0, 0]];
+  assert.deepEqual(expectedGroupGradient(bandit, zero, 2, "dr-grpo"), [[2, -2], [0, 0]]);
+});
+
+Deno.test("28 E[∇log π(a_0 | s_0) · b(Y)] with Y the trajectory's own reward is ∇J, not zero: [1/4, −1/4] on the 1-or-0 bandit", () => {
+  // θ = 0: π = (1/2, 1/2), scores ±(1/2, −1/2), E[score · r] = 1/2 · 1 · (1/2, −1/2) = ∇J
+  const bandit = makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward: 1, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]], []],
+  });
+  const ownReward = (traj: { reward: number }) => [{ value: traj.reward, prob: 1 }];
+  const g = expectedStepScoreTimesBaseline(bandit, [[0, 0], [0, 0]], 0, ownReward, (y) => y);
+  assert.deepEqual(g, [[0.25, -0.25], [0, 0]]);
+});
+
 Deno.test("28d the two-length MDP: per-token GRPO gives short right answers twice the push of long ones; Dr. GRPO gives both the same", () => {
   const zero = Array.from({ length: 5 }, () => [0, 0, 0, 0]);
   // trajectories at θ = 0: right at once, right after a detour, wrong at once, wrong after a detour
@@ -128,6 +157,20 @@ Deno.test("28c on every group the Dr. GRPO advantage is (N−1)/N times the RLOO
 
 Deno.test("28 GRPO advantages are 0 when the whole group has the same reward", () => {
   assert.deepEqual(groupAdvantages([2, 2, 2], "grpo"), [0, 0, 0]);
+});
+
+Deno.test("28 a rewarded move of probability 0 to a non-terminal state is never taken: the MDP is terminal-reward", () => {
+  const zeroProbMidway = makeMdp({
+    gamma: 1,
+    initial: [1, 0, 0],
+    terminal: [2],
+    outcomes: [
+      [[{ next: 2, reward: 1, prob: 1 }, { next: 1, reward: 5, prob: 0 }]],
+      [[{ next: 2, reward: 0, prob: 1 }]],
+      [],
+    ],
+  });
+  validateTerminalRewardMdp(zeroProbMidway); // does not throw
 });
 
 Deno.test("28 bad input gets a clear error naming what and where", () => {
