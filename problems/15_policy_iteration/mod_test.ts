@@ -23,6 +23,7 @@ import {
   properPolicy,
   type SolvableMdp,
   sparseMdp,
+  valueIterationBounds,
 } from "./mod.ts";
 
 registerClaimTests(claims);
@@ -209,6 +210,29 @@ Deno.test("15 residual helper: the largest gap wins over later smaller ones, and
     [3],
   );
   assert.deepEqual(optimalityResidual(mdp, [0, 0, 0, 0], 1), { residual: 4, state: 0 });
+});
+
+Deno.test("15 value-iteration bounds count their backups: one sweep closes the band of a one-step MDP", () => {
+  // state 0 ends in the terminal state 1 with reward −1 whatever it does: lower = [−1, 0]
+  // (exact from the start), upper starts at c = max(0, rewards) = 0, so the band is 1 wide;
+  // one backup gives upper(0) = −1 + γ · 0, and the band is closed after sweeps = 1
+  const mdp = tinyMdp([[[[1, -1, 1]], [[1, -1, 1]]], []], [1]);
+  assert.deepEqual(valueIterationBounds(mdp, 1, [-1, 0]), {
+    lower: [-1, 0],
+    upper: [-1, 0],
+    sweeps: 1,
+    width: 0,
+  });
+  // maxSweeps = 0 allows no backup: the band is still 1 wide
+  assert.throws(() => valueIterationBounds(mdp, 1, [-1, 0], 1e-9, 0), /in 0 sweeps/);
+});
+
+Deno.test("15 γ = 0 is accepted: V* is the best immediate reward", () => {
+  // state 0 ends in the terminal state 1 with reward 5 (action 0) or 2 (action 1)
+  const mdp = tinyMdp([[[[1, 5, 1]], [[1, 2, 1]]], []], [1]);
+  const { V, policy } = policyIteration(mdp, 0);
+  assert.deepEqual([V, policy[0]], [[5, 0], 0]);
+  assert.deepEqual(evaluateActions(mdp, [1, 0], 0), [2, 0]);
 });
 
 Deno.test("15 an MDP with one live state is solved, not skipped", () => {

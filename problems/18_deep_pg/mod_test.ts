@@ -389,6 +389,13 @@ Deno.test("18 the sweep's median and worst episodes to target are null when no r
   assert.deepEqual(r.episodesToTarget, { median: null, worst: null });
 });
 
+Deno.test("18 the sweep's median and worst of a single run that reaches the target are its episodes to target", async () => {
+  // a target 10^6 below V*(start) is met by the starting policy, before any episode
+  const r = await reliabilitySweep({ seeds: 1, config: { budget: 16, targetGap: 1e6 } });
+  assert.deepEqual(r.runs.map((run) => run.episodesToTarget), [0]);
+  assert.deepEqual(r.episodesToTarget, { median: 0, worst: 0 });
+});
+
 Deno.test("18 a batch of episodes without steps gives zero statistics", () => {
   const ep = { states: [], actions: [], rewards: [], finalState: 36, truncated: true };
   const st = batchStats([ep, ep], 48, 4);
