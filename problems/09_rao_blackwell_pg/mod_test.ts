@@ -26,6 +26,14 @@ Deno.test("09 the truncated series W agrees with the linear-solve V^π within it
   // one state, reward 1, γ = 1/2: the remainder 2 · 2^{−m} first reaches 2e-12 at m = 40
   const one = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
   assert.equal(truncatedValue(one, [[1]]).steps, 40);
+  // a tolerance the bound 2 · 2^{−m} meets exactly, at m = 11: the series stops there
+  assert.deepEqual(
+    [
+      truncatedValue(one, [[1]], 2 ** -10).steps,
+      truncatedValue(one, [[1]], 2 ** -10).remainderBound,
+    ],
+    [11, 2 ** -10],
+  );
   for (const gamma of [0.001, 0.5, 0.999]) {
     const mdp = makeMdp({ ...pinnedCase.mdp, outcomes: pinnedCase.mdp.outcomes, gamma });
     const w = truncatedValue(mdp, pinnedCase.pi);

@@ -171,10 +171,13 @@ Deno.test("19 exact outcome over a long horizon tends to the linear solve of the
 });
 
 Deno.test("19 the training job reports target, value, policy and outcome, leaking no tensors", async () => {
+  const before = performance.now();
   const report = await withNoTensorLeak(
     "train grpo",
     () => trainJob("grpo")({ seed: 4, budget: 128, config: { resampleEqualGroups: false } }),
   );
+  // ms is the run's own wall time: positive and within the time the call took
+  assert.ok(report.ms > 0 && report.ms <= performance.now() - before, `ms = ${report.ms}`);
   assert.equal(report.algorithm, "grpo");
   assert.equal(report.episodes, 128);
   assert.equal(report.curve.length, 3);

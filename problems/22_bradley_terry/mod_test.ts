@@ -8,6 +8,8 @@ import {
   crossEntropy2,
   crossEntropy2Grad,
   discordantPairs,
+  disposeRewardModel,
+  makeRewardModel,
   PreferenceInputError,
   sigmoid,
   syntheticPreferences,
@@ -91,4 +93,18 @@ Deno.test("22 a NaN learned reward is discordant with every other item of its pr
   const learned = [...d.hiddenReward];
   learned[1] = NaN;
   assert.deepEqual(discordantPairs(d, learned), [[0, 1], [1, 2]]);
+});
+
+Deno.test("22 the reward model's two layers start from independent draws, not one stream rescaled", () => {
+  // glorot-normal draws with one seed are the same normals times √(2/(fanIn + fanOut)): a w2
+  // drawn with w1's seed would be proportional to w1's first entries
+  const m = makeRewardModel(3, 4, 7);
+  const w1 = Array.from(m.w1.dataSync());
+  const w2 = Array.from(m.w2.dataSync());
+  disposeRewardModel(m);
+  const ratios = w2.map((v, j) => v / w1[j]!);
+  assert.ok(
+    ratios.some((r) => Math.abs(r - ratios[0]!) > 1e-3 * Math.abs(ratios[0]!)),
+    `w2 / w1 = ${ratios}`,
+  );
 });
