@@ -170,6 +170,22 @@ Deno.test("19 exact outcome over a long horizon tends to the linear solve of the
   assert.ok(exactOutcome(walk, table, 100).success <= solved.success + 1e-12);
 });
 
+Deno.test("19 training reports progress every 25 updates, from update 0", async () => {
+  // 27 groups of 64 episodes are updates 0..26: progress at 0 and 25
+  const lines: string[] = [];
+  await withNoTensorLeak(
+    "train grpo progress",
+    () =>
+      trainJob("grpo")({
+        seed: 4,
+        budget: 64 * 27,
+        config: { resampleEqualGroups: false },
+        onProgress: (l) => lines.push(l),
+      }),
+  );
+  assert.deepEqual(lines.map((l) => Number(/^update (\d+):/.exec(l)?.[1])), [0, 25]);
+});
+
 Deno.test("19 the training job reports target, value, policy and outcome, leaking no tensors", async () => {
   const before = performance.now();
   const report = await withNoTensorLeak(
