@@ -7,6 +7,7 @@ import {
   linearSolveTolerance,
   makeMdp,
   MdpInputError,
+  type MdpSpec,
   optimalValues,
   validatePolicy,
   withGamma,
@@ -80,6 +81,19 @@ Deno.test("makeMdp rejects wrong shapes: a missing action list, a next state out
   rejects(() => makeMdp({ gamma: 0.5, outcomes: [] }), /non-empty array/);
   rejects(() => makeMdp({ gamma: 0.5, outcomes: [[[]]] }), /s=0, a=0\): the outcome list is empty/);
   rejects(() => makeMdp({ gamma: 0.5, terminal: [4], outcomes: [[ok]] }), /terminal state 4/);
+});
+
+Deno.test("makeMdp counts actions over the rows that are arrays: with every row missing it finds none", () => {
+  // untyped input (JSON with a hole): a missing row contributes 0 actions to the inferred count,
+  // so with no row present the count is 0 and the action check speaks, before the row check
+  const holes = [undefined, null] as unknown as MdpSpec["outcomes"];
+  rejects(() => makeMdp({ gamma: 0.5, outcomes: holes }), /at least one action, got nActions = 0/);
+  // with one row present, its length is the count and the missing row is named
+  const mixed = [null, [ok, ok]] as unknown as MdpSpec["outcomes"];
+  rejects(
+    () => makeMdp({ gamma: 0.5, outcomes: mixed }),
+    /outcomes\[0\] \(state 0\) is not an array/,
+  );
 });
 
 Deno.test("makeMdp rejects an initial distribution that is not one", () => {

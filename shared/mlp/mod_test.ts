@@ -17,6 +17,42 @@ Deno.test("mlp: the policy table has one distribution per state and nothing leak
   });
 });
 
+Deno.test("mlp: the policy table's row s is the softmax of the network at one-hot(s), worked in float64 from the weights", async () => {
+  await withNoTensorLeak("policy table rows", async () => {
+    const net = createMlp(4, 6, 3, 11);
+    const [w1, b1, w2, b2] = [net.w1, net.b1, net.w2, net.b2].map((v) => v.arraySync()) as [
+      number[][],
+      number[],
+      number[][],
+      number[],
+    ];
+    const table = await policyTable(net);
+    disposeMlp(net);
+    const expected = w1.map((w1s) => {
+      // one-hot(s) W1 is row s of W1; logits = tanh(W1[s] + b1) W2 + b2
+      const h = w1s.map((x, k) => Math.tanh(x + b1[k]!));
+      const logits = b2.map((b, a) => b + h.reduce((acc, hk, k) => acc + hk * w2[k]![a]!, 0));
+      const m = Math.max(...logits);
+      const e = logits.map((z) => Math.exp(z - m));
+      const total = e.reduce((a, b) => a + b, 0);
+      return e.map((x) => x / total);
+    });
+    // float32 network against the float64 reference: 1e-5 absolute on probabilities
+    assert.equal(table.length, 4);
+    table.forEach((row, s) =>
+      row.forEach((p, a) =>
+        assert.ok(
+          Math.abs(p - expected[s]![a]!) < 1e-5,
+          `π(${a} | ${s}) = ${p}, expected ${expected[s]![a]}`,
+        )
+      )
+    );
+    // the rows differ from state to state by far more than the tolerance, so each is its own
+    const spread = Math.max(...expected.map((row) => Math.abs(row[0]! - expected[0]![0]!)));
+    assert.ok(spread > 1e-2, `rows too alike to tell apart: spread ${spread}`);
+  });
+});
+
 Deno.test("mlp: the same seed gives the same network, another seed another one", async () => {
   const values = async (seed: number) => {
     const net = createMlp(4, 6, 1, seed);

@@ -45,3 +45,25 @@ Deno.test("qnet TableQNet accepts a hidden layer of one unit and refuses 0 and f
     );
   }
 });
+
+Deno.test("qnet TableQNet's gradient leaves out a state whose weights are all 0, even where its forward pass overflows", () => {
+  // Layers 2 → 1 → 1 → 1, biases 0, c = 1, powers of two so that every value is exact.
+  // State 0: h₁ = 1, h₂ = 2^30, Q = 2^30 · 2^-30 = 1. State 1: h₁ = 2^1000, h₂ = 2^1030 = ∞.
+  // Only state 0 is weighted (w = 1, y = 0): L = ½ (1 − 0)² = ½ and, backwards,
+  // δ₃ = 1: ∂b₃ = 1, ∂W₃ = h₂ δ₃ = 2^30; δ₂ = W₃ δ₃ = 2^-30: ∂b₂ = 2^-30, ∂W₂ = h₁ δ₂ = 2^-30;
+  // δ₁ = W₂ δ₂ = 1: ∂b₁ = 1, ∂W₁ = [[1], [0]] (state 1's row gets nothing).
+  // Running state 1 through the backward pass would add ∞ · 0 = NaN to ∂W₃.
+  const net = new TableQNet(
+    { nStates: 2, nActions: 1, seed: 1, hidden: [1, 1] },
+    undefined,
+    {
+      kernels: [[[1], [2 ** 1000]], [[2 ** 30]], [[2 ** -30]]],
+      biases: [[0], [0], [0]],
+      outputScale: 1,
+    },
+  );
+  const { loss, grads } = net.lossAndGradient(Float64Array.of(0, 0), Float64Array.of(1, 0));
+  assert.equal(loss, 0.5);
+  assert.deepEqual(grads.kernels.map((k) => Array.from(k)), [[1, 0], [2 ** -30], [2 ** 30]]);
+  assert.deepEqual(grads.biases.map((b) => Array.from(b)), [[1], [2 ** -30], [1]]);
+});

@@ -117,3 +117,18 @@ Deno.test("Rng.normal is Box–Muller's cosine branch on the next two uniforms, 
     assert.equal(normals.normal(), Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
   }
 });
+
+Deno.test("Rng.categorical scales its uniform by the weights' total: u = 1/2 on (1/2, 1/2 + 2^-31) is past the first weight", () => {
+  // The weights may sum to 1 ± 1e-9; u·total is uniform on [0, total), the range of the
+  // running sum, so index i keeps probability p_i / total. With total = 1 + 2^-31 (exact in
+  // float64) and u = 1/2: u·total = 1/2 + 2^-32 is not below the first sum 1/2, so index 1.
+  // Dividing instead, 1/2 / total < 1/2 would give index 0.
+  class FixedUniform extends Rng {
+    override uniform(): number {
+      return 0.5;
+    }
+  }
+  assert.equal(new FixedUniform(0).categorical([0.5, 0.5 + 2 ** -31]), 1);
+  // and on the other side: total = 1 − 2^-31, u·total = 1/2 − 2^-32 < 1/2, so index 0
+  assert.equal(new FixedUniform(0).categorical([0.5, 0.5 - 2 ** -31]), 0);
+});

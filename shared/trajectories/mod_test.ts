@@ -172,6 +172,21 @@ Deno.test("trajectories the sampler's horizon is an integer ≥ 0: 0 gives the s
   }
 });
 
+Deno.test("trajectories the sampler's count n is an integer ≥ 0: 0 gives no prefixes, −1 and 1.5 are refused", () => {
+  const mdp = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+  const opts = { horizon: 1, policy: [[1]], initial: [1] };
+  assert.deepEqual(sampleTrajectories(mdp, new Rng(1), opts, 0), []);
+  // a negative integer fails only the sign test, a positive fraction only the integer test
+  for (const n of [-1, 1.5]) {
+    assert.throws(
+      () => sampleTrajectories(mdp, new Rng(1), opts, n),
+      (e: unknown) =>
+        e instanceof MdpInputError &&
+        new RegExp(`n must be an integer ≥ 0, got ${n}`).test(e.message),
+    );
+  }
+});
+
 Deno.test("trajectories Sobel's variance equals the enumerated variance on a terminating chain with γ = 1", () => {
   // Each step: stop with reward 1 (prob 1/3) or continue with reward 2 (prob 2/3): prefixes grow linearly.
   const mdp = makeMdp({
