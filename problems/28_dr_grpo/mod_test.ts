@@ -98,29 +98,29 @@ Deno.test("28b Dr. GRPO's factor (N−1)/N holds for N = 1 to 4 on a two-step MD
   assert.ok(Math.max(...grad.flat().map(Math.abs)) > 0.05);
 });
 
+/** One step from state 0 into the terminal state 1: arm 0 pays `reward`, arm 1 pays 0. */
+function twoArmBandit(reward: number) {
+  return makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]], []],
+  });
+}
+
 Deno.test("28b a tuple term of weight exactly 1 counts: Dr. GRPO on a 16-or-0 bandit at θ = 0 gives [2, −2] exactly", () => {
   // arms 0, 1 pay 16, 0, each picked with π = 1/2: J = 16 π_0, ∇J = 16 π_0 (1 − π_0) (1, −1)
   // = (4, −4), and Dr. GRPO with N = 2 gives (N − 1)/N ∇J = (2, −2). Each mixed tuple has
   // probability 1/4 and advantages ±8, so its terms weigh (1/4 · 8)/2 = ±1 exactly, on
   // scores ±(1/2, −1/2): all dyadic, so the sum is exact
-  const bandit = makeMdp({
-    gamma: 1,
-    initial: [1, 0],
-    terminal: [1],
-    outcomes: [[[{ next: 1, reward: 16, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]], []],
-  });
+  const bandit = twoArmBandit(16);
   const zero = [[0, 0], [0, 0]];
   assert.deepEqual(expectedGroupGradient(bandit, zero, 2, "dr-grpo"), [[2, -2], [0, 0]]);
 });
 
 Deno.test("28 E[∇log π(a_0 | s_0) · b(Y)] with Y the trajectory's own reward is ∇J, not zero: [1/4, −1/4] on the 1-or-0 bandit", () => {
   // θ = 0: π = (1/2, 1/2), scores ±(1/2, −1/2), E[score · r] = 1/2 · 1 · (1/2, −1/2) = ∇J
-  const bandit = makeMdp({
-    gamma: 1,
-    initial: [1, 0],
-    terminal: [1],
-    outcomes: [[[{ next: 1, reward: 1, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]], []],
-  });
+  const bandit = twoArmBandit(1);
   const ownReward = (traj: { reward: number }) => [{ value: traj.reward, prob: 1 }];
   const g = expectedStepScoreTimesBaseline(bandit, [[0, 0], [0, 0]], 0, ownReward, (y) => y);
   assert.deepEqual(g, [[0.25, -0.25], [0, 0]]);
