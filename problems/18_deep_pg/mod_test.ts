@@ -254,6 +254,35 @@ Deno.test("18 the flat sampler draws exactly the episodes of rollout from the sa
   }
 });
 
+Deno.test("18 the flat sampler takes the last outcome when the draw is past the outcomes' float sum, as rollout", () => {
+  // 0.7 + 0.2 + 0.1 is 1 − 2^-53 in float64: a draw of 1 − 2^-53 passes every partial sum,
+  // and both samplers must then fall back to the last outcome, not run past the list
+  const base = cliffWalk({ slippery: true, maxSteps: 1 });
+  const start = base.start;
+  const outcomes = base.outcomes.map((row, s) =>
+    s !== start ? row : row.map((list) => list.map((o, i) => ({ ...o, prob: [0.7, 0.2, 0.1][i]! })))
+  );
+  assert.equal(0.7 + 0.2 + 0.1, 1 - 2 ** -53);
+  const walk = { ...base, outcomes };
+  class LastDraw extends Rng {
+    constructor() {
+      super(0);
+    }
+    override uniform(): number {
+      return 1 - 2 ** -53;
+    }
+  }
+  const table = Array.from({ length: 48 }, () => [0.25, 0.25, 0.25, 0.25]);
+  const sampler = new FlatSampler(walk);
+  sampler.load(table.flat());
+  const batch = new EpisodeBatch(1, 1);
+  sampler.sample(new LastDraw(), start, batch);
+  const ep = rollout(walk, table, new LastDraw(), { start });
+  const last = walk.outcomes[start]![3]!.at(-1)!;
+  assert.deepEqual([batch.actions[0], batch.finalStates[0]], [3, last.next]);
+  assert.deepEqual([ep.actions[0], ep.finalState], [3, last.next]);
+});
+
 Deno.test("18 the target check's bound is above the exact value and its decisions are the solve's", () => {
   const walk = cliffWalk();
   const rng = new Rng(21);

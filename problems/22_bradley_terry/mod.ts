@@ -278,7 +278,7 @@ export interface PreferenceConfig {
  * Gaussian features make ties a probability-zero event).
  *
  * @param config sizes
- * @param seed the seed
+ * @param seed the seed, or a random source to draw from (which the draws advance)
  * @returns the data
  * @throws PreferenceInputError on sizes that are not positive integers (responses ≥ 2)
  * @example
@@ -288,7 +288,10 @@ export interface PreferenceConfig {
  * if (d.pairs.length !== 6 || d.features.length !== 6) throw new Error("3 pairs per prompt");
  * ```
  */
-export function syntheticPreferences(config: PreferenceConfig, seed: number): PreferenceData {
+export function syntheticPreferences(
+  config: PreferenceConfig,
+  seed: number | Rng,
+): PreferenceData {
   const { prompts, responses, features } = config;
   // each size is refused below its least meaningful value (two responses make one pair)
   if (!Number.isInteger(prompts) || prompts < 1) {
@@ -300,7 +303,7 @@ export function syntheticPreferences(config: PreferenceConfig, seed: number): Pr
   if (!Number.isInteger(features) || features < 1) {
     throw new PreferenceInputError(`features = ${features} is not an integer ≥ 1`);
   }
-  const rng = new Rng(seed);
+  const rng = typeof seed === "number" ? new Rng(seed) : seed;
   const theta = Array.from({ length: features }, () => rng.normal());
   const data: PreferenceData = { features: [], hiddenReward: [], prompt: [], pairs: [] };
   for (let x = 0; x < prompts; x++) {
@@ -313,6 +316,7 @@ export function syntheticPreferences(config: PreferenceConfig, seed: number): Pr
     }
     for (let i = first; i < first + responses; i++) {
       for (let j = i + 1; j < first + responses; j++) {
+        // a fair coin: u < 1/2 on exactly half of the uniform's 2^53 values
         const [a, b] = rng.uniform() < 0.5 ? [i, j] : [j, i];
         data.pairs.push({ a, b, z: data.hiddenReward[a]! > data.hiddenReward[b]! ? 0 : 1 });
       }
