@@ -52,6 +52,28 @@ Deno.test("qnet initialisation is seeded and follows U(−1/√fan_in, 1/√fan_
   });
 });
 
+Deno.test("qnet initialisation draws every bias, like the kernels, from both halves of (−1/√fan_in, 1/√fan_in)", async () => {
+  await withNoTensorLeak("qnet bias init", () => {
+    const net = new QNet({ nStates: 48, nActions: 4, seed: 5 });
+    const w = net.weights();
+    net.dispose();
+    // The kernels dominate the pooled mean square of the test above (3,072 of 3,136 draws in
+    // layer 1), so a bias law stuck on one side would pass it. Each hidden layer has 64
+    // biases: all of them above −b/2 (or all below b/2) has probability (3/4)^64 < 1e-7.
+    [48, 64].forEach((fanIn, l) => {
+      const bound = 1 / Math.sqrt(fanIn);
+      const b = w.biases[l]!;
+      assert.equal(b.length, 64);
+      assert.ok(b.every((x) => Math.abs(x) <= bound), `layer ${l} biases within ±${bound}`);
+      assert.ok(Math.min(...b) < -bound / 2, `layer ${l} smallest bias ${Math.min(...b)}`);
+      assert.ok(Math.max(...b) > bound / 2, `layer ${l} largest bias ${Math.max(...b)}`);
+      // centred: |mean| within 5 standard errors b/√(3·64)
+      const mean = b.reduce((acc, x) => acc + x, 0) / b.length;
+      assert.ok(Math.abs(mean) < 5 * bound / Math.sqrt(3 * b.length), `layer ${l} mean ${mean}`);
+    });
+  });
+});
+
 Deno.test("qnet fitTable on exact targets drives the table to them (weights 0 ignored)", async () => {
   await withNoTensorLeak("qnet fit", () => {
     const net = new QNet({ nStates: 4, nActions: 2, seed: 3, outputScale: 10 });
@@ -112,6 +134,71 @@ Deno.test("qnet bad input gets a clear error naming what and where", () => {
   }
   assert.throws(() => evaluationSetting(0), QNetInputError);
   assert.throws(() => qRmse(evaluationSetting(), [1, 2]), /table has 2 entries, expected 192/);
+});
+
+Deno.test("qnet fitStep accepts states and actions 0 and n − 1, refuses −1 and n and mismatched lengths, and a refused step changes nothing", async () => {
+  await withNoTensorLeak("qnet fitStep guards", () => {
+    const net = new QNet({ nStates: 3, nActions: 2, seed: 2, hidden: [4] });
+    const opt = tf.train.sgd(0.1);
+    try {
+      const before = net.table();
+      const step = (s: number[], a: number[], y: number[]) => () =>
+        net.fitStep(opt, Int32Array.from(s), Int32Array.from(a), Float32Array.from(y));
+      // each side of each range: −1 and n are outside, 0 and n − 1 are the extreme valid ones
+      assert.throws(step([-1], [0], [0]), /state -1 at index 0 is not in \[0, 3\)/);
+      assert.throws(step([0, 3], [0, 0], [0, 0]), /state 3 at index 1 is not in \[0, 3\)/);
+      assert.throws(step([0], [-1], [0]), /action -1 at index 0 is not in \[0, 2\)/);
+      assert.throws(step([2, 0], [1, 2], [0, 0]), /action 2 at index 1 is not in \[0, 2\)/);
+      assert.throws(step([0], [0, 1], [0]), /1 states, 2 actions and 1 targets/);
+      assert.throws(step([0, 1], [0, 1], [0]), /2 states, 2 actions and 1 targets/);
+      assert.throws(step([], [], []), /0 states, 0 actions and 0 targets \(need equal, > 0\)/);
+      assert.deepEqual(net.table(), before, "a refused step leaves the parameters alone");
+      // the extreme valid indices train: a step towards far targets moves both entries
+      step([0, 2], [0, 1], [100, -100])();
+      const after = net.table();
+      assert.ok(after[0]! > before[0]!, `Q(0, 0): ${before[0]} -> ${after[0]}`);
+      assert.ok(after[5]! < before[5]!, `Q(2, 1): ${before[5]} -> ${after[5]}`);
+    } finally {
+      net.dispose();
+      opt.dispose();
+    }
+  });
+});
+
+Deno.test("qnet guards at their boundaries: output scale 0 and ∞ refused, referenceForward refuses states −1, |S| and 1.5, copyFrom refuses another shape or scale", async () => {
+  for (const outputScale of [0, Infinity, NaN]) {
+    const message = new RegExp(`outputScale must be a positive finite number, got ${outputScale}`);
+    assert.throws(() => new QNet({ nStates: 2, nActions: 2, seed: 1, outputScale }), message);
+    assert.throws(() => new TableQNet({ nStates: 2, nActions: 2, seed: 1, outputScale }), message);
+  }
+  // a tiny positive scale is a valid one
+  assert.equal(
+    new TableQNet({ nStates: 2, nActions: 2, seed: 1, outputScale: 1e-300 })
+      .outputScale,
+    1e-300,
+  );
+  const w = new TableQNet({ nStates: 2, nActions: 3, seed: 1, hidden: [2] }).weights();
+  for (const s of [-1, 2, 1.5]) {
+    assert.throws(() => referenceForward(w, s), new RegExp(`state ${s} is not in \\[0, 2\\)`));
+  }
+  // the extreme valid states 0 and |S| − 1 give |A| values each
+  assert.deepEqual([0, 1].map((s) => referenceForward(w, s).length), [3, 3]);
+  // copyFrom refuses a network of another shape or scale and leaves the target alone
+  await withNoTensorLeak("qnet copyFrom guard", () => {
+    const a = new QNet({ nStates: 2, nActions: 2, seed: 1, hidden: [3] });
+    const wider = new QNet({ nStates: 2, nActions: 2, seed: 2, hidden: [4] });
+    const scaled = new QNet({ nStates: 2, nActions: 2, seed: 3, hidden: [3], outputScale: 2 });
+    const deeper = new QNet({ nStates: 2, nActions: 2, seed: 4, hidden: [3, 3] });
+    try {
+      const before = a.table();
+      for (const other of [wider, scaled, deeper]) {
+        assert.throws(() => a.copyFrom(other), /different shapes or scales/);
+      }
+      assert.deepEqual(a.table(), before);
+    } finally {
+      [a, wider, scaled, deeper].forEach((n) => n.dispose());
+    }
+  });
 });
 
 Deno.test("qnet setWeights loads plain parameters and refuses other shapes or scales", async () => {

@@ -132,3 +132,28 @@ Deno.test("Rng.categorical scales its uniform by the weights' total: u = 1/2 on 
   // and on the other side: total = 1 − 2^-31, u·total = 1/2 − 2^-32 < 1/2, so index 0
   assert.equal(new FixedUniform(0).categorical([0.5, 0.5 - 2 ** -31]), 0);
 });
+
+Deno.test("Rng.categorical at the top of the uniform's range (1 − 2^-53) draws the last positive weight, never a trailing zero or past the list", () => {
+  // u·total rounds below the running sum at the last positive weight for every total within
+  // 1e-9 of 1, so the last positive index takes the top draw, whatever the sum's rounding
+  class TopUniform extends Rng {
+    override uniform(): number {
+      return 1 - 2 ** -53;
+    }
+  }
+  const top = new TopUniform(0);
+  assert.equal(top.categorical([0.7, 0.2, 0.1]), 2); // these sum to 1 − 2^-53 in float64
+  assert.equal(top.categorical([0.5, 0.5, 0, 0]), 1);
+  assert.equal(top.categorical([1 / 3, 1 / 3, 1 / 3, 0]), 2);
+  assert.equal(top.categorical([0, 1]), 1);
+  assert.equal(top.categorical([1 + 9e-10, 0]), 0);
+  assert.equal(top.categorical([0.25, 0.75 - 9e-10]), 1);
+});
+
+Deno.test("Rng.int refuses a fraction, a negative, NaN and ∞, and accepts n = 1 (always 0)", () => {
+  const rng = new Rng(4);
+  for (const n of [1.5, 0.5, -1, NaN, Infinity]) {
+    assert.throws(() => rng.int(n), new RegExp(`positive integer ≤ 2\\^31, got ${n}$`));
+  }
+  for (let i = 0; i < 20; i++) assert.equal(rng.int(1), 0);
+});

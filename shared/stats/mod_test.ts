@@ -8,6 +8,7 @@ import {
   hoeffdingHalfWidth,
   meanBand,
   medianOfMeansGroups,
+  sampleVariance,
   summarize,
 } from "./mod.ts";
 
@@ -164,4 +165,79 @@ Deno.test("stats a degenerate range lo = hi is accepted for a constant sample", 
   assert.equal(b.estimate, 2);
   assert.equal(b.halfWidth, 0);
   assert.throws(() => meanBand([2], { kind: "hoeffding", lo: 2, hi: 1.5 }), /lo ≤ hi/);
+});
+
+Deno.test("stats a single sample has variance 0 by definition, and two samples the unbiased (x₁ − x₂)²/2", () => {
+  // N = 1: Σ (x − mean)² / (N − 1) would be 0/0; the summary states 0, so bands stay finite
+  const one = summarize([7.5]);
+  assert.deepEqual(one, { n: 1, mean: 7.5, variance: 0, min: 7.5, max: 7.5 });
+  assert.equal(summarize([-3, 5]).variance, 32);
+  assert.throws(() => sampleVariance([7.5]), /needs at least two values/);
+  assert.equal(sampleVariance([-3, 5]), 32);
+});
+
+Deno.test("stats the sample-size guards sit at their minimum: Hoeffding from N = 1, empirical Bernstein from N = 2", () => {
+  const log2 = Math.log(2e6), log4 = Math.log(4e6);
+  // N = 1: t = (hi − lo)√(ln(2/δ)/2); N = 0 and fractions refused
+  assert.equal(hoeffdingHalfWidth(1, { lo: 0, hi: 2 }, 1e-6), 2 * Math.sqrt(log2 / 2));
+  for (const n of [0, -1, 1.5]) {
+    assert.throws(
+      () => hoeffdingHalfWidth(n, { lo: 0, hi: 1 }, 1e-6),
+      new RegExp(`sample size must be an integer ≥ 1, got ${n}$`),
+    );
+  }
+  // a single sample gets a Hoeffding band, centred on it
+  const single = meanBand([0.25], { kind: "hoeffding", lo: 0, hi: 1 });
+  assert.deepEqual([single.estimate, single.halfWidth, single.n], [0.25, Math.sqrt(log2 / 2), 1]);
+  // N = 2: t = √(2 V ln(4/δ)/2) + 7 (hi − lo) ln(4/δ)/3; N = 1 refused (no variance estimate)
+  const t2 = empiricalBernsteinHalfWidth(2, 0.5, { lo: 0, hi: 1 }, 1e-6);
+  assert.ok(Math.abs(t2 - (Math.sqrt(0.5 * log4) + 7 * log4 / 3)) < 1e-14, `${t2}`);
+  for (const n of [1, 0, 2.5]) {
+    assert.throws(
+      () => empiricalBernsteinHalfWidth(n, 0, { lo: 0, hi: 1 }, 1e-6),
+      new RegExp(`sample size must be an integer ≥ 2, got ${n}$`),
+    );
+  }
+  assert.throws(
+    () => meanBand([0.25], { kind: "empirical-bernstein", lo: 0, hi: 1 }),
+    /≥ 2, got 1/,
+  );
+  // the variance guard: 0 accepted (the constant-sample test), any negative value refused
+  assert.throws(
+    () => empiricalBernsteinHalfWidth(10, -1e-300, { lo: 0, hi: 1 }, 1e-6),
+    /sample variance must be ≥ 0, got -1e-300/,
+  );
+});
+
+Deno.test("stats median of means accepts any finite σ ≥ 0 (σ = 0 and σ < 1 included) and refuses negative, NaN and ∞", () => {
+  const xs = new Float64Array(35 * 4).fill(3); // K = 35 groups of m = 4 at δ = 1e-6
+  // t = σ/√(m/8): 0 for a σ bound of 0 (a constant), and proportional to σ below 1 as above
+  for (const sigma of [0, 0.5, 2]) {
+    const b = meanBand(xs, { kind: "median-of-means", sigma });
+    assert.deepEqual([b.estimate, b.halfWidth], [3, sigma / Math.sqrt(4 / 8)], `σ = ${sigma}`);
+  }
+  for (const sigma of [-1e-300, -1, NaN, Infinity]) {
+    assert.throws(
+      () => meanBand(xs, { kind: "median-of-means", sigma }),
+      new RegExp(`needs a finite σ ≥ 0, got ${sigma}$`),
+    );
+  }
+});
+
+Deno.test("stats the range and false-alarm guards refuse ∞, NaN, δ = 1 and δ past 1e-6, and accept δ = 1e-6 itself", () => {
+  for (const range of [{ lo: -Infinity, hi: 1 }, { lo: 0, hi: Infinity }, { lo: NaN, hi: 1 }]) {
+    assert.throws(() => hoeffdingHalfWidth(10, range, 1e-6), /range must be finite with lo ≤ hi/);
+  }
+  for (const delta of [1, 0, -0.5, NaN]) {
+    assert.throws(
+      () => hoeffdingHalfWidth(10, { lo: 0, hi: 1 }, delta),
+      /false-alarm probability must be in \(0, 1\)/,
+    );
+  }
+  const xs = [0, 1];
+  assert.equal(meanBand(xs, { kind: "hoeffding", lo: 0, hi: 1 }, 1e-6).falseAlarm, 1e-6);
+  assert.throws(
+    () => meanBand(xs, { kind: "hoeffding", lo: 0, hi: 1 }, 1.000001e-6),
+    /exceeds the suite's limit 0.000001/,
+  );
 });

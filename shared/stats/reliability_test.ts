@@ -122,3 +122,43 @@ Deno.test("reliability guards refuse each bound and a fraction past it, and acce
     );
   }
 });
+
+Deno.test("reliability the Clopper–Pearson bound needs a run: n = 0 refused, n = 1 gives 0 and α", () => {
+  // with no run there is no binomial test to invert (the tail at k = 0 is 1 for every p)
+  assert.throws(() => clopperPearsonLower(0, 0, 0.05), /^RangeError: trials must be ≥ 1, got 0$/);
+  assert.throws(() => reliability([], 0.05), /no runs/);
+  // n = 1: no success gives 0; one success gives the root of p¹ = α, i.e. α itself
+  assert.equal(clopperPearsonLower(0, 1, 0.05), 0);
+  assert.equal(clopperPearsonLower(1, 1, 0.05), 0.05);
+  assert.deepEqual(reliability([true], 0.05), {
+    runs: 1,
+    successes: 1,
+    rate: 1,
+    lowerBound: 0.05,
+    alpha: 0.05,
+  });
+});
+
+Deno.test("reliability successesNeeded returns n itself when only a clean sweep reaches the rate", () => {
+  // p_L(n, n, α) = α^{1/n}: 20 of 20 at α = 1e-6 reaches 10^-0.3 = 0.501, 19 of 20 does not
+  const sweep = clopperPearsonLower(20, 20, 1e-6);
+  assert.ok(clopperPearsonLower(19, 20, 1e-6) < 0.5 && sweep >= 0.5, `${sweep}`);
+  assert.equal(successesNeeded(0.5, 20, 1e-6), 20);
+  // one run at α = 0.4: k = 1 gives p_L = 0.4, so a rate of 0.3 needs the one success
+  assert.equal(successesNeeded(0.3, 1, 0.4), 1);
+  assert.equal(successesNeeded(0.41, 1, 0.4), null);
+});
+
+Deno.test("reliability the binomial tail accepts p = 0 and p = 1 at every k and refuses p just outside [0, 1]", () => {
+  // Bin(n, 0) ≡ 0 and Bin(n, 1) ≡ n: tails 0 and 1 at every k ≥ 1
+  for (const k of [1, 3, 4]) {
+    assert.equal(binomialUpperTail(k, 4, 0), 0, `k = ${k}, p = 0`);
+    assert.equal(binomialUpperTail(k, 4, 1), 1, `k = ${k}, p = 1`);
+  }
+  for (const p of [-1e-300, 1 + Number.EPSILON, NaN, Infinity]) {
+    assert.throws(
+      () => binomialUpperTail(1, 4, p),
+      new RegExp(`p must be in \\[0, 1\\], got ${p}$`),
+    );
+  }
+});
