@@ -40,6 +40,7 @@ import {
   expectedStats,
   networkSeeds,
   OPTIMAL_VALUE,
+  type PgConfig,
   type PgMistake,
   type SeedRun,
   stackedPolicyLoss,
@@ -116,6 +117,42 @@ function checkReliability(runs: SeedRun[], label: string) {
       (misses.length > 0 ? `; final V(start) of the misses: ${misses.join(", ")}` : "") +
       `; ${boundChecked}`,
   };
+}
+
+/**
+ * The configuration the README states for 18a (its "Setting", "The algorithm", "Deviations",
+ * the target and 18a itself): the claim is about runs with these hyperparameters, so the
+ * defaults it trains with must be these, field by field.
+ */
+const STATED_CONFIG: Readonly<PgConfig> = {
+  hidden: 32,
+  policyLr: 0.02,
+  valueLr: 0.05,
+  episodesPerUpdate: 128,
+  budget: 12_000,
+  attempts: 1,
+  maxSteps: 100,
+  outputScale: 0.01,
+  targetGap: 5,
+  start: "start",
+  truncation: "bootstrap",
+  baseline: true,
+  entropy: 5,
+  entropyEpisodes: 6_000,
+  discount: 0.97,
+};
+
+/** Throws unless the defaults 18a trains with are the README's, field by field. */
+function assertStatedConfig(): void {
+  const run: Record<string, unknown> = { ...defaultConfig };
+  const stated: Record<string, unknown> = { ...STATED_CONFIG };
+  for (const field of new Set([...Object.keys(run), ...Object.keys(stated)])) {
+    if (run[field] !== stated[field]) {
+      throw new ClaimViolation(
+        `the default ${field} is ${run[field]}, the README states ${stated[field]}`,
+      );
+    }
+  }
 }
 
 /** Applications of T^π that bring a trained policy's bound to its value (measured: 100). */
@@ -580,10 +617,14 @@ export const claims: Claim[] = defineClaims(18, [
       `reaches the exact V^π(start) ≥ ${TARGET} (V* = ${OPTIMAL_VALUE}) with probability ≥ ` +
       `${GUARANTEED_RATE} (Clopper–Pearson at ${ALPHA} over ${RELIABILITY_SEEDS} seeds)`,
     check: async (ctx) => {
+      assertStatedConfig();
       const runs = (await reliabilityRuns(ctx)).get("none")!;
       const premises = await checkTrainingPremises(runs);
       const evidence = checkReliability(runs, "correct");
-      return { ...evidence, note: `${evidence.note}; ${premises}` };
+      return {
+        ...evidence,
+        note: `${evidence.note}; defaults as the README states them; ${premises}`,
+      };
     },
     negativeControl: {
       variant: "the same seeds, budget and single attempt with returns-to-go shifted by one " +

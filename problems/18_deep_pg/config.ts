@@ -18,7 +18,11 @@ export const defaultConfig = {
   valueLr: 0.05,
   /** Episodes sampled per update; g_θ and g_φ average over them. */
   episodesPerUpdate: 128,
-  /** Episode budget of one attempt: training stops after this many episodes at the latest. */
+  /**
+   * Episode budget of one attempt: no update starts once this many episodes have been sampled
+   * (updates sample `episodesPerUpdate` at a time, so a run that misses the target ends at
+   * the first multiple of it at or above the budget).
+   */
   budget: 12_000,
   /**
    * Independent attempts (fresh networks, derived seed) while the previous one ran out of

@@ -22,7 +22,7 @@ import {
   train,
   trainSeeds,
 } from "./mod.ts";
-import { EpisodeBatch, FlatSampler } from "./sampler.ts";
+import { EpisodeBatch, flatOutcomes, FlatSampler } from "./sampler.ts";
 import { reliabilitySweep } from "./sweep.ts";
 import { TargetCheck } from "./target.ts";
 
@@ -458,4 +458,156 @@ Deno.test("18 every numeric field of the configuration is refused just past its 
   refused("discount", 1 + 1e-9);
   refused("truncation", "none");
   refused("baseline", 1);
+});
+
+Deno.test("18 flatOutcomes indexes every (s, a) of the walk: first[s·A + a] … first[s·A + a + 1] − 1 are its outcome list, in order", () => {
+  for (const slippery of [false, true]) {
+    const walk = cliffWalk({ slippery });
+    const A = walk.nActions;
+    const f = flatOutcomes(walk);
+    // one entry per (s, a) plus the end of the last list
+    assert.equal(f.first.length, walk.nStates * A + 1);
+    assert.equal(f.first[0], 0);
+    assert.equal(f.first[walk.nStates * A], f.next.length);
+    for (let s = 0; s < walk.nStates; s++) {
+      for (let a = 0; a < A; a++) {
+        const lo = f.first[s * A + a]!;
+        const hi = f.first[s * A + a + 1]!;
+        const list = walk.isTerminal[s] ? [] : walk.outcomes[s]![a]!;
+        const got = Array.from({ length: hi - lo }, (_, i) => ({
+          prob: f.prob[lo + i],
+          next: f.next[lo + i],
+          reward: f.reward[lo + i],
+        }));
+        assert.deepEqual(got, list.map((o) => ({ prob: o.prob, next: o.next, reward: o.reward })));
+      }
+    }
+  }
+});
+
+Deno.test("18 the flat sampler draws from each row normalised by its total, as rollout: a row summing to 1.0005 with U = 1/2 takes the second action", () => {
+  // rows may sum to 1 within 1e-3; sampleAction compares U · Σ_a π(a | s) with the running
+  // sums, i.e. draws from π / Σπ. Here P(a = 0) = 0.5 / 1.0005 < 1/2 = U, so the inverse CDF
+  // gives action 1; comparing U / Σπ = 0.49975… instead would give action 0
+  class Half extends Rng {
+    constructor() {
+      super(0);
+    }
+    override uniform(): number {
+      return 0.5;
+    }
+  }
+  const walk = cliffWalk({ maxSteps: 1 });
+  const table = Array.from({ length: 48 }, () => [0.5, 0.5005, 0, 0]);
+  const sampler = new FlatSampler(walk);
+  sampler.load(table.flat());
+  const batch = new EpisodeBatch(1, 1);
+  sampler.sample(new Half(), walk.start, batch);
+  assert.equal(batch.actions[0], 1);
+  assert.equal(rollout(walk, table, new Half()).actions[0], 1);
+});
+
+Deno.test("18 the value iteration behind the target check's bound stops at the first sweep that changes nothing", () => {
+  // the classic walk has no positive reward at all: its iteration starts from the constant 0
+  const walks = [{}, { slippery: true }, { variant: "terminal-only" as const }, {
+    variant: "classic" as const,
+  }];
+  for (const options of walks) {
+    const walk = cliffWalk(options);
+    const S = walk.nStates;
+    const backup = (u: number[], s: number, a: number) =>
+      walk.outcomes[s]![a]!.reduce(
+        (acc, o) => acc + o.prob * (o.reward + (walk.isTerminal[o.next] ? 0 : u[o.next]!)),
+        0,
+      );
+    // sweeps of T* from the constant max(0, r_max) until one leaves every state unchanged
+    const rMax = Math.max(0, ...walk.outcomes.flat(2).map((o) => o.reward));
+    let u = Array.from({ length: S }, (_, s) => (walk.isTerminal[s] ? 0 : rMax));
+    let sweeps = 0;
+    for (let changed = true; changed; sweeps++) {
+      const next = u.map((_, s) =>
+        walk.isTerminal[s] ? 0 : Math.max(...[0, 1, 2, 3].map((a) => backup(u, s, a)))
+      );
+      changed = next.some((x, s) => x !== u[s]);
+      u = next;
+    }
+    const check = new TargetCheck(walk, -Infinity);
+    assert.equal(check.valueSweeps, sweeps, JSON.stringify(options));
+  }
+  // γ < 1 admits no bound: no value iteration at all
+  assert.equal(new TargetCheck(cliffWalk({ gamma: 0.97 }), 0).valueSweeps, 0);
+});
+
+Deno.test("18 on a walk where a state can never end, the target check's value iteration stops after 10 000 sweeps with a bound that still holds", () => {
+  // state 0 (top left) loops onto itself with reward −1 whatever the action: V*(0) = −∞, and
+  // each sweep of T* lowers its bound by exactly 1 from r_max = 100
+  const base = cliffWalk();
+  const outcomes = base.outcomes.map((row, s) =>
+    s !== 0 ? row : row.map(() => [{ next: 0, reward: -1, prob: 1 }])
+  );
+  const walk = { ...base, outcomes };
+  const check = new TargetCheck(walk, -Infinity, 0);
+  assert.equal(check.valueSweeps, 10_000);
+  // then 40 applications of T^π lower it by 1 each: U(0) = 100 − 10 000 − 40
+  const uniform = new Array(48 * 4).fill(0.25);
+  assert.equal(check.upperBound(uniform), 100 - 10_000 - 40);
+  // the rest of the walk settled: from the start the bound is still the handout's V*(start)
+  const edge = edgePolicyActions(base).flatMap((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  assert.equal(new TargetCheck(walk, -Infinity).upperBound(edge), 88);
+});
+
+Deno.test("18 the target check bounds only walks with γ = 1 and no positive reward into a live state, and decides the others by the solve", () => {
+  const edge = (walk: ReturnType<typeof cliffWalk>) =>
+    edgePolicyActions(walk).flatMap((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  // a reward of exactly 0 into live states (terminal-only) still admits the bound
+  const zero = cliffWalk({ variant: "terminal-only" });
+  assert.equal(new TargetCheck(zero, -Infinity).upperBound(edge(zero)), 100);
+  // γ just below 1, or a step reward just above 0: no bound, and the decision is the solve's
+  for (const walk of [cliffWalk({ gamma: 1 - 1e-9 }), cliffWalk({ stepReward: 1e-9 })]) {
+    const check = new TargetCheck(walk, 50);
+    assert.equal(check.upperBound(edge(walk)), Infinity);
+    const exact = policyOutcome(
+      walk,
+      Array.from({ length: 48 }, (_, s) => edge(walk).slice(4 * s, 4 * s + 4)),
+    );
+    const d = check.decide(edge(walk));
+    assert.equal(d.reached, exact.proper && exact.value >= 50);
+    assert.equal(d.outcome?.value, exact.value);
+    assert.equal(check.solves, 1);
+  }
+});
+
+Deno.test("18 the episode batch and the flat sampler refuse bad input at each boundary and accept it just inside", () => {
+  new EpisodeBatch(1, 1);
+  for (const [capacity, maxSteps] of [[0, 1], [1.5, 1], [1, 0], [1, 1.5]]) {
+    assert.throws(
+      () => new EpisodeBatch(capacity!, maxSteps!),
+      RangeError,
+      `${capacity}, ${maxSteps}`,
+    );
+  }
+  const walk = cliffWalk({ maxSteps: 3 });
+  const sampler = new FlatSampler(walk);
+  const rows = (row: number[]) => Array.from({ length: 48 }, () => row).flat();
+  // live rows must sum to 1 within 1e-3 (as sampleAction), entries ≥ 0 (0 allowed)
+  sampler.load(rows([0.25, 0.25, 0.25, 0.2509]));
+  sampler.load(rows([0.25, 0.25, 0.25, 0.2491]));
+  sampler.load(rows([0, 0.5, 0.5, 0]));
+  assert.throws(() => sampler.load(rows([0.25, 0.25, 0.25, 0.2511])), /sums to 1\.001/);
+  assert.throws(() => sampler.load(rows([0.25, 0.25, 0.25, 0.2489])), /sums to 0\.998/);
+  assert.throws(() => sampler.load(rows([-1e-12, 0.5, 0.5, 1e-12])), /is not ≥ 0/);
+  // terminal rows are not checked: zeros there are fine
+  sampler.load(
+    Array.from(
+      { length: 48 },
+      (_, s) => walk.isTerminal[s] ? [0, 0, 0, 0] : [0.25, 0.25, 0.25, 0.25],
+    ).flat(),
+  );
+  // a batch of capacity 1 takes one episode, then is full; a terminal start is refused
+  const batch = new EpisodeBatch(1, 3);
+  assert.throws(() => sampler.sample(new Rng(1), walk.goal, batch), /not live/);
+  assert.equal(batch.size, 0);
+  sampler.sample(new Rng(1), walk.start, batch);
+  assert.equal(batch.size, 1);
+  assert.throws(() => sampler.sample(new Rng(1), walk.start, batch), /full/);
 });

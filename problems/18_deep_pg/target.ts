@@ -39,6 +39,15 @@ export class TargetCheck {
   #v: Float64Array;
   /** How many decisions took the exact solve (the rest were settled by the bound). */
   solves = 0;
+  /**
+   * Sweeps of T* the value iteration behind the bound U took (0 when the walk admits no
+   * bound). It stops at the first sweep that lowers no state's bound: from the constant
+   * max(0, r_max) the iterates never rise (T* is monotone and T* U ≤ U), so that sweep changed
+   * nothing and U is a fixed point of T*. It stops after 10 000 sweeps when some state's
+   * bound keeps falling (a live state from which no episode can end has V* = −∞ there);
+   * every iterate is a valid bound, so the cap only limits the cost.
+   */
+  valueSweeps = 0;
 
   /**
    * @param walk the walk
@@ -81,6 +90,7 @@ export class TargetCheck {
     let u = new Float64Array(S);
     for (const s of this.#live) u[s] = rMax;
     for (let it = 0; it < 10_000; it++) {
+      this.valueSweeps++;
       const v = new Float64Array(S);
       let change = 0;
       for (const s of this.#live) {

@@ -133,6 +133,30 @@ Deno.test("19 the fast sampler breaks a tie as rollout does: u equal to a runnin
   assert.ok(a.actions.every((x) => x === 1), `actions ${a.actions}`);
 });
 
+Deno.test("19 the fast sampler draws from each row normalised by its total, as rollout: rows summing to 1.0005 with U = 1/2 take the second action", () => {
+  // rows may sum to 1 within 1e-3 (float32 softmax rows); sampleAction compares U · Σπ with
+  // the running sums, i.e. draws from π / Σπ: P(a = 0) = 0.5 / 1.0005 < 1/2 = U gives action 1,
+  // where comparing U / Σπ = 0.49975… would give action 0
+  class Half extends Rng {
+    override uniform(): number {
+      return 0.5;
+    }
+  }
+  const walk = cliffWalk({ variant: "terminal-only", maxSteps: 5 });
+  const table = Array.from({ length: 48 }, () => [0.5, 0.5005, 0, 0]);
+  const sampler = new EpisodeSampler(walk);
+  sampler.load(table);
+  const a = sampler.episode(new Half(1), 5);
+  const b = rollout(walk, table, new Half(1));
+  assert.deepEqual(a.actions, b.actions);
+  assert.ok(a.actions.every((x) => x === 1), `actions ${a.actions}`);
+});
+
+Deno.test("19 the fast sampler refuses a slippery walk (a move there has several outcomes) and takes a non-slippery one", () => {
+  assert.throws(() => new EpisodeSampler(cliffWalk({ slippery: true })), /non-slippery/);
+  new EpisodeSampler(cliffWalk({ slippery: false }));
+});
+
 Deno.test("19 exact outcome agrees with sampled episodes (Hoeffding, δ = 1e-6 each)", () => {
   const walk = cliffWalk({ variant: "terminal-only", maxSteps: 30 });
   const edge = edgePolicyActions(walk);
