@@ -56,3 +56,21 @@ Deno.test("04 enumeration accepts exactly 4096 deterministic policies by default
   assert.equal(allDeterministicPolicies(sized(1, 4096)).length, 4096);
   assert.throws(() => allDeterministicPolicies(sized(1, 4097)), MdpInputError);
 });
+
+Deno.test("04 the mixture weight θ is accepted on the closed interval [0, 1] and refused just outside it", () => {
+  const pi = [[fraction(1), fraction(0)]];
+  const nu = [[fraction(1, 3), fraction(2, 3)]];
+  const asText = (mu: ReturnType<typeof mixPolicies>) =>
+    mu.map((row) => row.map((x) => x.toFraction()));
+  // the endpoints are the two policies themselves
+  assert.deepEqual(asText(mixPolicies(pi, nu, fraction(0))), [["1/3", "2/3"]]);
+  assert.deepEqual(asText(mixPolicies(pi, nu, fraction(1))), [["1", "0"]]);
+  // one thousandth beyond either end is not a convex combination
+  for (const theta of [fraction(-1, 1000), fraction(1001, 1000)]) {
+    assert.throws(
+      () => mixPolicies(pi, nu, theta),
+      (e: unknown) => e instanceof MdpInputError && /is not in \[0, 1\]/.test(e.message),
+      `θ = ${theta.toFraction()}`,
+    );
+  }
+});

@@ -90,3 +90,24 @@ Deno.test("06 bad input gets a clear error naming the problem", () => {
     /logit θ\[0\]\[1\] = NaN is not finite/,
   );
 });
+
+Deno.test("06 δ must match θ, and θ the MDP, both in the number of rows and in every row's length", () => {
+  const mdp = pinnedCase.setting.mdp;
+  const setting = { mdp, theta: [[0, 0], [0, 0]], k: 1, horizon: 2 };
+  const h = () => 1;
+  // right number of rows, one of them short; and every row right but one row missing
+  for (const delta of [[[0, 0], [0]], [[0, 0]]]) {
+    assert.throws(
+      () => perturbedExpectation(setting, delta, h),
+      (e: unknown) => e instanceof MdpInputError && /δ must have the shape of θ/.test(e.message),
+      JSON.stringify(delta),
+    );
+  }
+  // the matching shape is accepted: E[1] = 1
+  assert.equal(perturbedExpectation(setting, [[0, 0], [0, 0]], h), 1);
+  // θ against the 2-state, 2-action MDP: the right number of rows with one short
+  assert.throws(
+    () => perturbedExpectation({ ...setting, theta: [[0, 0], [0]] }, [[0, 0], [0]], h),
+    (e: unknown) => e instanceof MdpInputError && /θ must be 2 × 2/.test(e.message),
+  );
+});

@@ -10,6 +10,7 @@ import {
   policyGradientDirection,
   probabilityChange,
   scoreAutodiff,
+  thetaShape,
 } from "./mod.ts";
 
 registerClaimTests(claims);
@@ -77,4 +78,34 @@ Deno.test("08 bad input gets a clear error naming what and where", () => {
     /C has 1 entries, expected k = 2/,
   );
   assert.throws(() => explicitStep([0, 0], [1], 0), /direction has 1 entries, logits have 2/);
+  // an index must be an integer, not only within the range
+  assert.throws(() => policy([[0, 1]], 0.5), /state 0\.5 is not in \[0, 2\)/);
+  // every entry of C must be finite: the direction would be NaN or infinite
+  for (const bad of [NaN, Infinity]) {
+    assert.throws(
+      () => policyGradientDirection([[0], [0]], 0, [1, bad]),
+      (e: unknown) =>
+        e instanceof SoftmaxInputError &&
+        new RegExp(`C\\[1\\] = ${bad} is not finite`).test(e.message),
+    );
+  }
+});
+
+Deno.test("08 a Θ whose first row is missing has no columns: refused as such, never with a negative width", () => {
+  // ℓ is read from row 0; from untyped callers row 0 can be undefined or null
+  for (const first of [undefined, null]) {
+    const theta = [first, [1, 2]] as unknown as number[][];
+    assert.throws(
+      () => thetaShape(theta),
+      (e: unknown) =>
+        e instanceof SoftmaxInputError && /at least one column/.test(e.message) &&
+        !/-\d/.test(e.message),
+      String(first),
+    );
+  }
+  // the same rows in the other order name the bad row against the width of row 0
+  assert.throws(
+    () => thetaShape([[1, 2], null] as unknown as number[][]),
+    /row a=1 .*expected 2/,
+  );
 });

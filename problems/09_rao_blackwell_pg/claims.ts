@@ -29,6 +29,7 @@ import {
   sarsaTarget,
   type Target,
   twoStepTarget,
+  type Values,
   valuesFor,
 } from "./mod.ts";
 
@@ -112,18 +113,49 @@ function tolerance(mdp: FiniteMdp, Q: readonly (readonly number[])[]): number {
 
 /**
  * The series W must have reached its stated remainder 1e-12 (1 + R): a loose remainder would
- * widen the tolerance of 9a until it could not fail.
+ * widen the tolerance of 9a until it could not fail. And the stated remainder must bound
+ * what W leaves out: |V^π − W| ≤ remainder at every state, V^π from the linear solve (an
+ * independent oracle), up to the float64 rounding of the two computations. Both are sums of
+ * terms of size ≤ R q^j (q = γρ < 1, ρ the largest chance of not terminating in one step),
+ * each term carrying ≲ (S + 2) ε of relative error per product by P^π, so together they
+ * round by ≲ (S + 2) ε (1 + R) / (1 − q)²; four times that is allowed (the cases of 9a and 9e
+ * use at most 2% of it, at γ = 0.999).
  */
-function assertSeriesConverged(mdp: FiniteMdp, remainderBound: number): void {
+function assertSeriesConverged(
+  mdp: FiniteMdp,
+  pi: Policy,
+  values: Values,
+  remainderBound: number,
+): void {
   if (!(remainderBound <= 1e-12 * (1 + mdp.rewardBound))) {
     throw new ClaimViolation(`the truncated series stopped with remainder bound ${remainderBound}`);
   }
+  let rho = 0;
+  for (let s = 0; s < mdp.nStates; s++) {
+    if (mdp.isTerminal[s]) continue;
+    let live = 0;
+    mdp.outcomes[s]!.forEach((list, a) =>
+      list.forEach((o) => (live += mdp.isTerminal[o.next] ? 0 : pi[s]![a]! * o.prob))
+    );
+    rho = Math.max(rho, live);
+  }
+  const q = mdp.gamma * rho;
+  const rounding = (4 * (mdp.nStates + 2) * Number.EPSILON * (1 + mdp.rewardBound)) / (1 - q) ** 2;
+  values.W.forEach((w, s) => {
+    const gap = Math.abs(values.V[s]! - w);
+    if (!(gap <= remainderBound + rounding)) {
+      throw new ClaimViolation(
+        `the truncated series misses V^π(s=${s}) by ${gap}, beyond its remainder bound ` +
+          `${remainderBound} and rounding ${rounding}`,
+      );
+    }
+  });
 }
 
 /** Margin of "E[Q̂_t | τ^(t), a_t] = Q^π(s_t, a_t) for every history". */
 function unbiasedMargin(c: Case, target: Target, remainder: boolean): number {
   const { values, remainderBound } = valuesFor(c.mdp, c.pi);
-  if (remainder) assertSeriesConverged(c.mdp, remainderBound);
+  if (remainder) assertSeriesConverged(c.mdp, c.pi, values, remainderBound);
   const tol = tolerance(c.mdp, values.Q) + (remainder ? c.mdp.gamma ** 2 * remainderBound : 0);
   const means = conditionalMeans(c, (p) => [target(p, c.t, values)]);
   let worst = Infinity;
@@ -141,7 +173,7 @@ function scoreMargin(c: Case, target: Target, remainder: boolean): number {
   const piTheta = softmaxPolicy(c.theta);
   const setting = { ...c, pi: piTheta };
   const { values, remainderBound } = valuesFor(c.mdp, piTheta);
-  if (remainder) assertSeriesConverged(c.mdp, remainderBound);
+  if (remainder) assertSeriesConverged(c.mdp, piTheta, values, remainderBound);
   const g = c.mdp.gamma;
   // |score entries| ≤ 1 and γ^t ≤ 1, so the scalar tolerance carries over entrywise
   const tol = tolerance(c.mdp, values.Q) + (remainder ? g ** 2 * remainderBound : 0);

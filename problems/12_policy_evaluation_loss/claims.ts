@@ -293,7 +293,10 @@ function checkSchedule(
   counts.forEach((c, x) => {
     const mean = c > 0 ? sums[x]! / c : NaN;
     const reported = fit.sampleMeans[x]!;
-    if (c > 0 ? Math.abs(reported - mean) > 1e-9 * (1 + Math.abs(mean)) : !Number.isNaN(reported)) {
+    // written as "not within" so that a NaN reported for a seen input fails too
+    if (
+      c > 0 ? !(Math.abs(reported - mean) <= 1e-9 * (1 + Math.abs(mean))) : !Number.isNaN(reported)
+    ) {
       problems.push(`sample mean at input ${x} is ${reported}, not ${mean}`);
     }
   });
@@ -426,7 +429,8 @@ async function trainingCheck(
     maxBand = Math.max(maxBand, band.halfWidth);
     const optimisation = Math.abs(fitted - sampleMean);
     const error = Math.abs(fitted - exact);
-    if (optimisation > OPTIMISATION_SLACK || error > band.halfWidth + OPTIMISATION_SLACK) {
+    // negated "within" tests, so that a NaN network output or sample mean fails the check
+    if (!(optimisation <= OPTIMISATION_SLACK) || !(error <= band.halfWidth + OPTIMISATION_SLACK)) {
       throw new ClaimViolation(
         `${what}: network ${fitted}, sample mean ${sampleMean}, exact ${exact}; |error| ${error} > band ` +
           `${band.halfWidth} + ${OPTIMISATION_SLACK} (N = ${ys.length} of ${TRAINING_N}, δ = ${falseAlarm}, seed ${sampleSeed})`,

@@ -155,6 +155,19 @@ function agreementMargin(c: WalkCase, solveGamma: DiscountOf): number {
   const lowerStart = evaluateActions(walk, properPolicy(walk), c.gamma);
   checkUpperStart(walk, c.gamma, lowerStart);
   const bounds = valueIterationBounds(walk, c.gamma, lowerStart, 1e-9);
+  // the sandwich pins V only if the band is narrow: its width, recomputed from the bounds
+  // themselves, must be the reported one and at most 1e-9 (a wide band holds any V)
+  let widest = 0;
+  walk.isTerminal.forEach((
+    _,
+    s,
+  ) => (widest = Math.max(widest, bounds.upper[s]! - bounds.lower[s]!)));
+  if (!(widest <= 1e-9) || widest !== bounds.width) {
+    throw new ClaimViolation(
+      `value iteration's band is ${widest} wide after ${bounds.sweeps} sweeps, reported ` +
+        `${bounds.width}, target 1e-9 (${JSON.stringify(c)})`,
+    );
+  }
   let margin = Infinity;
   for (let s = 0; s < walk.nStates; s++) {
     const m = Math.min(V[s]! - bounds.lower[s]!, bounds.upper[s]! - V[s]!) + AGREEMENT_TOLERANCE;

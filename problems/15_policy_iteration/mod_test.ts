@@ -225,6 +225,28 @@ Deno.test("15 value-iteration bounds count their backups: one sweep closes the b
   });
   // maxSweeps = 0 allows no backup: the band is still 1 wide
   assert.throws(() => valueIterationBounds(mdp, 1, [-1, 0], 1e-9, 0), /in 0 sweeps/);
+  // maxSweeps = 1 allows exactly the one backup needed, and the band is checked after it
+  assert.equal(valueIterationBounds(mdp, 1, [-1, 0], 1e-9, 1).sweeps, 1);
+});
+
+Deno.test("15 value-iteration bounds refuse a positive reward only on a transition that does not terminate", () => {
+  // 0 → 1 with reward r, then 1 ends in the terminal state 2 with reward 3 (both actions alike)
+  const chain = (r: number) =>
+    tinyMdp([[[[1, r, 1]], [[1, r, 1]]], [[[2, 3, 1]], [[2, 3, 1]]], []], [2]);
+  // a positive reward on the non-terminating move 0 → 1 breaks B*[U_0] ≤ U_0: refused, named
+  assert.throws(
+    () => valueIterationBounds(chain(0.5), 1, [3.5, 3, 0]),
+    (e: unknown) => e instanceof RangeError && /s=0 → 1 has reward 0\.5/.test(e.message),
+  );
+  // reward 0 there is allowed, and so is the positive reward 3 on the terminating step: the upper
+  // start is c = max(0, largest reward) = 3 = V*, so with the exact lower start the band is
+  // closed before any sweep
+  assert.deepEqual(valueIterationBounds(chain(0), 1, [3, 3, 0]), {
+    lower: [3, 3, 0],
+    upper: [3, 3, 0],
+    sweeps: 0,
+    width: 0,
+  });
 });
 
 Deno.test("15 γ = 0 is accepted: V* is the best immediate reward", () => {
