@@ -2,7 +2,19 @@ import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
 import { seedFor } from "../testing/mod.ts";
 import { glorotUniform, initLayer, isMatrix } from "./params.ts";
-import { fromRows, matrix, permuteRows, ShapeError } from "./matrix.ts";
+import {
+  add,
+  columns,
+  fromRows,
+  hconcat,
+  matMul,
+  matrix,
+  permuteRows,
+  rowBlock,
+  ShapeError,
+  toRows,
+  vconcat,
+} from "./matrix.ts";
 import { variedRowsMatrix } from "./arbitraries.ts";
 
 const rng = (label: string) => new Rng(seedFor(`attention params/${label}`));
@@ -64,4 +76,78 @@ Deno.test("attention permuteRows refuses an index outside 0..rows − 1: −1 an
   for (const src of [-1, 2, 0.5]) {
     assert.throws(() => permuteRows(m, [0, src]), ShapeError, `index ${src}`);
   }
+});
+
+Deno.test("attention rowBlock and columns take any block inside the matrix and refuse one that starts before it, has a negative size or ends past it", () => {
+  const m = fromRows([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+  // blocks that fit, up to the last row or column and the empty block at the end
+  assert.deepEqual(toRows(rowBlock(m, 0, 3)), toRows(m));
+  assert.deepEqual(toRows(rowBlock(m, 2, 1)), [[7, 8, 9]]);
+  assert.equal(rowBlock(m, 3, 0).rows, 0);
+  assert.deepEqual(toRows(columns(m, 1, 2)), [[2, 3], [5, 6], [8, 9]]);
+  assert.equal(columns(m, 3, 0).cols, 0);
+  // each bound refused on its own: a start of −1 or −2 with a size that would end inside,
+  // a negative size from a start inside, and one row or column too many. (−2, 1) would
+  // otherwise read row 1 through a negative slice, so the guard's message must be the error.
+  const bad: [number, number][] = [[-1, 1], [-2, 1], [1, -1], [2, 2], [0, 4]];
+  for (const [start, size] of bad) {
+    const span = `\\[${start}, ${start + size}\\) of 3`;
+    assert.throws(
+      () => rowBlock(m, start, size),
+      (e: unknown) =>
+        e instanceof ShapeError && new RegExp(`^rowBlock: ${span} rows$`).test(e.message),
+      `rowBlock(${start}, ${size})`,
+    );
+    assert.throws(
+      () => columns(m, start, size),
+      (e: unknown) =>
+        e instanceof ShapeError && new RegExp(`^columns: ${span} columns$`).test(e.message),
+      `columns(${start}, ${size})`,
+    );
+  }
+});
+
+Deno.test("attention matrix shapes: a dimension is a whole number ≥ 0 filled exactly, and concatenations, sums and products refuse shapes that do not fit", () => {
+  const shapeError = (re: RegExp) => (e: unknown) => e instanceof ShapeError && re.test(e.message);
+  // matrix: 0 rows is a shape, −1 rows or 1.5 columns is not; the data must fill it exactly
+  assert.equal(matrix(0, 3).data.length, 0);
+  assert.equal(matrix(2, 2, new Float64Array(4)).data.length, 4);
+  assert.throws(() => matrix(-1, 2), shapeError(/shape \[-1, 2\] must be non-negative/));
+  assert.throws(() => matrix(2, -1), shapeError(/shape \[2, -1\] must be non-negative/));
+  assert.throws(() => matrix(2, 1.5), shapeError(/shape \[2, 1\.5\]/));
+  assert.throws(() => matrix(2, 2, new Float64Array(3)), shapeError(/3 entries do not fill/));
+  assert.throws(() => matrix(2, 2, new Float64Array(5)), shapeError(/5 entries do not fill/));
+  // concatenation needs a common row (hconcat) or column (vconcat) count, and some matrix
+  const col = fromRows([[1], [2]]);
+  assert.deepEqual(toRows(hconcat([col, fromRows([[3, 4], [5, 6]])])), [[1, 3, 4], [2, 5, 6]]);
+  assert.deepEqual(toRows(vconcat([fromRows([[1, 2]]), fromRows([[3, 4], [5, 6]])])), [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
+  assert.throws(
+    () => hconcat([col, fromRows([[1], [2], [3]])]),
+    shapeError(/hconcat: 3 rows vs 2/),
+  );
+  assert.throws(
+    () => vconcat([fromRows([[1, 2]]), fromRows([[1, 2, 3]])]),
+    shapeError(/3 columns vs 2/),
+  );
+  assert.throws(() => hconcat([]), shapeError(/hconcat: no matrices/));
+  assert.throws(() => vconcat([]), shapeError(/vconcat: no matrices/));
+  // A + B: equal shapes, or a one-row B broadcast over the rows; nothing else
+  const a = fromRows([[1, 2], [3, 4]]);
+  assert.deepEqual(toRows(add(a, fromRows([[10, 20]]))), [[11, 22], [13, 24]]);
+  assert.deepEqual(toRows(add(fromRows([[1, 2]]), fromRows([[10, 20]]))), [[11, 22]]);
+  assert.throws(() => add(a, fromRows([[1, 2, 3]])), shapeError(/add: \[2, 2\] \+ \[1, 3\]/));
+  assert.throws(
+    () => add(a, fromRows([[1, 2], [3, 4], [5, 6]])),
+    shapeError(/\[2, 2\] \+ \[3, 2\]/),
+  );
+  // A·B needs A's columns to be B's rows
+  assert.deepEqual(toRows(matMul(fromRows([[1, 2]]), col)), [[5]]);
+  assert.throws(
+    () => matMul(fromRows([[1, 2]]), fromRows([[1], [2], [3]])),
+    shapeError(/matMul: \[1, 2\] x \[3, 1\]/),
+  );
 });

@@ -5,6 +5,7 @@ import { assertClose, seedFor, verifySeed } from "../testing/mod.ts";
 import {
   CliffEnv,
   CliffInputError,
+  cliffSpec,
   type CliffWalk,
   cliffWalk,
   edgePathActions,
@@ -171,6 +172,41 @@ Deno.test("cliff invalid options get errors naming the option and the value", ()
   }
 });
 
+Deno.test("cliff options at their bounds: sides 2 and 1000 accepted, 1 and 1001 refused; γ on all of [0, 1]; maxSteps 1 and Infinity", () => {
+  const refused = (options: object, message: RegExp) =>
+    assert.throws(
+      () => cliffSpec(options as never),
+      (e: unknown) => e instanceof CliffInputError && message.test(e.message),
+      JSON.stringify(options),
+    );
+  for (const side of ["rows", "cols"] as const) {
+    // the sparse specification, so the 1000-cell side does not build a dense 2000² tensor
+    const other = side === "rows" ? "cols" : "rows";
+    const big = cliffSpec({ [side]: 1000, [other]: 2 });
+    assert.equal(big.walk[side], 1000);
+    assert.equal(big.mdp.outcomes.length, 2000);
+    assert.equal(cliffSpec({ [side]: 2, [other]: 2 }).walk[side], 2);
+    for (const n of [1, 1001]) {
+      refused({ [side]: n }, new RegExp(`${side} must be an integer in \\[2, 1000\\], got ${n}$`));
+    }
+  }
+  for (const gamma of [0, 1]) assert.equal(cliffWalk({ gamma }).gamma, gamma);
+  refused({ gamma: -0.01 }, /gamma must be in \[0, 1\], got -0\.01/);
+  refused({ gamma: Number.NaN }, /gamma must be in \[0, 1\], got NaN/);
+  // one move is a valid truncation, and Infinity means no truncation at all
+  const once = cliffWalk({ maxSteps: 1 });
+  assert.equal(once.maxSteps, 1);
+  const ep = greedyEpisode(once, edgePolicyActions(once));
+  assert.equal(ep.length, 1);
+  assert.equal(ep.end, "truncated");
+  assert.equal(cliffWalk({ maxSteps: Infinity }).maxSteps, Infinity);
+  refused({ maxSteps: 1.5 }, /maxSteps must be a positive integer or Infinity, got 1\.5/);
+  refused(
+    { maxSteps: -Infinity },
+    /maxSteps must be a positive integer or Infinity, got -Infinity/,
+  );
+});
+
 Deno.test("cliff edge policy is proper in every variant (γ = 1 evaluation is finite)", () => {
   for (const variant of ["handout", "classic", "terminal-only"] as const) {
     const walk = cliffWalk({ variant });
@@ -293,6 +329,37 @@ Deno.test("cliff sampleAction tolerates float32 rows and rejects bad ones", () =
   const rows = tableRows(new Float32Array(8).fill(0.25), 4);
   assert.equal(rows.length, 2);
   assert.throws(() => tableRows([1, 2, 3], 2), /does not split into rows of 2/);
+});
+
+Deno.test("cliff sampleAction draws i with probability p_i / Σ p: sums within 1e-3 of 1 accepted, beyond refused; a top draw never picks a zero weight", () => {
+  /** A generator whose every uniform draw is u: the draw that decides the action is forced. */
+  class FixedUniform extends Rng {
+    constructor(private readonly u: number) {
+      super(0);
+    }
+    override uniform(): number {
+      return this.u;
+    }
+  }
+  // the sum's tolerance, on both sides of 1 and of the 1e-3 boundary
+  for (const total of [0.9995, 1.0005]) {
+    assert.equal(sampleAction([total / 2, total / 2, 0, 0], new FixedUniform(0.25)), 0);
+  }
+  for (const total of [0.998, 1.002]) {
+    assert.throws(
+      () => sampleAction([total / 2, total / 2, 0, 0], new FixedUniform(0.25)),
+      new RegExp(`sum to ${total}, not 1`),
+    );
+  }
+  // weights 0.5 and 0.4995 (sum 0.9995): action 0 has probability 0.5 / 0.9995 ≈ 0.50025, so
+  // u = 0.5002 falls in it once u is scaled by the sum (u · Σ = 0.49995 < 0.5), not in action 1
+  assert.equal(sampleAction([0.5, 0.4995, 0, 0], new FixedUniform(0.5002)), 0);
+  assert.equal(sampleAction([0.5, 0.4995, 0, 0], new FixedUniform(0.5003)), 1);
+  // the largest draw below 1 lands on the last action of positive weight, never on a
+  // trailing zero-weight action (float64 and float32 rows)
+  const top = new FixedUniform(1 - 2 ** -53);
+  assert.equal(sampleAction([0.1, 0.2, 0.7, 0], top), 2);
+  assert.equal(sampleAction(new Float32Array([0.1, 0.2, 0.3, 0.4, 0]), top), 3);
 });
 
 Deno.test("cliff rendering: policy arrows, a walked path and a value grid", () => {

@@ -94,6 +94,19 @@ Deno.test("gradients: bad input gets a clear error naming what and where", () =>
   );
   assert.throws(() => centralDifference(f64, []), /non-empty array/);
   assert.throws(() => centralDifference(() => Infinity, [1]), /not finite at x ± h e_0/);
+  // a step must be a positive finite number: Infinity and a negative step are refused too
+  for (const h of [Infinity, -1e-5, NaN]) {
+    assert.throws(
+      () => centralDifference(f64, [1], h),
+      /step h must be finite and > 0/,
+      `h = ${h}`,
+    );
+  }
+  // f finite below x and infinite above: one non-finite side is enough to refuse
+  assert.throws(
+    () => centralDifference(([x]) => (x! > 1 ? Infinity : x!), [1]),
+    /not finite at x ± h e_0/,
+  );
   assert.throws(() => gradientMargin([1, 2], [1], FINITE_DIFFERENCE_TOLERANCE), /shapes differ/);
   // f(x) has 1 value for x ≥ 0 and 2 below: at x = 0 only f(x − h e_0) has the wrong length,
   // and one wrong evaluation is enough to refuse (not only both)
@@ -109,8 +122,14 @@ Deno.test("gradients: bad input gets a clear error naming what and where", () =>
   );
 });
 
-Deno.test("gradients: NaN never counts as close", () => {
+Deno.test("gradients: NaN never counts as close, in an entry or in the tolerance", () => {
   assert.equal(gradientMargin([NaN], [NaN], { abs: 1, rel: 1 }), -Infinity);
+  // a tolerance scaled by a NaN (say abs = 1e-8 · NaN) makes every entry's margin NaN: the
+  // margin is then −Infinity, never +Infinity or NaN, so a ≥ 0 test rejects it
+  for (const tol of [{ abs: NaN, rel: 0 }, { abs: 0, rel: NaN }]) {
+    assert.equal(gradientMargin([1, 2], [1, 2], tol), -Infinity, JSON.stringify(tol));
+    assert.throws(() => assertGradientsClose([1, 2], [1, 2], tol, "g"), NumericAssertionError);
+  }
 });
 
 Deno.test("gradients: the worst entry is found wherever it sits, first or last", () => {

@@ -5,6 +5,7 @@ import {
   createStackedMlp,
   disposeMlp,
   disposeStackedMlp,
+  policyTable,
   readPolicyAndValues,
   stackedPolicyTables,
   stackedValueTables,
@@ -90,5 +91,41 @@ Deno.test("mlp: the stacked tables read copy k, state s, output o from its own p
     disposeStackedMlp(fewer);
     disposeStackedMlp(values);
     disposeStackedMlp(policies);
+  });
+});
+
+Deno.test("mlp: policy tables are renormalised in float64: every row sums to 1 within 1e-15, though the float32 softmax rows do not", async () => {
+  await withNoTensorLeak("renormalised tables", async () => {
+    // 4 actions and a large output scale: float32 softmax rows whose float64 sums miss 1 by
+    // up to ~1e-7, which the exact evaluators of shared/mdp (1e-9) would refuse
+    const stack = createStackedMlp(6, 5, 4, [2, 13], 3);
+    const single = createMlp(6, 5, 4, 13, 3);
+    const values = createStackedMlp(6, 5, 1, [2, 13]);
+    const raw = (await readPolicyAndValues(stack, values)).probs; // float32 softmax, not renormalised
+    const rawSums = Array.from(
+      { length: 12 },
+      (_, r) => raw.subarray(4 * r, 4 * r + 4).reduce((a, b) => a + b, 0),
+    );
+    assert.ok(rawSums.some((t) => Math.abs(t - 1) > 1e-9), "premise: some float32 row misses 1");
+    const tables = [...await stackedPolicyTables(stack), await policyTable(single)];
+    for (const [k, table] of tables.entries()) {
+      const copy = k === 0 ? 0 : 1; // the single network is copy 1's seed, 13
+      assert.equal(table.length, 6);
+      table.forEach((row, s) => {
+        const sum = row.reduce((a, b) => a + b, 0);
+        assert.ok(Math.abs(sum - 1) <= 1e-15, `table ${k}, state ${s}: row sums to 1 + ${sum - 1}`);
+        // renormalising moves no entry by more than the float32 sum's miss
+        row.forEach((p, a) => {
+          const f32 = raw[(copy * 6 + s) * 4 + a]!;
+          assert.ok(
+            Math.abs(p - f32) < 1e-6,
+            `table ${k}: π(${a} | ${s}) = ${p} vs float32 ${f32}`,
+          );
+        });
+      });
+    }
+    disposeStackedMlp(stack);
+    disposeStackedMlp(values);
+    disposeMlp(single);
   });
 });
