@@ -27,6 +27,7 @@ import {
   lecunModel,
   LOGIT_STATISTICS,
   type SamplerConfig,
+  sampleStatistics,
   type Statistic,
   type StatisticBand,
 } from "./mod.ts";
@@ -217,6 +218,77 @@ function assertReadsItsFactors(kind: "entries" | "logits"): number {
 }
 
 /**
+ * The bands speak about Q = X W^Q, K = X W^K and A = Q Kᵀ/√d_K only if the sampler forms
+ * these products; a sampler that formed other matrices with the same means and variances
+ * (Q_ℓj = X_ℓ0 · Σ_i W^Q_ij, say: every first and second moment the bands test is unchanged)
+ * would pass every band. Two consequences of the products are checked on every one of a few
+ * draws at d_K = 4, read off each draw by statistics of its own:
+ * - rank: by Cauchy–Binet the minor Q_00 Q_11 − Q_01 Q_10 is Σ over pairs i < i' of
+ *   det X_{[0,1]×{i,i'}} · det W^Q_{{i,i'}×[0,1]}, so it is 0 at d_X = 1 (rank Q ≤ d_X), and at
+ *   d_X = 2 it is det X · det W^Q_{[0,1]×[0,1]}, a product of two determinants of Gaussian
+ *   matrices, non-zero almost surely (rank Q = 2); the same for K. "0" is up to the rounding
+ *   of the two products (≤ 1e-12 of their size), "non-zero" is more than 1e-9 of it;
+ * - all four entries of A are Q Kᵀ/√d_K, summed here by plain loops (to 1e-12 of Σ_j |q_j k_j|).
+ * The draws are seeded per d_X by `seed`. Returns the cases.
+ */
+function assertDrawsAreProducts(seed: (dX: number) => number): number {
+  const dK = MC_DK;
+  const n = 50;
+  const zero = () => 0;
+  const minor = (m: "q" | "k"): Statistic => ({
+    name: `${m} minor / size`,
+    read: (d) => {
+      const [a, b] = [d[m][0]! * d[m][dK + 1]!, d[m][1]! * d[m][dK]!];
+      return Math.abs(a - b) / (Math.abs(a) + Math.abs(b));
+    },
+    mean: zero,
+    variance: zero,
+  });
+  const logitError: Statistic = {
+    name: "max |A − Q Kᵀ/√d_K| / size",
+    read: (d) => {
+      let worst = 0;
+      for (let l = 0; l < 2; l++) {
+        for (let m = 0; m < 2; m++) {
+          let sum = 0, size = 0;
+          for (let j = 0; j < dK; j++) {
+            sum += d.q[l * dK + j]! * d.k[m * dK + j]!;
+            size += Math.abs(d.q[l * dK + j]! * d.k[m * dK + j]!);
+          }
+          // NaN (an entry of A missing) must fail the check below, so no Math.max
+          const err = Math.abs(d.a[l * 2 + m]! - sum / Math.sqrt(dK)) / size;
+          worst = err > worst || Number.isNaN(err) ? err : worst;
+        }
+      }
+      return worst;
+    },
+    mean: zero,
+    variance: zero,
+  };
+  let cases = 0;
+  for (const dX of [1, 2]) {
+    const stats = [minor("q"), minor("k"), logitError];
+    const values = sampleStatistics({ dX, dK, n, seed: seed(dX) }, stats);
+    for (let s = 0; s < n; s++) {
+      for (const [t, st] of stats.entries()) {
+        const v = values[t]![s]!;
+        const ok = st === logitError ? v <= 1e-12 : dX === 1 ? v <= 1e-12 : v > 1e-9;
+        if (!ok) {
+          throw new ClaimViolation(
+            `d_X = ${dX}, draw ${s}: ${st.name} = ${v}; the products X W^Q, X W^K, Q Kᵀ/√d_K ` +
+              `give ${
+                st === logitError ? "0" : dX === 1 ? "0 (rank 1)" : "a non-zero minor (rank 2)"
+              }`,
+          );
+        }
+        cases++;
+      }
+    }
+  }
+  return cases;
+}
+
+/**
  * The band the Monte Carlo rests on is the README's, at the claim's per-band δ:
  * - K, worked out by hand, is the smallest odd K with exp(−K·kl(½‖1/8)) ≤ δ, i.e.
  *   (7/16)^(K/2) ≤ δ, i.e. 7^K·(1/δ)² ≤ 16^K with 1/δ = bands·10⁶: checked in integers (it
@@ -362,7 +434,8 @@ export const claims: Claim[] = defineClaims(21, [
       "variance 1, and are pairwise uncorrelated",
     check: (ctx) => {
       const exact = exactEntryMoments() + assertExactVariances("entries") +
-        assertReadsItsFactors("entries") + assertMedianOfMeansBand(ENTRY_BANDS);
+        assertReadsItsFactors("entries") + assertMedianOfMeansBand(ENTRY_BANDS) +
+        assertDrawsAreProducts((dX) => ctx.seedFor(`products dX=${dX}`));
       const mc = assertBands(
         configs(N_ENTRIES, (dX) => ctx.seedFor(`entries dX=${dX}`)),
         ENTRY_BANDS,
@@ -391,7 +464,8 @@ export const claims: Claim[] = defineClaims(21, [
       "for ℓ = ℓ'",
     check: async (ctx) => {
       const exact = exactLogitMoments(true) + assertExactVariances("logits") +
-        assertReadsItsFactors("logits") + assertMedianOfMeansBand(LOGIT_BANDS);
+        assertReadsItsFactors("logits") + assertMedianOfMeansBand(LOGIT_BANDS) +
+        assertDrawsAreProducts((dX) => ctx.seedFor(`products dX=${dX}`));
       const used = await withNoTensorLeak(
         "21b",
         () => attentionUsesScaledLogits(ctx.seedFor("attention"), true),

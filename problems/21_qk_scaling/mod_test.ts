@@ -37,7 +37,7 @@ Deno.test("21a with N(0, 1) weights the exact variance of Q_ℓj is d_X", () => 
   }
 });
 
-Deno.test("21 the sampler refuses sizes it cannot use, naming them", () => {
+Deno.test("21 the sampler refuses sizes it cannot use, naming them, and accepts the least ones", () => {
   assert.throws(
     () => sampleStatistics({ dX: 0, dK: 2, n: 1, seed: 1 }, ENTRY_STATISTICS),
     /d_X = 0/,
@@ -46,6 +46,19 @@ Deno.test("21 the sampler refuses sizes it cannot use, naming them", () => {
     () => sampleStatistics({ dX: 1, dK: 1, n: 1, seed: 1 }, ENTRY_STATISTICS),
     /d_K = 1/,
   );
+  // each size just below its least value and off the integers is refused, the least accepted
+  const least = { dX: 1, dK: 2, n: 1, seed: 1 };
+  assert.equal(sampleStatistics(least, ENTRY_STATISTICS)[0]!.length, 1);
+  for (
+    const [field, bad, re] of [
+      ["n", 0, /n = 0 is not a positive integer/],
+      ["n", 1.5, /n = 1\.5 is not a positive integer/],
+      ["dX", 1.5, /d_X = 1\.5 is not a positive integer/],
+      ["dK", 2.5, /d_K = 2\.5 is not a positive integer/],
+    ] as const
+  ) {
+    assert.throws(() => sampleStatistics({ ...least, [field]: bad }, ENTRY_STATISTICS), re);
+  }
 });
 
 Deno.test("21 the sampler is a plain matrix product: A = Q Kᵀ/√d_K, and rank Q ≤ d_X", () => {
@@ -93,7 +106,7 @@ Deno.test("21 every draw is recorded: no statistic keeps its initial 0 (Gaussian
   values.forEach((v, t) => v.forEach((x, s) => assert.ok(x !== 0, `statistic ${t}, draw ${s}`)));
 });
 
-Deno.test("21 the exact expansion refuses d_X that is not a positive integer", () => {
+Deno.test("21 the exact expansion refuses d_X that is not a positive integer and negative indices", () => {
   const q = { matrix: "Q", row: 0, col: 0 } as const;
   for (const dX of [0, -1, 1.5]) {
     assert.throws(
@@ -102,4 +115,5 @@ Deno.test("21 the exact expansion refuses d_X that is not a positive integer", (
     );
   }
   assert.throws(() => exactProductMoment([{ ...q, row: -1 }], lecunModel(1)), /factor 0/);
+  assert.throws(() => exactProductMoment([q, { ...q, col: -1 }], lecunModel(1)), /factor 1/);
 });
