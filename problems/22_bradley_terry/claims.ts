@@ -22,6 +22,7 @@ import {
   discordantPairs,
   disposeRewardModel,
   makeRewardModel,
+  type PreferenceData,
   rewards,
   syntheticPreferences,
   tfBradleyTerry,
@@ -156,8 +157,67 @@ function rewardCaseMargin(c: RewardCase, swapWinner: boolean): number {
 const PREFERENCES = { prompts: 3, responses: 6, features: 6 };
 const TRAINING = { hidden: 16, learningRate: 0.05, steps: 300 };
 
+/**
+ * The premise "preferences decided by the hidden reward r* = θ*·φ + sin φ₁": θ* and every φ
+ * are drawn again here from the seed, in the order `syntheticPreferences` documents (θ*, then
+ * per prompt its responses' features and one order coin per pair), and r* is summed by a plain
+ * loop. Every feature vector must be the draw, every hidden reward r* (to 1e-12 of
+ * Σ_i |θ*_i φ_i| + 1, far above the float64 rounding of an F-term dot product and a sine), and every pair the two
+ * responses of one prompt in the coin's order with z = 0 iff r*(y_A) > r*(y_B). A generator
+ * whose labels followed some other function of φ would make 22c a claim about other data (a
+ * linear r*, say, which is easier to learn). Throws a ClaimViolation naming the first item
+ * or pair that differs.
+ */
+function checkHiddenReward(data: PreferenceData, seed: number): void {
+  const { prompts, responses, features } = PREFERENCES;
+  const rng = new Rng(seed);
+  const theta = Array.from({ length: features }, () => rng.normal());
+  let item = 0;
+  let pair = 0;
+  for (let x = 0; x < prompts; x++) {
+    const first = item;
+    for (let y = 0; y < responses; y++, item++) {
+      let dot = 0, size = 0;
+      for (let i = 0; i < features; i++) {
+        const phi = rng.normal();
+        if (data.features[item]![i] !== phi || data.prompt[item] !== x) {
+          throw new ClaimViolation(`item ${item}: feature ${i} or prompt is not the seed's draw`);
+        }
+        dot += theta[i]! * phi;
+        size += Math.abs(theta[i]! * phi);
+      }
+      const want = dot + Math.sin(data.features[item]![0]!);
+      if (!(Math.abs(data.hiddenReward[item]! - want) <= 1e-12 * (size + 1))) {
+        throw new ClaimViolation(
+          `item ${item}: hidden reward ${data.hiddenReward[item]}, but θ*·φ + sin φ₁ = ${want}`,
+        );
+      }
+    }
+    for (let i = first; i < item; i++) {
+      for (let j = i + 1; j < item; j++, pair++) {
+        const [a, b] = rng.uniform() < 0.5 ? [i, j] : [j, i];
+        const z = data.hiddenReward[a]! > data.hiddenReward[b]! ? 0 : 1;
+        const got = data.pairs[pair];
+        if (got?.a !== a || got.b !== b || got.z !== z) {
+          throw new ClaimViolation(
+            `pair ${pair} is ${JSON.stringify(got)}, the seed and r* give ${
+              JSON.stringify({ a, b, z })
+            }`,
+          );
+        }
+      }
+    }
+  }
+  if (data.pairs.length !== pair || data.features.length !== item) {
+    throw new ClaimViolation(
+      `${data.features.length} items and ${data.pairs.length} pairs, expected ${item} and ${pair}`,
+    );
+  }
+}
+
 function trainAndCompare(seed: number, swapLabels: boolean) {
   const data = syntheticPreferences(PREFERENCES, seed);
+  checkHiddenReward(data, seed);
   const result = trainRewardModel(data, { ...TRAINING, seed, swapLabels });
   // The loss the run minimised, read back after training, must be the Bradley–Terry loss of
   // the labels it was given (exchanged for the control) at the rewards it learned, summed

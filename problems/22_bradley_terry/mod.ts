@@ -188,9 +188,16 @@ export interface RewardModel {
  * Creates the reward model's variables with seeded Glorot-normal weights and zero biases.
  * Dispose them with {@link disposeRewardModel}.
  *
+ * The weights of seed s are drawn by tfjs's Glorot-normal initialiser, w₁ with its seed 2s
+ * and w₂ with 2s + 1. A tfjs seed names one stream of normals, which every shape reads from
+ * its start, so two tensors drawn with one seed are rescaled copies of each other (on their
+ * common prefix); the even and odd seeds keep the streams of all models apart: models of
+ * different integer seeds share no draw, and neither do the two layers of one model. (With
+ * w₁ from s and w₂ from s + 1, model s's w₂ would be model s + 1's w₁ rescaled.)
+ *
  * @param features F, the feature width
  * @param hidden H, the hidden width
- * @param seed initialiser seed
+ * @param seed initialiser seed, an integer
  * @returns the model
  * @example
  * ```ts
@@ -202,10 +209,12 @@ export interface RewardModel {
  */
 export function makeRewardModel(features: number, hidden: number, seed: number): RewardModel {
   return tf.tidy(() => ({
-    w1: tf.variable(tf.initializers.glorotNormal({ seed }).apply([features, hidden]) as tf.Tensor),
+    w1: tf.variable(
+      tf.initializers.glorotNormal({ seed: 2 * seed }).apply([features, hidden]) as tf.Tensor,
+    ),
     b1: tf.variable(tf.zeros([hidden])),
     w2: tf.variable(
-      tf.initializers.glorotNormal({ seed: seed + 1 }).apply([hidden, 1]) as tf.Tensor,
+      tf.initializers.glorotNormal({ seed: 2 * seed + 1 }).apply([hidden, 1]) as tf.Tensor,
     ),
     b2: tf.variable(tf.zeros([1])),
   }));
@@ -276,6 +285,11 @@ export interface PreferenceConfig {
  * hidden reward r* = θ*·φ + sin(φ₁) with Gaussian θ*, and every pair of responses to the same
  * prompt is compared once, in random order, labelled by r* (z = 0 iff r*(y_A) > r*(y_B);
  * Gaussian features make ties a probability-zero event).
+ *
+ * The draws, in order: θ* (F `normal()`s), then for each prompt the features of its
+ * responses (F `normal()`s each, response by response), followed by one `uniform()` per pair
+ * (i, j), i < j, in lexicographic order, which puts y_i first iff it is below 1/2. Fixing the
+ * order lets a caller rebuild θ* and every φ from the same seed and check r* independently.
  *
  * @param config sizes
  * @param seed the seed, or a random source to draw from (which the draws advance)

@@ -115,16 +115,24 @@ Deno.test("22 a NaN learned reward is discordant with every other item of its pr
   assert.deepEqual(discordantPairs(d, learned), [[0, 1], [1, 2]]);
 });
 
-Deno.test("22 the reward model's two layers start from independent draws, not one stream rescaled", () => {
-  // glorot-normal draws with one seed are the same normals times √(2/(fanIn + fanOut)): a w2
-  // drawn with w1's seed would be proportional to w1's first entries
-  const m = makeRewardModel(3, 4, 7);
-  const w1 = Array.from(m.w1.dataSync());
-  const w2 = Array.from(m.w2.dataSync());
-  disposeRewardModel(m);
-  const ratios = w2.map((v, j) => v / w1[j]!);
-  assert.ok(
-    ratios.some((r) => Math.abs(r - ratios[0]!) > 1e-3 * Math.abs(ratios[0]!)),
-    `w2 / w1 = ${ratios}`,
-  );
+Deno.test("22 reward models share no draw: across seeds −2..4 and both layers, no weight tensor is another rescaled", () => {
+  // glorot-normal draws with one tfjs seed are the same normals times √(2/(fanIn + fanOut)),
+  // whatever the shape: two tensors drawn from one stream have a constant ratio on their
+  // common prefix. Independent draws give a constant ratio with probability 0.
+  const tensors: { name: string; w: number[] }[] = [];
+  for (let seed = -2; seed <= 4; seed++) {
+    const m = makeRewardModel(3, 4, seed);
+    tensors.push({ name: `w1 of seed ${seed}`, w: Array.from(m.w1.dataSync()) });
+    tensors.push({ name: `w2 of seed ${seed}`, w: Array.from(m.w2.dataSync()) });
+    disposeRewardModel(m);
+  }
+  for (const [i, a] of tensors.entries()) {
+    for (const b of tensors.slice(i + 1)) {
+      const ratios = b.w.slice(0, Math.min(a.w.length, b.w.length)).map((v, j) => v / a.w[j]!);
+      assert.ok(
+        ratios.some((r) => Math.abs(r - ratios[0]!) > 1e-3 * Math.abs(ratios[0]!)),
+        `${b.name} / ${a.name} = ${ratios}`,
+      );
+    }
+  }
 });
