@@ -30,6 +30,30 @@ Deno.test("23 bad input is refused with a message naming what and where", () => 
   refuses(() => exactRatioPartExpectation([1, 0.5], [1, 1], 1), /p weight 1 is 0\.5/);
 });
 
+Deno.test("23 enumeration bounds: |X|^N = 100 000 tuples are summed, 100 001 refused; N must be an integer ≥ 1", () => {
+  const refuses = (f: () => unknown, re: RegExp) =>
+    assert.throws(f, (e: unknown) => e instanceof KlInputError && re.test(e.message));
+  // at the bound: 10 outcomes, N = 5; p = q makes every log-ratio 0, and the weights p^N
+  // of all 10^5 tuples sum to 1, so E[D̂(1)] = 0 and E[1] = 1 (a float64 sum of 10^5 terms
+  // of 1e-5 is off by at most 10^5 · 2^-52 ≈ 2e-11; a tuple missing or counted twice, 1e-5)
+  const ten = new Array<number>(10).fill(0.1);
+  assert.equal(exactExpectation(ten, ten, 5, estimatorK1), 0);
+  const mass = exactExpectation(ten, ten, 5, () => 1);
+  assert.ok(Math.abs(mass - 1) < 1e-9, `total weight ${mass}`);
+  // just above: 100 001 outcomes, N = 1
+  const many = new Array<number>(100_001).fill(1 / 100_001);
+  refuses(() => exactExpectation(many, many, 1, estimatorK1), /100001\^1 tuples are too many/);
+  // the sample size: 0 and 1.5 refused, 1 accepted (E[D̂(1)] = KL with one sample)
+  const [p, q] = [[0.5, 0.5], [0.25, 0.75]];
+  for (const n of [0, 1.5]) {
+    refuses(
+      () => exactExpectation(p, q, n, estimatorK1),
+      new RegExp(`sample size ${n} is not ≥ 1`),
+    );
+  }
+  assert.ok(Math.abs(exactExpectation(p, q, 1, estimatorK1) - klDivergence(p, q)) < 1e-15);
+});
+
 Deno.test("23c D̂(2) is biased when q has mass where p has none: the bias is −q(outside supp p)", () => {
   // p = (1/2, 1/2, 0), q = (1/4, 1/4, 1/2): E_p[q/p − 1] = 1/2 − 1 = −1/2 exactly.
   for (const n of [1, 2, 3]) {
