@@ -23,6 +23,7 @@ import {
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import {
   encoderEquivarianceGap,
+  type EquivarianceGap,
   type Implementation,
   layerEquivarianceGap,
   randomPermutation,
@@ -183,6 +184,21 @@ function assertSinusoidalTables(): number {
   return entries;
 }
 
+/**
+ * The premise of the tolerances: each gap's `scale` is max(1, max|y|) over the output y = f(x),
+ * read here off the returned output (P y has the same entries, so the maximum is exact). A
+ * larger scale would loosen every tolerance by its factor, a smaller one (no floor of 1)
+ * would make them meaningless near y = 0. Returns the gap for chaining.
+ */
+function checkedScale(g: EquivarianceGap, where: string): EquivarianceGap {
+  let want = 1;
+  for (const v of g.output.data) want = Math.max(want, Math.abs(v));
+  if (g.scale !== want) {
+    throw new ClaimViolation(`${where}: the gap's scale is ${g.scale}, max(1, max|y|) is ${want}`);
+  }
+  return g;
+}
+
 /** Margin of one layer case: the worst of float64 and tfjs, relative to the tolerance. */
 function layerMargin(c: Case, causal: boolean): number {
   const rng = new Rng(c.seed);
@@ -195,8 +211,14 @@ function layerMargin(c: Case, causal: boolean): number {
     : randomPermutation(rng, c.length);
   // no mask is the layer's default, so the claim calls it as a caller would: without the option
   const mask = causal ? { causal } : {};
-  const g64 = layerEquivarianceGap(layer, x, sigma, { implementation: "float64", ...mask });
-  const g32 = layerEquivarianceGap(layer, x, sigma, { implementation: "tfjs", ...mask });
+  const g64 = checkedScale(
+    layerEquivarianceGap(layer, x, sigma, { implementation: "float64", ...mask }),
+    "float64 layer",
+  );
+  const g32 = checkedScale(
+    layerEquivarianceGap(layer, x, sigma, { implementation: "tfjs", ...mask }),
+    "tfjs layer",
+  );
   return Math.min(
     TOL.float64 - g64.maxError / g64.scale,
     TOL.tfjs - g32.maxError / g32.scale,
@@ -223,8 +245,14 @@ function encoderMargin(c: Case, positional: "none" | "learned" | "sinusoidal"): 
   const sigma = isPinned(c)
     ? [...Array(c.length).keys()].reverse()
     : randomPermutation(rng, c.length);
-  const g64 = encoderEquivarianceGap(enc, tokens, sigma, { implementation: "float64" });
-  const g32 = encoderEquivarianceGap(enc, tokens, sigma, { implementation: "tfjs" });
+  const g64 = checkedScale(
+    encoderEquivarianceGap(enc, tokens, sigma, { implementation: "float64" }),
+    "float64 encoder",
+  );
+  const g32 = checkedScale(
+    encoderEquivarianceGap(enc, tokens, sigma, { implementation: "tfjs" }),
+    "tfjs encoder",
+  );
   return Math.min(
     TOL.float64 - g64.maxError / g64.scale,
     TOL.tfjs - g32.maxError / g32.scale,

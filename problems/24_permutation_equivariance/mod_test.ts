@@ -54,6 +54,11 @@ Deno.test("24 randomPermutation draws every permutation of 3 elements", () => {
 Deno.test("24 a σ that is not a permutation gets a clear error", () => {
   assert.throws(() => assertPermutation([0, 0, 1], 3), /σ\[1\] = 0 is out of range or repeated/);
   assert.throws(() => assertPermutation([0, 1], 3), /σ has 2 entries for a sequence of length 3/);
+  // every entry in 0..L − 1: −1, L and 0.5 are refused, 0 and L − 1 accepted
+  assert.throws(() => assertPermutation([-1, 1], 2), /σ\[0\] = -1 is out of range/);
+  assert.throws(() => assertPermutation([0, 2], 2), /σ\[1\] = 2 is out of range/);
+  assert.throws(() => assertPermutation([0.5, 1], 2), /σ\[0\] = 0.5 is out of range/);
+  assertPermutation([1, 0], 2);
   const enc = initEncoder(new Rng(1), { vocab: 2, d: 4, heads: 1, depth: 1 });
   assert.throws(() => encoderEquivarianceGap(enc, [0, 1], [0, 2]), /σ\[1\] = 2/);
 });
