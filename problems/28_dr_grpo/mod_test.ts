@@ -173,6 +173,36 @@ Deno.test("28 a rewarded move of probability 0 to a non-terminal state is never 
   validateTerminalRewardMdp(zeroProbMidway); // does not throw
 });
 
+Deno.test("28 the horizon and the enumeration count positive-probability moves only: a move of probability 0 neither lengthens a trajectory nor closes a cycle", () => {
+  // live 0 → terminal 3, with a move of probability 0 into the chain 1 → 2 → 3; p0 on 0 and 1,
+  // so the longest trajectory that can occur is 1 → 2 → 3: two steps (three through 0 → 1)
+  const zeroIntoChain = makeMdp({
+    gamma: 1,
+    initial: [0.5, 0.5, 0, 0],
+    terminal: [3],
+    outcomes: [
+      [[{ next: 3, reward: 1, prob: 1 }, { next: 1, reward: 0, prob: 0 }]],
+      [[{ next: 2, reward: 0, prob: 1 }]],
+      [[{ next: 3, reward: 0, prob: 1 }]],
+      [],
+    ],
+  });
+  assert.equal(horizon(zeroIntoChain), 2);
+  // the enumeration agrees: exactly the trajectories of positive environment probability,
+  // 0 → 3 and 1 → 2 → 3 (none through the move of probability 0, none from state 2, p0 = 0)
+  const pi = softmaxPolicy(zeroIntoChain, [[0], [0], [0], [0]]);
+  const trajs = enumerateTrajectories(zeroIntoChain, pi);
+  assert.deepEqual(trajs.map((t) => [t.states, t.envProb]), [[[0], 0.5], [[1, 2], 0.5]]);
+  // a self-loop of probability 0 is no cycle: one step to the terminal state
+  const zeroLoop = makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [[[{ next: 0, reward: 0, prob: 0 }, { next: 1, reward: 1, prob: 1 }]], []],
+  });
+  assert.equal(horizon(zeroLoop), 1);
+});
+
 Deno.test("28 bad input gets a clear error naming what and where", () => {
   const rewardedMidway = makeMdp({
     gamma: 1,
