@@ -108,8 +108,8 @@ function checkReliability(runs: SeedRun[], label: string) {
     );
   }
   return {
-    over: `${RELIABILITY_SEEDS} seeds derived from VERIFY_SEED, one attempt of at most ` +
-      `${defaultConfig.budget} episodes each, from the start state`,
+    over: `${RELIABILITY_SEEDS} seeds derived from VERIFY_SEED, one attempt each with a budget ` +
+      `of ${defaultConfig.budget} episodes, from the start state`,
     cases: rel.runs,
     worstMargin: rel.lowerBound - GUARANTEED_RATE,
     note: `${found}; episodes to target: median ${episodes[Math.floor(episodes.length / 2)]}, ` +
@@ -613,7 +613,8 @@ async function everyRejected(variants: [string, () => unknown][]): Promise<void>
 export const claims: Claim[] = defineClaims(18, [
   {
     id: "18a",
-    statement: `one attempt of at most ${defaultConfig.budget} episodes from the start state ` +
+    statement:
+      `one attempt with a budget of ${defaultConfig.budget} episodes from the start state ` +
       `reaches the exact V^π(start) ≥ ${TARGET} (V* = ${OPTIMAL_VALUE}) with probability ≥ ` +
       `${GUARANTEED_RATE} (Clopper–Pearson at ${ALPHA} over ${RELIABILITY_SEEDS} seeds)`,
     check: async (ctx) => {
