@@ -241,6 +241,26 @@ Deno.test("qnet the setting's Q^π satisfies the Bellman equation of the ε-gree
   setting.policy.forEach((row) => assert.ok(row.every((p) => p >= 0.025 - 1e-15)));
 });
 
+Deno.test("qnet evaluationSetting accepts ε = 1 (the uniform policy) and refuses ε just above 1 and ε = 0", () => {
+  // at ε = 1 the edge action gets (1 − 1) + 1/4: every row is uniform over the 4 actions
+  const uniform = evaluationSetting(1);
+  uniform.policy.forEach((row) => assert.deepEqual(row, [0.25, 0.25, 0.25, 0.25]));
+  assert.throws(() => evaluationSetting(1 + Number.EPSILON), QNetInputError);
+  assert.throws(() => evaluationSetting(0), QNetInputError);
+  assert.equal(evaluationSetting(Number.MIN_VALUE).epsilon, Number.MIN_VALUE);
+});
+
+Deno.test("qnet exploring starts accept a count of 0 (no episodes, no draws) and refuse −1 and 1.5", () => {
+  const setting = evaluationSetting();
+  const rng = new Rng(3);
+  assert.deepEqual(sampleExploringStarts(setting, rng, 0), []);
+  // an empty request must leave the stream untouched: the next draw is a fresh Rng(3)'s first
+  assert.equal(rng.uniform(), new Rng(3).uniform());
+  assert.equal(sampleExploringStarts(setting, new Rng(3), 1).length, 1);
+  assert.throws(() => sampleExploringStarts(setting, new Rng(3), -1), QNetInputError);
+  assert.throws(() => sampleExploringStarts(setting, new Rng(3), 1.5), QNetInputError);
+});
+
 Deno.test("qnet exploring starts visit every non-terminal state–action pair", () => {
   const setting = evaluationSetting();
   const seen = new Set<number>();

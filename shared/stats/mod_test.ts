@@ -130,6 +130,45 @@ Deno.test("stats the variance check accepts the true variance and rejects a wron
   );
 });
 
+Deno.test("stats meanBand's range error names the first sample outside [lo, hi], not one lying on an end", () => {
+  const method = { kind: "hoeffding", lo: 0, hi: 1 } as const;
+  assert.throws(() => meanBand([1, 2], method), /sample 1 = 2 lies outside/);
+  assert.throws(() => meanBand([0, -1], method), /sample 1 = -1 lies outside/);
+  // both ends themselves are inside: a sample of only 0s and 1s gets a band
+  assert.equal(meanBand([0, 1], method).estimate, 0.5);
+});
+
+Deno.test("stats the variance check accepts an exact mean at either end of [lo, hi] and refuses one just outside", () => {
+  // a point mass at lo (or hi) has mean lo (or hi) and variance 0: a legitimate input
+  const opts = { lo: -1, hi: 1, seed: 0, label: "point mass" };
+  for (const end of [opts.lo, opts.hi]) {
+    const xs = new Float64Array(100).fill(end);
+    const agreement = assertVarianceEquals(xs, 0, { ...opts, mean: end });
+    assert.equal(agreement.estimate, 0);
+  }
+  const below = opts.lo - 2 * Number.EPSILON;
+  const above = opts.hi + 2 * Number.EPSILON;
+  assert.ok(below < opts.lo && above > opts.hi);
+  const mid = new Float64Array(100).fill(0);
+  assert.throws(
+    () => assertVarianceEquals(mid, 1, { ...opts, mean: below }),
+    /mean .* lies outside/,
+  );
+  assert.throws(
+    () => assertVarianceEquals(mid, 1, { ...opts, mean: above }),
+    /mean .* lies outside/,
+  );
+  // a sample on an end is accepted (above), one just past it is refused
+  assert.throws(
+    () => assertVarianceEquals([0, above], 0.5, { ...opts, mean: 0 }),
+    /sample 1 = .* lies outside/,
+  );
+  assert.throws(
+    () => assertVarianceEquals([below, 0], 0.5, { ...opts, mean: 0 }),
+    /sample 0 = .* lies outside/,
+  );
+});
+
 Deno.test("stats median of means averages exactly K consecutive groups of ⌊N/K⌋ and takes their middle value", () => {
   // K = 35 at δ = 1e-6. Group g (entries g·m … (g + 1)·m − 1) holds the value g, so the group means
   // are 0..34 and the median is 17; the N − K·m leftover samples (−10¹²) must be ignored.
