@@ -9,6 +9,7 @@ import {
   embed,
   embedRef,
   encoder,
+  type EncoderParams,
   encoderRef,
   ffnRef,
   fromRows,
@@ -34,6 +35,7 @@ import {
   scaledDotProductAttention,
   ShapeError,
   sinusoidalTable,
+  softmaxRowsInPlace,
   tensorFromMatrix,
   toTensors,
   variedRowsMatrix,
@@ -366,4 +368,34 @@ Deno.test("attention varied rows: means within ±meanRange and spreads between 0
   means.forEach((m, i) => assert.ok(Math.abs(m) < 3 + 8 * sds[i]! / 20, `row ${i}: mean ${m}`));
   assert.ok(Math.min(...sds) < 0.2 && Math.max(...sds) > 5, "spreads cover 0.1..10");
   assert.ok(Math.min(...means) < -2 && Math.max(...means) > 2, "means cover −3..3");
+});
+
+Deno.test("attention embed accepts a learned table of exactly L rows even when L < vocab, and adds its rows in order", async () => {
+  // L = 2 tokens from a vocabulary of 3: the table needs L rows, not one per token
+  const e = fromRows([[1, 2], [3, 4], [5, 6]]);
+  const table = fromRows([[10, 20], [30, 40]]);
+  await withNoTensorLeak("learned embed", () => {
+    const params: EncoderParams = {
+      embedding: e,
+      positional: { kind: "learned", table },
+      layers: [],
+    };
+    const p = toTensors(params);
+    const u = tensorFromMatrix(oneHot([1, 1], 3));
+    try {
+      const x = embed(u, p);
+      // token 1's embedding (3, 4) plus the table's rows 0 and 1
+      assert.deepEqual(x.arraySync(), [[13, 24], [33, 44]]);
+      x.dispose();
+    } finally {
+      u.dispose();
+      disposeParams(p);
+    }
+  });
+});
+
+Deno.test("attention softmaxRowsInPlace subtracts each row's own maximum: a later row of logits near 1000 does not overflow", () => {
+  // row 0 is small, row 1 is huge: exp(1000) overflows unless row 1's own maximum is used
+  const p = softmaxRowsInPlace(fromRows([[0, 0], [1000, 1000 + Math.log(3)]]));
+  assertAllClose(Array.from(p.data), [0.5, 0.5, 0.25, 0.75], { abs: 1e-12, rel: 0 }, "softmax");
 });

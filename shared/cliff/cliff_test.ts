@@ -17,6 +17,7 @@ import {
   rollout,
   sampleAction,
   sampleTransition,
+  stateOf,
   tableRows,
 } from "./mod.ts";
 
@@ -457,4 +458,30 @@ Deno.test("cliff policyOutcome agrees with shared/mdp's evaluation and with V = 
       }
     }
   }
+});
+
+Deno.test("cliff tableRows splits a plain array into consecutive rows of nActions, like a typed array", () => {
+  const flat = [1, 2, 3, 4, 5, 6];
+  const rows = tableRows(flat, 2).map((r) => Array.from(r));
+  assert.deepEqual(rows, [[1, 2], [3, 4], [5, 6]]);
+  assert.deepEqual(tableRows(new Float64Array(flat), 3).map((r) => Array.from(r)), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+});
+
+Deno.test("cliff stateOf is row · cols + col on the whole grid and refuses rows and columns just outside it", () => {
+  const walk = cliffWalk(); // 4 × 12
+  assert.equal(stateOf(walk, 0, 0), 0);
+  assert.equal(stateOf(walk, 3, 11), 47);
+  assert.equal(stateOf(walk, 1, 2), 14);
+  assert.throws(
+    () => stateOf(walk, -1, 0),
+    (e) => e instanceof CliffInputError && /row -1/.test(e.message),
+  );
+  assert.throws(() => stateOf(walk, 4, 0), /row 4 is not in \[0, 4\)/);
+  assert.throws(() => stateOf(walk, 0.5, 0), /row 0.5/);
+  assert.throws(() => stateOf(walk, 0, -1), /col -1/);
+  assert.throws(() => stateOf(walk, 0, 12), /col 12 is not in \[0, 12\)/);
+  assert.throws(() => stateOf(walk, 0, 1.5), /col 1.5/);
 });

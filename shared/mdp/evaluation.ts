@@ -30,7 +30,8 @@ export class ImproperPolicyError extends Error {
  * @param pi the policy
  * @returns V^π and Q^π
  * @throws ImproperPolicyError if the system is singular (γ = 1 and π does not reach a
- *   terminal state with probability 1 from every state)
+ *   terminal state with probability 1 from every state), or if a solved value exceeds
+ *   10¹² · (1 + R) in magnitude, the mark of a numerically singular system
  * @example
  * ```ts
  * import { evaluatePolicy, makeMdp } from "./mod.ts";
@@ -81,7 +82,9 @@ export function evaluatePolicy(mdp: FiniteMdp, pi: Policy): PolicyValues {
  * @param mdp the MDP
  * @param pi the policy
  * @returns q[s][a] (0 at terminal states)
- * @throws ImproperPolicyError if the system is singular (γ = 1 and π improper)
+ * @throws ImproperPolicyError if the system is singular (γ = 1 and π improper), or if a
+ *   solved value exceeds 10¹² · (1 + R) in magnitude, the mark of a numerically singular
+ *   system (the same threshold as {@link evaluatePolicy})
  * @example
  * ```ts
  * import { evaluateActionValues, makeMdp } from "./mod.ts";

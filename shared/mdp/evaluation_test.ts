@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { makeMdp, MdpInputError } from "./model.ts";
-import { evaluateActionValues, evaluatePolicy, valueIteration } from "./evaluation.ts";
+import {
+  evaluateActionValues,
+  evaluatePolicy,
+  ImproperPolicyError,
+  valueIteration,
+} from "./evaluation.ts";
 import { evaluatePolicyExact, optimalValuesExact } from "./exact.ts";
 
 Deno.test("value iteration starts from V = 0 unless told otherwise, and stops at the first sweep whose bound meets the tolerance", () => {
@@ -69,4 +74,19 @@ Deno.test("an MDP whose every state is terminal is worth 0 everywhere, by every 
     assert.deepEqual(best.V.map(String), ["0", "0"]);
     assert.deepEqual(best.argmax, [[0, 1], [0, 1]]);
   }
+});
+
+Deno.test("mdp evaluation accepts values up to 10^12 · (1 + R) in magnitude and refuses the first ones beyond, on both routes", () => {
+  // One state, one action, a self-loop paying R with γ = 1 − 2⁻⁴¹: 1 − γ = 2⁻⁴¹ exactly, so the
+  // 1 × 1 systems solve to V = Q = R · 2⁴¹ without rounding. R is chosen so that R · 2⁴¹ lies
+  // half a unit inside, then half a unit outside, the documented bound 10¹² · (1 + R).
+  const gamma = 1 - 2 ** -41;
+  const t = 2 ** 41;
+  const loop = (R: number) => makeMdp({ gamma, outcomes: [[[{ next: 0, reward: R, prob: 1 }]]] });
+  const inside = (1e12 - 0.5) / (t - 1e12), outside = (1e12 + 0.5) / (t - 1e12);
+  assert.ok(inside * t <= 1e12 * (1 + inside) && outside * t > 1e12 * (1 + outside));
+  assert.equal(evaluatePolicy(loop(inside), [[1]]).V[0], inside * t);
+  assert.equal(evaluateActionValues(loop(inside), [[1]])[0]![0], inside * t);
+  assert.throws(() => evaluatePolicy(loop(outside), [[1]]), ImproperPolicyError);
+  assert.throws(() => evaluateActionValues(loop(outside), [[1]]), ImproperPolicyError);
 });
