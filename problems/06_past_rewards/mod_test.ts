@@ -91,6 +91,23 @@ Deno.test("06 bad input gets a clear error naming the problem", () => {
   );
 });
 
+Deno.test("06 a terminal state is refused at every index, state 0 included", () => {
+  // indexOf returns 0 for a terminal first state: the refusal must not read 0 as "none found"
+  const h = () => 1;
+  const firstEnds = makeMdp({
+    gamma: 1,
+    initial: [0, 1],
+    terminal: [0],
+    outcomes: [[], [[{ next: 0, reward: 0, prob: 1 }]]],
+  });
+  assert.throws(
+    () => scoreWeightedExpectation({ mdp: firstEnds, theta: [[0], [0]], k: 1, horizon: 2 }, h),
+    (e: unknown) =>
+      e instanceof MdpInputError &&
+      /trajectories are infinite: state 0 is terminal/.test(e.message),
+  );
+});
+
 Deno.test("06 δ must match θ, and θ the MDP, both in the number of rows and in every row's length", () => {
   const mdp = pinnedCase.setting.mdp;
   const setting = { mdp, theta: [[0, 0], [0, 0]], k: 1, horizon: 2 };

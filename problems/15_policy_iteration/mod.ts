@@ -327,12 +327,13 @@ export function improperStates(mdp: SolvableMdp, actions: readonly number[]): nu
 export function properPolicy(mdp: SolvableMdp): number[] {
   const dist = new Array<number>(mdp.nStates).fill(Infinity);
   const queue: number[] = [];
-  for (let s = 0; s < mdp.nStates; s++) {
-    if (mdp.isTerminal[s]) {
+  // the breadth-first search starts from every terminal state, at distance 0
+  mdp.isTerminal.forEach((terminal, s) => {
+    if (terminal) {
       dist[s] = 0;
       queue.push(s);
     }
-  }
+  });
   const predecessors: number[][] = Array.from({ length: mdp.nStates }, () => []);
   for (let s = 0; s < mdp.nStates; s++) {
     if (mdp.isTerminal[s]) continue;
