@@ -104,4 +104,11 @@ Deno.test("12 bad input gets a clear error naming what and where", () => {
     /input 1 is 3, not an index in \[0, 3\)/,
   );
   assert.throws(() => fitOneHotRegression([0], [1, 2], 3, 1), /got 1 inputs and 2 targets/);
+  // both ends of the index range: −1 is refused like nInputs (0 and nInputs − 1 fit above)
+  assert.throws(
+    () => fitOneHotRegression([0, -1], [1, 2], 3, 1),
+    /input 1 is -1, not an index in \[0, 3\)/,
+  );
+  // no samples: f_max would be 0 and η = 1/(2 f_max) infinite, so an empty set is refused
+  assert.throws(() => fitOneHotRegression([], [], 3, 1), /got 0 inputs and 0 targets/);
 });
