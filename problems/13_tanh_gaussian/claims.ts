@@ -100,7 +100,9 @@ const AUTODIFF_LOG_TOL = { abs: 1e-4, rel: 0 };
  * there) and the oracle refuses ±1 (outside the open cube). And the determinant behind the
  * autodiff change of variables (which takes log of its absolute value, so a lost sign would not
  * show there) against mathjs's det, for Σ and for Σ with its first two rows swapped; the
- * Cholesky factor behind both, and its refusal of matrices that are not covariances. And the
+ * Cholesky factor behind both, its refusal of matrices that are not covariances, and its exact
+ * factor diag(√2, √½) of diag(2, ½) (a diagonal covariance's standard deviations, no rounding
+ * added); the oracle's refusal of a Σ with an eigenvalue 0. And the
  * Jacobian ∂tanh(z)/∂z the autodiff change of variables takes, entry by entry (its log |det|
  * alone would not show a wrong pair of off-diagonal entries): the tfjs autodiff Jacobian and
  * the float64 central-difference Jacobian (default step h = 1e-5: truncation h²|tanh‴|/6 ≤
@@ -146,6 +148,26 @@ function checkEdgesAndDeterminant(a: number[], p: Params): void {
         throw new ClaimViolation(`${where}: Cholesky factor ${JSON.stringify(L)} at (${i}, ${j})`);
       }
     }
+  }
+  // a diagonal Σ's factor is its standard deviations to the last bit: elimination adds no
+  // rounding to the correctly rounded square roots √2 and √½ (the constants Math.SQRT2 and
+  // Math.SQRT1_2, not a call of Math.sqrt)
+  const diagonal = cholesky([[2, 0], [0, 0.5]]);
+  if (
+    diagonal[0]![0] !== Math.SQRT2 || diagonal[1]![1] !== Math.SQRT1_2 ||
+    diagonal[1]![0] !== 0 || diagonal[0]![1] !== 0
+  ) {
+    throw new ClaimViolation(
+      `cholesky(diag(2, ½)) is ${JSON.stringify(diagonal)}, not diag(√2, √½)`,
+    );
+  }
+  // the oracle whitens by 1/√λ, so it must refuse a Σ with an eigenvalue 0 (here diag(0, 1, …)
+  // of a's size, exact in mathjs's eigensolver) rather than return a non-finite value
+  const singular = a.map((_, i) => a.map((_, j) => (i === j && i > 0 ? 1 : 0)));
+  if (!refuses(() => whitenedLogDensity(a, p.mu, singular), RangeError)) {
+    throw new ClaimViolation(
+      `${where}: the oracle accepted the singular Σ = ${JSON.stringify(singular)}`,
+    );
   }
   const notCovariances: number[][][] = [
     [[1, 0.5], [0.4, 1]], // not symmetric

@@ -312,8 +312,9 @@ export function sampleTanhGaussian(
  *
  * @param lo lower limit
  * @param hi upper limit
- * @param h the step in t (default 1/32: about 225 nodes)
+ * @param h the step in t, in (0, 1] (default 1/32: about 225 nodes; h = 1 leaves 7)
  * @returns the nodes and weights
+ * @throws TanhGaussianInputError if h is not in (0, 1]
  * @example
  * ```ts
  * import { tanhSinhRule } from "./mod.ts";
@@ -324,6 +325,9 @@ export function sampleTanhGaussian(
  * ```
  */
 export function tanhSinhRule(lo: number, hi: number, h = 1 / 32): { x: number[]; w: number[] } {
+  if (!(h > 0 && h <= 1)) {
+    throw new TanhGaussianInputError(`the tanh–sinh step h must be in (0, 1], got ${h}`);
+  }
   const c = (lo + hi) / 2;
   const r = (hi - lo) / 2;
   const x: number[] = [];
@@ -346,8 +350,9 @@ export function tanhSinhRule(lo: number, hi: number, h = 1 / 32): { x: number[];
  *
  * @param f the integrand
  * @param box one [lo, hi] interval per variable
- * @param h the rule's step (default 1/32)
+ * @param h the rule's step, in (0, 1] (default 1/32)
  * @returns the integral
+ * @throws TanhGaussianInputError if h is not in (0, 1] or the box has not 1 or 2 intervals
  * @example
  * ```ts
  * import { integrateBox } from "./mod.ts";

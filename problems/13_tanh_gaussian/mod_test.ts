@@ -10,6 +10,7 @@ import {
   TanhGaussianInputError,
   tanhGaussianLogDensity,
   tanhGaussianLogDensityFromZ,
+  tanhSinhRule,
 } from "./mod.ts";
 
 registerClaimTests(claims);
@@ -47,6 +48,19 @@ Deno.test("13b the mass of (−1, 1) splits into the masses of its halves (quadr
   const whole = integrateBox(p, [[-1, 1]]);
   const halves = integrateBox(p, [[-1, 0]]) + integrateBox(p, [[0, 1]]);
   assert.ok(Math.abs(whole - halves) < 1e-12);
+});
+
+Deno.test("13 the tanh–sinh step h is accepted on (0, 1] and refused outside it", () => {
+  // h = 1: nodes at t = −3, …, 3 (t = ±4 rounds to ±1 and is skipped), so 7 nodes symmetric
+  // about the centre, strictly inside the interval, with weights summing to about its length
+  const { x, w } = tanhSinhRule(-1, 1, 1);
+  assert.equal(x.length, 7);
+  assert.ok(x.every((xi, i) => Math.abs(xi) < 1 && xi === -x[6 - i]!), String(x));
+  assert.ok(Math.abs(w.reduce((acc, v) => acc + v, 0) - 2) < 0.05, String(w));
+  for (const h of [1 + 2 ** -52, 2, 0, -1, -10, NaN, Infinity]) {
+    assert.throws(() => tanhSinhRule(-1, 1, h), TanhGaussianInputError, `h = ${h}`);
+    assert.throws(() => integrateBox(() => 1, [[0, 1]], h), /step h must be in \(0, 1\]/);
+  }
 });
 
 Deno.test("13 bad input gets a clear error naming what and where", () => {

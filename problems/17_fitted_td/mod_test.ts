@@ -69,6 +69,32 @@ Deno.test("17 train records an error curve for every k", async () => {
   assert.equal(r.reachedTarget, worst <= defaultConfig.rmseBound, `worst RMSE ${worst}`);
 });
 
+Deno.test("17 train's firstBelowBound is the earliest curve point within rmseBound, null when none is", async () => {
+  // two rounds per k, so that "earliest" has a choice; a bound above every RMSE and one below
+  // every RMSE take both sides of the test "RMSE ≤ rmseBound"
+  const small = { episodesPerRound: 50, stepsPerRound: 2, finalSteps: 0 };
+  for (const [rmseBound, wantFirst] of [[1e9, true], [1e-9, false]] as const) {
+    const r = await train({ seed: 3, budget: 100, config: { ...small, rmseBound } });
+    const byK = r.extra!.curvesByK as {
+      k: number;
+      curve: { episodes: number; rmse: number }[];
+      firstBelowBound: { episodes: number; rmse: number } | null;
+    }[];
+    for (const c of byK) {
+      assert.equal(c.curve.length, 2, `k=${c.k}`);
+      assert.ok(c.curve.every((p) => p.rmse > 1e-9 && p.rmse < 1e9), `k=${c.k}: ${c.curve}`);
+      // within a bound above every point the earliest is the first round's; below all, none
+      assert.equal(
+        c.firstBelowBound,
+        wantFirst ? c.curve[0] : null,
+        `k=${c.k}, bound ${rmseBound}`,
+      );
+    }
+    assert.equal(r.reachedTarget, wantFirst);
+    assert.equal(r.summary.includes(`≤ ${rmseBound} after 50 episodes`), wantFirst, r.summary);
+  }
+});
+
 Deno.test("17 bad input gets a clear error naming what and where", () => {
   const ep = { states: [0], actions: [0], rewards: [1] };
   assert.throws(() => kStepTarget(ep, 0, 0, 1, [], 4), /k must be a positive integer, got 0/);
