@@ -12,10 +12,12 @@ import {
   disposeRewardModel,
   makeRewardModel,
   PreferenceInputError,
+  rewards,
   sigmoid,
   syntheticPreferences,
   tfBradleyTerry,
   tfCrossEntropy,
+  trainRewardModel,
 } from "./mod.ts";
 
 registerClaimTests(claims);
@@ -135,4 +137,27 @@ Deno.test("22 reward models share no draw: across seeds −2..4 and both layers,
       );
     }
   }
+});
+
+Deno.test("22 training takes exactly `steps` Adam steps: 0 steps return the seed's untrained model, 1 step moves it", async () => {
+  const data = syntheticPreferences({ prompts: 1, responses: 3, features: 2 }, 4);
+  const config = { hidden: 4, learningRate: 0.05, seed: 1 };
+  // the untrained model of the seed, evaluated on every item outside the training routine
+  const initial = await withNoTensorLeak("22 untrained", () => {
+    const m = makeRewardModel(2, 4, config.seed);
+    const r = tf.tidy(() => rewards(m, tf.tensor2d(data.features)));
+    const out = Array.from(r.dataSync());
+    r.dispose();
+    disposeRewardModel(m);
+    return out;
+  });
+  const none = trainRewardModel(data, { ...config, steps: 0 });
+  assert.deepEqual(none.learnedReward, initial);
+  assert.equal(none.lossAfter, none.lossBefore);
+  // one step of size 0.05 changes every weight by about 0.05 (Adam's first step is
+  // η·sign(g)), so the rewards move and, the gradient pointing downhill, the loss falls
+  const one = trainRewardModel(data, { ...config, steps: 1 });
+  assert.equal(one.lossBefore, none.lossBefore);
+  assert.ok(one.lossAfter < one.lossBefore, `loss ${one.lossBefore} → ${one.lossAfter}`);
+  assert.notDeepEqual(one.learnedReward, initial);
 });

@@ -88,14 +88,20 @@ Deno.test("23d the stable term near |λ| = 1 is e^λ − λ − 1 rounded to the
   for (const [l, want] of cases) assert.equal(k2Term(l), want, `λ = ${l}`);
 });
 
-Deno.test("23 standard deviations: exact formula matches the empirical spread of all N = 2 tuples", () => {
-  const p = [0.2, 0.3, 0.5];
-  const q = [0.5, 0.3, 0.2];
-  const row = estimatorSpread(p, q, 2);
-  for (const [est, sd] of [[estimatorK1, row.sd1], [estimatorK2, row.sd2]] as const) {
-    const m = exactExpectation(p, q, 2, est);
-    const second = exactExpectation(p, q, 2, (l) => est(l) ** 2);
-    assert.ok(Math.abs(Math.sqrt(second - m * m) - sd) < 1e-12, `sd ${sd}`);
+Deno.test("23 standard deviations: exact formula matches the empirical spread of all N = 2 tuples, also with an outcome neither p nor q gives mass", () => {
+  // the second pair adds an outcome with p = q = 0: p never produces it, so it must carry no
+  // weight (its log-ratio log(0/0) is NaN and may not reach the sums)
+  const pairs = [
+    [[0.2, 0.3, 0.5], [0.5, 0.3, 0.2]],
+    [[0.2, 0, 0.3, 0.5], [0.5, 0, 0.3, 0.2]],
+  ];
+  for (const [p, q] of pairs) {
+    const row = estimatorSpread(p!, q!, 2);
+    for (const [est, sd] of [[estimatorK1, row.sd1], [estimatorK2, row.sd2]] as const) {
+      const m = exactExpectation(p!, q!, 2, est);
+      const second = exactExpectation(p!, q!, 2, (l) => est(l) ** 2);
+      assert.ok(Math.abs(Math.sqrt(second - m * m) - sd) < 1e-12, `p = ${p}: sd ${sd}`);
+    }
   }
 });
 
@@ -103,4 +109,19 @@ Deno.test("23 standard-deviation table: D̂(2) is less spread than D̂(1) on eve
   const rows = estimatorSpreadTable();
   assert.equal(rows.length, 5);
   for (const r of rows) assert.ok(r.sd2 < r.sd1, `${r.label}: sd2 ${r.sd2} vs sd1 ${r.sd1}`);
+});
+
+Deno.test("23 standard-deviation table: the sample size defaults to N = 1, the spread of one sample", () => {
+  // first row: p uniform on 4 outcomes, q = p ± 0.01; with one sample the spread of D̂(1)
+  // is the standard deviation of −λ(X) over the 4 outcomes, enumerated here
+  const p = [0.25, 0.25, 0.25, 0.25];
+  const q = [0.26, 0.24, 0.26, 0.24];
+  const m = exactExpectation(p, q, 1, estimatorK1);
+  const sd1 = Math.sqrt(exactExpectation(p, q, 1, (l) => estimatorK1(l) ** 2) - m * m);
+  const [byDefault] = estimatorSpreadTable();
+  assert.equal(byDefault!.n, 1);
+  assert.ok(Math.abs(byDefault!.sd1 - sd1) < 1e-12 * sd1, `sd1 ${byDefault!.sd1} vs ${sd1}`);
+  // and an explicit N divides the spread by √N
+  const [four] = estimatorSpreadTable(4);
+  assert.ok(Math.abs(four!.sd1 - sd1 / 2) < 1e-12 * sd1, `sd1 ${four!.sd1} vs ${sd1 / 2}`);
 });

@@ -69,3 +69,21 @@ Deno.test("25 the free entries of M are its N(0, 1) draw: only rows 1 and 2 are 
   const draw = normalMatrix(new Rng(11), d, N, 1);
   assert.deepEqual(layer.m.data.subarray(2 * N), draw.data.subarray(2 * N));
 });
+
+Deno.test("25 the free rows of W^V are its N(0, 1) draw and W^K is exactly e_1ᵀ in every row", () => {
+  // W^V is the second draw from the generator, after M, so replaying the seed reproduces it;
+  // row 1 (e_2ᵀ) is the only fixed one, and the first entry of row 2 is where an overrun of
+  // the row-1 loop would write
+  const [N, d, dK] = [5, 4, 3];
+  const layer = nopeLayer(new Rng(12), { vocab: N, d, dK });
+  const replay = new Rng(12);
+  normalMatrix(replay, d, N, 1); // M
+  const wv = normalMatrix(replay, d, d, 1);
+  assert.deepEqual(Array.from(layer.wvT.data.subarray(0, d)), [0, 1, 0, 0]);
+  assert.deepEqual(layer.wvT.data.subarray(d), wv.data.subarray(d));
+  // every key is the first coordinate of x, whatever d_K
+  assert.deepEqual(
+    Array.from(layer.wkT.data),
+    Array.from({ length: dK * d }, (_, i) => (i % d === 0 ? 1 : 0)),
+  );
+});

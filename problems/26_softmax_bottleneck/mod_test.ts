@@ -78,3 +78,20 @@ Deno.test("26c descend takes exactly `steps` steps v ← v − η·Bᵀ(μ(Bv) �
   assert.ok(Math.abs(one.bestSupDistance - 1 / (1 + e2)) < 1e-15, `${one.bestSupDistance}`);
   assert.deepEqual(one.bestV, [1, -1]);
 });
+
+Deno.test("26 ε must lie in (0, 2): 0 and 2 are refused, values just inside give the promised ℓ1 accuracy", () => {
+  // 2 is the largest ℓ1 distance between two distributions, so an accuracy ε ≥ 2 promises
+  // nothing; ε ≤ 0 cannot be met
+  const rows = circleRows();
+  for (const eps of [0, 2]) {
+    assert.throws(() => oneHotVector(rows, 3, eps), new RegExp(`ε = ${eps} is not in \\(0, 2\\)`));
+    assert.throws(() => halfHalfVector(eps), new RegExp(`ε = ${eps} is not in \\(0, 2\\)`));
+  }
+  const target = [0, 0, 0, 1, 0, 0, 0, 0];
+  for (const eps of [1e-300, 1.999]) {
+    const d = l1Distance(distribution(rows, oneHotVector(rows, 3, eps)), target);
+    assert.ok(d <= eps, `one-hot, ε = ${eps}: ℓ1 distance ${d}`);
+    const h = l1Distance(distribution(rows, halfHalfVector(eps)), HALF_HALF);
+    assert.ok(h <= eps, `half-half, ε = ${eps}: ℓ1 distance ${h}`);
+  }
+});

@@ -246,3 +246,51 @@ Deno.test("28 bad input gets a clear error naming what and where", () => {
     /p0 puts mass 0.5 on the terminal state 1/,
   );
 });
+
+Deno.test("28 a trajectory's environment probability is p0(s_0)·Π p(s_{t+1} | s_t, a_t), and its probability that times Π π(a_t | s_t)", () => {
+  // twoStep has coins of probability 1/2, 1/4 and 3/4 and p0 = (3/4, 1/4): every
+  // environment probability below is a product of dyadic fractions, exact in float64
+  const pi = softmaxPolicy(twoStep, theta);
+  const trajs = enumerateTrajectories(twoStep, pi);
+  const key = (t: { states: readonly number[]; actions: readonly number[]; terminal: number }) =>
+    `${t.states}|${t.actions}|${t.terminal}`;
+  const expected = new Map([
+    ["0,1|0,0|3", 0.75 * 1 * 1],
+    ["0,1|0,1|4", 0.75 * 1 * 0.25],
+    ["0,1|0,1|2", 0.75 * 1 * 0.75],
+    ["0|1|2", 0.75 * 0.5],
+    ["0|1|4", 0.75 * 0.5],
+    ["1|0|3", 0.25 * 1],
+    ["1|1|4", 0.25 * 0.25],
+    ["1|1|2", 0.25 * 0.75],
+  ]);
+  assert.deepEqual(new Map(trajs.map((t) => [key(t), t.envProb])), expected);
+  for (const t of trajs) {
+    const policyPart = t.actions.reduce((acc, a, i) => acc * pi[t.states[i]!]![a]!, 1);
+    assert.ok(Math.abs(t.prob - t.envProb * policyPart) < 1e-15, key(t));
+  }
+});
+
+Deno.test("28 the enumeration bound: a group of exactly 10^7 tuples is summed, 10^8 refused", () => {
+  // a ten-armed bandit paying 1 on arm 0 only; logits −800 give π(a) = e^−800 = 0 exactly on
+  // arms 2..9, so π = (1/2, 1/2, 0, …): ten trajectories (those of probability 0 are kept),
+  // 10^7 tuples for N = 7 of which only the 2^7 over arms 0 and 1 carry weight
+  const bandit = makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [
+      Array.from({ length: 10 }, (_, a) => [{ next: 1, reward: a === 0 ? 1 : 0, prob: 1 }]),
+      [],
+    ],
+  });
+  const logits = [Array.from({ length: 10 }, (_, a) => (a < 2 ? 0 : -800)), new Array(10).fill(0)];
+  // ∇J = π_a (r_a − J) = (1/4, −1/4, 0, …); claim 28b: Dr. GRPO's expectation is (N − 1)/N ∇J
+  const g = expectedGroupGradient(bandit, logits, 7, "dr-grpo");
+  const want = [0.25, -0.25, 0, 0, 0, 0, 0, 0, 0, 0].map((x) => (6 / 7) * x);
+  assertAllClose(g[0]!, want, { abs: 1e-14, rel: 0 }, "∇ at N = 7");
+  assert.throws(
+    () => expectedGroupGradient(bandit, logits, 8, "dr-grpo"),
+    (e: unknown) => e instanceof MdpInputError && /10\^8 tuples/.test(e.message),
+  );
+});
