@@ -22,6 +22,7 @@ import {
   train,
   trainSeeds,
 } from "./mod.ts";
+import { accumulateBatch, flatStats } from "./returns.ts";
 import { EpisodeBatch, flatOutcomes, FlatSampler } from "./sampler.ts";
 import { reliabilitySweep } from "./sweep.ts";
 import { TargetCheck } from "./target.ts";
@@ -610,4 +611,32 @@ Deno.test("18 the episode batch and the flat sampler refuse bad input at each bo
   sampler.sample(new Rng(1), walk.start, batch);
   assert.equal(batch.size, 1);
   assert.throws(() => sampler.sample(new Rng(1), walk.start, batch), /full/);
+});
+
+Deno.test("18 accumulateBatch reads only the batch's first `size` episodes: a stale episode past them changes nothing", () => {
+  // a batch is reused between updates (size reset to 0, then refilled), so slots at and past
+  // `size` may hold an earlier update's episode; only the counted ones may enter the losses
+  const batch = new EpisodeBatch(2, 2);
+  // episode 0: s = 0 --a=1--> s = 1 --a=0--> terminal 2, rewards −1 and 100
+  batch.states.set([0, 1]);
+  batch.actions.set([1, 0]);
+  batch.rewards.set([-1, 100]);
+  batch.lengths[0] = 2;
+  batch.finalStates[0] = 2;
+  // the stale slot 1: one step at s = 0 with action 0, cut at s = 1
+  batch.states.set([0], 2);
+  batch.actions.set([0], 2);
+  batch.rewards.set([-5], 2);
+  batch.lengths[1] = 1;
+  batch.finalStates[1] = 1;
+  batch.truncated[1] = 1;
+  batch.size = 1;
+  const out = flatStats(3, 2);
+  // by hand, B = 1, V = (0, 10, 0): Q̂ = (99, 100), W[0, 1] = 99 − 0, W[1, 0] = 100 − 10
+  const truncated = accumulateBatch(batch, 2, { baseline: [0, 10, 0] }, out);
+  assert.equal(truncated, 0);
+  assert.deepEqual(Array.from(out.policyWeights), [0, 99, 90, 0, 0, 0]);
+  assert.deepEqual(Array.from(out.visits), [1, 1, 0]);
+  assert.deepEqual(Array.from(out.targetSums), [99, 100, 0]);
+  assert.deepEqual(Array.from(out.cutWeights), [0, 0, 0]);
 });

@@ -172,13 +172,34 @@ export function formatLengthBias(t: LengthBiasTable): string[] {
   ];
 }
 
-if (import.meta.main) {
-  const k = Number(Deno.args[0] ?? 20);
-  const budget = Number(Deno.args[1] ?? 3_200);
+/**
+ * The command line's arguments `[K] [budget]`: K seeds (an integer ≥ 1, default 20) and the
+ * episode budget of each run (an integer ≥ 0, default 3 200).
+ *
+ * @param args the arguments after the script's name
+ * @returns K and the budget, or null if either is out of its range
+ * @example
+ * ```ts
+ * import { lengthBiasArgs } from "./length_bias.ts";
+ * if (lengthBiasArgs([])?.k !== 20 || lengthBiasArgs(["3", "-1"]) !== null) throw new Error();
+ * ```
+ */
+export function lengthBiasArgs(args: readonly string[]): { k: number; budget: number } | null {
+  const k = Number(args[0] ?? 20);
+  const budget = Number(args[1] ?? 3_200);
   if (!Number.isSafeInteger(k) || k < 1 || !Number.isSafeInteger(budget) || budget < 0) {
+    return null;
+  }
+  return { k, budget };
+}
+
+if (import.meta.main) {
+  const parsed = lengthBiasArgs(Deno.args);
+  if (parsed === null) {
     console.error(`usage: length_bias.ts [K ≥ 1] [budget ≥ 0]; got ${Deno.args.join(" ")}`);
     Deno.exit(2);
   }
+  const { k, budget } = parsed;
   const seeds = Array.from(
     { length: k },
     (_, i) => seedFor(`19 length bias run ${i}`, verifySeed()),

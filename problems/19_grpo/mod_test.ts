@@ -24,7 +24,7 @@ import {
   trainJob,
 } from "./mod.ts";
 import { EpisodeSampler } from "./group_sampler.ts";
-import { bootstrap } from "./length_bias.ts";
+import { bootstrap, lengthBiasArgs } from "./length_bias.ts";
 import { createStackedMlp, disposeStackedMlp, stackedLogits } from "./stacked_mlp.ts";
 
 registerClaimTests(claims);
@@ -326,4 +326,14 @@ Deno.test("19 packed weights land where tfjs reads copy k, state s, action a", (
   tables.forEach((t, k) => packCopy(flat, k, t));
   const read = tf.tidy(() => tf.tensor3d(flat, [K, S, A]).arraySync());
   assert.deepEqual(read, tables);
+});
+
+Deno.test("19 the length-bias command takes K ≥ 1 seeds and a budget ≥ 0, defaults 20 and 3 200, and refuses the rest", () => {
+  assert.deepEqual(lengthBiasArgs([]), { k: 20, budget: 3_200 });
+  // each boundary on both sides: K = 1 and budget = 0 are accepted, K = 0 and budget = −1 not
+  assert.deepEqual(lengthBiasArgs(["1", "0"]), { k: 1, budget: 0 });
+  assert.deepEqual(lengthBiasArgs(["5"]), { k: 5, budget: 3_200 });
+  for (const args of [["0"], ["1", "-1"], ["1.5"], ["2", "0.5"], ["x"], ["2", "many"]]) {
+    assert.equal(lengthBiasArgs(args), null, args.join(" "));
+  }
 });

@@ -115,3 +115,16 @@ Deno.test("20 blocks that do not fit get a clear error naming the matrix", () =>
     /X has 5 columns, W\^Q has 4 rows/,
   );
 });
+
+Deno.test("20 the unfolding refuses a d_head or blocksPerHead that is not a positive integer and accepts 1", () => {
+  const p2 = initMha2(new Rng(11), { dIn: 3, dOut: 2, dAttn: 2, heads: 1 });
+  // each refused value fails one half of "integer and ≥ 1": 0 and −1 are integers below 1,
+  // 1.5 and NaN are not integers although 1.5 ≥ 1
+  for (const bad of [0, -1, 1.5, Number.NaN]) {
+    assert.throws(() => unfoldToMha1(p2, bad), /d_head must be a positive integer/);
+    assert.throws(() => unfoldToMha1(p2, 1, bad), /blocksPerHead must be a positive integer/);
+  }
+  // at the boundary: d_head = 1 gives ⌈2/1⌉ = 2 heads; blocksPerHead = 1 keeps one
+  assert.equal(unfoldToMha1(p2, 1).heads, 2);
+  assert.equal(unfoldToMha1(p2, 1, 1).heads, 1);
+});
