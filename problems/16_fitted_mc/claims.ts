@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  assertAsStated,
   type Claim,
   claimContext,
   ClaimViolation,
@@ -59,15 +60,7 @@ const STATED_CONFIG = {
 
 /** Throws unless the configuration 16a trains with is the README's, field by field. */
 function assertStatedConfig(): void {
-  const run: Record<string, unknown> = { ...FITTED_MC_CONFIG };
-  const fields = new Set([...Object.keys(run), ...Object.keys(STATED_CONFIG)]);
-  for (const field of fields) {
-    const got = JSON.stringify(run[field]);
-    const want = JSON.stringify((STATED_CONFIG as Record<string, unknown>)[field]);
-    if (got !== want) {
-      throw new ClaimViolation(`the run's ${field} is ${got}, the README states ${want}`);
-    }
-  }
+  assertAsStated("the run's", FITTED_MC_CONFIG, STATED_CONFIG);
 }
 
 /**

@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  assertAsStated,
   type Claim,
   claimContext,
   ClaimViolation,
@@ -161,14 +162,7 @@ const STATED_STEPS = (STATED_CONFIG.episodes / STATED_CONFIG.episodesPerRound) *
 
 /** Throws unless the configuration 17a trains with is the README's, field by field. */
 function assertStatedConfig(): void {
-  const run: Record<string, unknown> = { ...FITTED_TD_CONFIG };
-  for (const field of new Set([...Object.keys(run), ...Object.keys(STATED_CONFIG)])) {
-    const got = JSON.stringify(run[field]);
-    const want = JSON.stringify((STATED_CONFIG as Record<string, unknown>)[field]);
-    if (got !== want) {
-      throw new ClaimViolation(`the run's ${field} is ${got}, the README states ${want}`);
-    }
-  }
+  assertAsStated("the run's", FITTED_TD_CONFIG, STATED_CONFIG);
 }
 
 /**

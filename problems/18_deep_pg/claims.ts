@@ -16,6 +16,7 @@ import {
 import { Rng } from "../../shared/random/mod.ts";
 import { reliability, successesNeeded } from "../../shared/stats/mod.ts";
 import {
+  assertAsStated,
   checkClopperPearsonBound,
   checkProperty,
   type Claim,
@@ -144,15 +145,7 @@ const STATED_CONFIG: Readonly<PgConfig> = {
 
 /** Throws unless the defaults 18a trains with are the README's, field by field. */
 function assertStatedConfig(): void {
-  const run: Record<string, unknown> = { ...defaultConfig };
-  const stated: Record<string, unknown> = { ...STATED_CONFIG };
-  for (const field of new Set([...Object.keys(run), ...Object.keys(stated)])) {
-    if (run[field] !== stated[field]) {
-      throw new ClaimViolation(
-        `the default ${field} is ${run[field]}, the README states ${stated[field]}`,
-      );
-    }
-  }
+  assertAsStated("the default", defaultConfig, STATED_CONFIG);
 }
 
 /** Applications of T^π that bring a trained policy's bound to its value (measured: 100). */

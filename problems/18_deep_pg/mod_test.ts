@@ -8,7 +8,7 @@ import {
   stackedValueTables,
 } from "../../shared/mlp/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
-import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
+import { assertAllClose, ConstantUniform, registerClaimTests } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { claims } from "./claims.ts";
 import {
@@ -265,20 +265,12 @@ Deno.test("18 the flat sampler takes the last outcome when the draw is past the 
   );
   assert.equal(0.7 + 0.2 + 0.1, 1 - 2 ** -53);
   const walk = { ...base, outcomes };
-  class LastDraw extends Rng {
-    constructor() {
-      super(0);
-    }
-    override uniform(): number {
-      return 1 - 2 ** -53;
-    }
-  }
   const table = Array.from({ length: 48 }, () => [0.25, 0.25, 0.25, 0.25]);
   const sampler = new FlatSampler(walk);
   sampler.load(table.flat());
   const batch = new EpisodeBatch(1, 1);
-  sampler.sample(new LastDraw(), start, batch);
-  const ep = rollout(walk, table, new LastDraw(), { start });
+  sampler.sample(new ConstantUniform(1 - 2 ** -53), start, batch);
+  const ep = rollout(walk, table, new ConstantUniform(1 - 2 ** -53), { start });
   const last = walk.outcomes[start]![3]!.at(-1)!;
   assert.deepEqual([batch.actions[0], batch.finalStates[0]], [3, last.next]);
   assert.deepEqual([ep.actions[0], ep.finalState], [3, last.next]);
@@ -490,22 +482,14 @@ Deno.test("18 the flat sampler draws from each row normalised by its total, as r
   // rows may sum to 1 within 1e-3; sampleAction compares U · Σ_a π(a | s) with the running
   // sums, i.e. draws from π / Σπ. Here P(a = 0) = 0.5 / 1.0005 < 1/2 = U, so the inverse CDF
   // gives action 1; comparing U / Σπ = 0.49975… instead would give action 0
-  class Half extends Rng {
-    constructor() {
-      super(0);
-    }
-    override uniform(): number {
-      return 0.5;
-    }
-  }
   const walk = cliffWalk({ maxSteps: 1 });
   const table = Array.from({ length: 48 }, () => [0.5, 0.5005, 0, 0]);
   const sampler = new FlatSampler(walk);
   sampler.load(table.flat());
   const batch = new EpisodeBatch(1, 1);
-  sampler.sample(new Half(), walk.start, batch);
+  sampler.sample(new ConstantUniform(0.5), walk.start, batch);
   assert.equal(batch.actions[0], 1);
-  assert.equal(rollout(walk, table, new Half()).actions[0], 1);
+  assert.equal(rollout(walk, table, new ConstantUniform(0.5)).actions[0], 1);
 });
 
 Deno.test("18 the value iteration behind the target check's bound stops at the first sweep that changes nothing", () => {

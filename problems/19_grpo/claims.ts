@@ -7,6 +7,7 @@
  */
 import fc from "fast-check";
 import {
+  assertAsStated,
   checkClopperPearsonBound,
   checkProperty,
   type Claim,
@@ -266,15 +267,7 @@ const STATED_CONFIG: Readonly<GrpoConfig> = {
 
 /** Throws unless the defaults the arms train with are the README's, field by field. */
 function assertStatedConfig(): void {
-  const run: Record<string, unknown> = { ...defaultConfig };
-  const stated: Record<string, unknown> = { ...STATED_CONFIG };
-  for (const field of new Set([...Object.keys(run), ...Object.keys(stated)])) {
-    if (run[field] !== stated[field]) {
-      throw new ClaimViolation(
-        `the default ${field} is ${run[field]}, the README states ${stated[field]}`,
-      );
-    }
-  }
+  assertAsStated("the default", defaultConfig, STATED_CONFIG);
 }
 
 function reliabilityClaim(id: "19a" | "19b", name: string): Claim {

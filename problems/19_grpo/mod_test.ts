@@ -7,7 +7,13 @@ import {
   rollout,
 } from "../../shared/cliff/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
-import { assertClose, registerClaimTests, seedFor, verifySeed } from "../../shared/testing/mod.ts";
+import {
+  assertClose,
+  ConstantUniform,
+  registerClaimTests,
+  seedFor,
+  verifySeed,
+} from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { createMlp, disposeMlp } from "../../shared/mlp/mod.ts";
 import { claims } from "./claims.ts";
@@ -115,41 +121,22 @@ Deno.test("19 the fast sampler draws exactly what rollout draws from the same ra
   }
 });
 
-Deno.test("19 the fast sampler breaks a tie as rollout does: u equal to a running sum takes the next action", () => {
-  // every draw U = 1/2 on rows (1/2, 1/2, 0, 0): u = U · 1 = 1/2 is not below the running sum
-  // 1/2 of action 0, so action 1 is drawn ("the first action whose running sum exceeds u")
-  class Half extends Rng {
-    override uniform(): number {
-      return 0.5;
-    }
-  }
+Deno.test("19 the fast sampler draws as rollout on exact boundaries: a tie takes the next action, rows are normalised by their total", () => {
+  // every draw U = 1/2. On rows (1/2, 1/2, 0, 0), u = U · 1 = 1/2 is not below the running sum
+  // 1/2 of action 0, so action 1 is drawn ("the first action whose running sum exceeds u").
+  // Rows may sum to 1 within 1e-3 (float32 softmax rows); sampleAction compares U · Σπ with the
+  // running sums, i.e. draws from π / Σπ: on (1/2, 0.5005, 0, 0), P(a = 0) = 0.5 / 1.0005 < 1/2
+  // gives action 1, where comparing U / Σπ = 0.49975… would give action 0
   const walk = cliffWalk({ variant: "terminal-only", maxSteps: 5 });
-  const table = Array.from({ length: 48 }, () => [0.5, 0.5, 0, 0]);
-  const sampler = new EpisodeSampler(walk);
-  sampler.load(table);
-  const a = sampler.episode(new Half(1), 5);
-  const b = rollout(walk, table, new Half(1));
-  assert.deepEqual(a.actions, b.actions);
-  assert.ok(a.actions.every((x) => x === 1), `actions ${a.actions}`);
-});
-
-Deno.test("19 the fast sampler draws from each row normalised by its total, as rollout: rows summing to 1.0005 with U = 1/2 take the second action", () => {
-  // rows may sum to 1 within 1e-3 (float32 softmax rows); sampleAction compares U · Σπ with
-  // the running sums, i.e. draws from π / Σπ: P(a = 0) = 0.5 / 1.0005 < 1/2 = U gives action 1,
-  // where comparing U / Σπ = 0.49975… would give action 0
-  class Half extends Rng {
-    override uniform(): number {
-      return 0.5;
-    }
+  for (const row of [[0.5, 0.5, 0, 0], [0.5, 0.5005, 0, 0]]) {
+    const table = Array.from({ length: 48 }, () => row);
+    const sampler = new EpisodeSampler(walk);
+    sampler.load(table);
+    const a = sampler.episode(new ConstantUniform(0.5), 5);
+    const b = rollout(walk, table, new ConstantUniform(0.5));
+    assert.deepEqual(a.actions, b.actions, `row ${row}`);
+    assert.ok(a.actions.every((x) => x === 1), `row ${row}: actions ${a.actions}`);
   }
-  const walk = cliffWalk({ variant: "terminal-only", maxSteps: 5 });
-  const table = Array.from({ length: 48 }, () => [0.5, 0.5005, 0, 0]);
-  const sampler = new EpisodeSampler(walk);
-  sampler.load(table);
-  const a = sampler.episode(new Half(1), 5);
-  const b = rollout(walk, table, new Half(1));
-  assert.deepEqual(a.actions, b.actions);
-  assert.ok(a.actions.every((x) => x === 1), `actions ${a.actions}`);
 });
 
 Deno.test("19 the fast sampler refuses a slippery walk (a move there has several outcomes) and takes a non-slippery one", () => {

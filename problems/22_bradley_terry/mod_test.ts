@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { ConstantUniform, registerClaimTests } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { softplus } from "../../shared/softmax/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
@@ -92,16 +92,8 @@ Deno.test("22c synthetic preferences: labels follow the hidden reward, every pai
 Deno.test("22c the order of a compared pair is a fair coin: u = 1/2 swaps it, the draw just below keeps it", () => {
   // u < 1/2 holds on exactly 2^52 of the uniform's 2^53 values, so each order has
   // probability exactly 1/2; u ≤ 1/2 would favour keeping the order by 2^-53
-  class FixedUniform extends Rng {
-    constructor(readonly u: number) {
-      super(0);
-    }
-    override uniform(): number {
-      return this.u;
-    }
-  }
   const sizes = { prompts: 1, responses: 2, features: 1 };
-  const at = (u: number) => syntheticPreferences(sizes, new FixedUniform(u)).pairs[0]!;
+  const at = (u: number) => syntheticPreferences(sizes, new ConstantUniform(u)).pairs[0]!;
   assert.deepEqual([at(0.5).a, at(0.5).b], [1, 0]);
   assert.deepEqual([at(0.5 - 2 ** -53).a, at(0.5 - 2 ** -53).b], [0, 1]);
   // a generator passed in is the one drawn from: the same seed as a number gives the same data

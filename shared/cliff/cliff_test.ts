@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { deterministicPolicy, evaluatePolicy, uniformPolicy } from "../mdp/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { assertClose, seedFor, verifySeed } from "../testing/mod.ts";
+import { assertClose, ConstantUniform, seedFor, verifySeed } from "../testing/mod.ts";
 import {
   CliffEnv,
   CliffInputError,
@@ -334,31 +334,23 @@ Deno.test("cliff sampleAction tolerates float32 rows and rejects bad ones", () =
 
 Deno.test("cliff sampleAction draws i with probability p_i / Σ p: sums within 1e-3 of 1 accepted, beyond refused; a top draw never picks a zero weight", () => {
   /** A generator whose every uniform draw is u: the draw that decides the action is forced. */
-  class FixedUniform extends Rng {
-    constructor(private readonly u: number) {
-      super(0);
-    }
-    override uniform(): number {
-      return this.u;
-    }
-  }
   // the sum's tolerance, on both sides of 1 and of the 1e-3 boundary
   for (const total of [0.9995, 1.0005]) {
-    assert.equal(sampleAction([total / 2, total / 2, 0, 0], new FixedUniform(0.25)), 0);
+    assert.equal(sampleAction([total / 2, total / 2, 0, 0], new ConstantUniform(0.25)), 0);
   }
   for (const total of [0.998, 1.002]) {
     assert.throws(
-      () => sampleAction([total / 2, total / 2, 0, 0], new FixedUniform(0.25)),
+      () => sampleAction([total / 2, total / 2, 0, 0], new ConstantUniform(0.25)),
       new RegExp(`sum to ${total}, not 1`),
     );
   }
   // weights 0.5 and 0.4995 (sum 0.9995): action 0 has probability 0.5 / 0.9995 ≈ 0.50025, so
   // u = 0.5002 falls in it once u is scaled by the sum (u · Σ = 0.49995 < 0.5), not in action 1
-  assert.equal(sampleAction([0.5, 0.4995, 0, 0], new FixedUniform(0.5002)), 0);
-  assert.equal(sampleAction([0.5, 0.4995, 0, 0], new FixedUniform(0.5003)), 1);
+  assert.equal(sampleAction([0.5, 0.4995, 0, 0], new ConstantUniform(0.5002)), 0);
+  assert.equal(sampleAction([0.5, 0.4995, 0, 0], new ConstantUniform(0.5003)), 1);
   // the largest draw below 1 lands on the last action of positive weight, never on a
   // trailing zero-weight action (float64 and float32 rows)
-  const top = new FixedUniform(1 - 2 ** -53);
+  const top = new ConstantUniform(1 - 2 ** -53);
   assert.equal(sampleAction([0.1, 0.2, 0.7, 0], top), 2);
   assert.equal(sampleAction(new Float32Array([0.1, 0.2, 0.3, 0.4, 0]), top), 3);
 });

@@ -1,6 +1,7 @@
 import * as prand from "pure-rand";
 import assert from "node:assert/strict";
 import { Rng } from "./mod.ts";
+import { ConstantUniform } from "../testing/constant_uniform.ts";
 
 Deno.test("Rng is deterministic for a seed and differs across seeds", () => {
   const a = new Rng(42), b = new Rng(42), c = new Rng(43);
@@ -123,25 +124,15 @@ Deno.test("Rng.categorical scales its uniform by the weights' total: u = 1/2 on 
   // running sum, so index i keeps probability p_i / total. With total = 1 + 2^-31 (exact in
   // float64) and u = 1/2: u·total = 1/2 + 2^-32 is not below the first sum 1/2, so index 1.
   // Dividing instead, 1/2 / total < 1/2 would give index 0.
-  class FixedUniform extends Rng {
-    override uniform(): number {
-      return 0.5;
-    }
-  }
-  assert.equal(new FixedUniform(0).categorical([0.5, 0.5 + 2 ** -31]), 1);
+  assert.equal(new ConstantUniform(0.5).categorical([0.5, 0.5 + 2 ** -31]), 1);
   // and on the other side: total = 1 − 2^-31, u·total = 1/2 − 2^-32 < 1/2, so index 0
-  assert.equal(new FixedUniform(0).categorical([0.5, 0.5 - 2 ** -31]), 0);
+  assert.equal(new ConstantUniform(0.5).categorical([0.5, 0.5 - 2 ** -31]), 0);
 });
 
 Deno.test("Rng.categorical at the top of the uniform's range (1 − 2^-53) draws the last positive weight, never a trailing zero or past the list", () => {
   // u·total rounds below the running sum at the last positive weight for every total within
   // 1e-9 of 1, so the last positive index takes the top draw, whatever the sum's rounding
-  class TopUniform extends Rng {
-    override uniform(): number {
-      return 1 - 2 ** -53;
-    }
-  }
-  const top = new TopUniform(0);
+  const top = new ConstantUniform(1 - 2 ** -53);
   assert.equal(top.categorical([0.7, 0.2, 0.1]), 2); // these sum to 1 − 2^-53 in float64
   assert.equal(top.categorical([0.5, 0.5, 0, 0]), 1);
   assert.equal(top.categorical([1 / 3, 1 / 3, 1 / 3, 0]), 2);

@@ -10,6 +10,8 @@ export * from "./assert_close.ts";
 export * from "./property.ts";
 export * from "./pinned.ts";
 export * from "./binomial.ts";
+export * from "./constant_uniform.ts";
+export * from "./stated_config.ts";
 export * from "./claims.ts";
 export * from "./discover.ts";
 export * from "./report.ts";
