@@ -97,12 +97,8 @@ export function expectedStats(
   const cutWeights = new Array<number>(S).fill(0);
   for (let t = horizon - 1; t >= 0; t--) {
     const Ut = new Float64Array(S);
-    const Mt: Float64Array[] = [];
-    const Rt: Float64Array[] = [];
-    for (let s = 0; s < S; s++) {
-      Mt.push(new Float64Array(S));
-      Rt.push(new Float64Array(S));
-    }
+    const Mt = Array.from({ length: S }, () => new Float64Array(S));
+    const Rt = Array.from({ length: S }, () => new Float64Array(S));
     for (const s of live) {
       for (let a = 0; a < A; a++) {
         const pa = table[s]![a]!;

@@ -124,6 +124,17 @@ Deno.test("18 batched training: a seed's run does not depend on the other seeds 
   assertAllClose(together[1]!.curve, alone[0]!.curve, { abs: 1e-3, rel: 1e-4 }, "curve of seed 5");
 });
 
+Deno.test("18 a curve point of a policy that cannot end is −∞, not +∞ or a finite value", async () => {
+  // Adam's first step moves every weight by about the learning rate: with 100 the logits are
+  // hundreds apart, the float32 softmax rows one-hot, and a deterministic policy loops
+  const [run] = await trainSeeds([1], { budget: 32, episodesPerUpdate: 16, policyLr: 100 }, {
+    curve: true,
+  });
+  assert.ok(Number.isFinite(run!.curve[0]), `the uniform start is proper: ${run!.curve[0]}`);
+  assert.equal(run!.final.proper, false);
+  assert.deepEqual(run!.curve.slice(1), [-Infinity, -Infinity]);
+});
+
 Deno.test("18 the policy read back from float32 is renormalised row by row: every row sums to 1 in float64", async () => {
   // the float32 softmax rows sum to 1 only to about 1e-7; each row divided by its own float64
   // total sums to 1 within a few roundings of the A = 4 quotients and their sum (≤ 1e-15)

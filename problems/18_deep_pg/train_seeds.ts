@@ -66,7 +66,9 @@ export interface SeedRun {
   baseline: number[];
   /**
    * Exact V^{π_θ}(start) before each update and at the end: `curve[i]` after i · B episodes
-   * (only with `options.curve`; otherwise empty).
+   * (only with `options.curve`; otherwise empty). A policy that cannot end from some live
+   * state (a float32 softmax row that underflowed to one-hot) has no finite value and is
+   * recorded as −∞, below every target.
    */
   curve: number[];
   /** Fraction of sampled episodes cut at maxSteps. */

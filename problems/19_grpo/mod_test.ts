@@ -225,6 +225,22 @@ Deno.test("19 the training job reports target, value, policy and outcome, leakin
   }
 });
 
+Deno.test("19 a group whose scores are all equal counts as an empty update, every time and from 0", async () => {
+  // one move from the start never reaches the goal: up and the walls are cut (scored −100
+  // here), right falls into the cliff (−100), so every group of 2 scores −100, −100
+  const config = grpoConfig({
+    groupSize: 2,
+    budget: 8,
+    maxSteps: 1,
+    truncatedScore: -100,
+    resampleEqualGroups: false,
+  });
+  const [run] = await trainGrpoRuns([{ seed: 3, config }]);
+  assert.equal(run!.episodes, 8);
+  assert.equal(run!.discardedGroups, 0);
+  assert.equal(run!.emptyUpdates, 4);
+});
+
 Deno.test("19 runs of one batched program must share the network's hyperparameters", async () => {
   await assert.rejects(
     () =>
