@@ -125,6 +125,19 @@ function minimiserMargin(
   return Math.min(worst, decomposition);
 }
 
+/**
+ * No transition leaves a terminal state, so the enumerated conditional mean is 0 there (as
+ * documented), for every action: terminal states carry no p0 weight in the losses, so the
+ * minimiser comparison skips them and this pins their value.
+ */
+function checkZeroAtTerminal(mdp: FiniteMdp, table: number[][], what: string): void {
+  table.forEach((row, s) => {
+    if (mdp.isTerminal[s] && row.some((m) => m !== 0)) {
+      throw new ClaimViolation(`${what} at terminal state ${s} is [${row}], not 0`);
+    }
+  });
+}
+
 function valueMinimiserProperty(seed: number, oneStep: boolean) {
   return checkProperty(
     { seed, over: OVER, numRuns: 200, examples: [PINNED] },
@@ -137,8 +150,10 @@ function valueMinimiserProperty(seed: number, oneStep: boolean) {
         : V;
       const p0 = mdp.initial!;
       const distance = v.reduce((acc, x, s) => acc + p0[s]! * (x - best[s]!) ** 2, 0);
+      const cm = conditionalTargetMeanGivenState(mdp, pi, V);
+      checkZeroAtTerminal(mdp, cm.map((m) => [m]), "E[Q̂ | s0]");
       return minimiserMargin(
-        conditionalTargetMeanGivenState(mdp, pi, V).filter((_, s) => !mdp.isTerminal[s]),
+        cm.filter((_, s) => !mdp.isTerminal[s]),
         best.filter((_, s) => !mdp.isTerminal[s]),
         valueFitLoss(mdp, pi, V, v),
         valueFitLoss(mdp, pi, V, best),
@@ -165,6 +180,7 @@ function actionValueMinimiserProperty(seed: number, ignoreAction: boolean) {
       // only pairs the data can reach (p0(s)π(a|s) > 0) pin down the minimiser
       const reachable = (s: number, a: number) => !mdp.isTerminal[s] && p0[s]! * pi[s]![a]! > 0;
       const cm = conditionalTargetMeanGivenStateAction(mdp, V);
+      checkZeroAtTerminal(mdp, cm, "E[Q̂ | s0, a0]");
       return minimiserMargin(
         cm.flatMap((row, s) => row.filter((_, a) => reachable(s, a))),
         best.flatMap((row, s) => row.filter((_, a) => reachable(s, a))),

@@ -40,6 +40,47 @@ export interface FitResult {
   capped: boolean;
 }
 
+/** What {@link certifiedSteps} returns. */
+export interface StepSchedule {
+  /** The number of gradient steps to take: min(MAX_STEPS, T). */
+  steps: number;
+  /** Whether the certified count T exceeds {@link MAX_STEPS}, so that the cap set `steps`. */
+  capped: boolean;
+}
+
+/**
+ * The number of gradient steps after which errors that start at most e and shrink by the factor
+ * ρ per step are at most τ: the least T ≥ 1 with e ρ^T ≤ τ, T = max(1, ⌈log(τ/e) / log ρ⌉)
+ * (T = 1 when ρ = 0, as one step lands on the minimiser), capped at {@link MAX_STEPS}.
+ *
+ * @param contraction the contraction factor ρ, in [0, 1)
+ * @param initialError the bound e > 0 on every initial error
+ * @param tolerance the error τ ≥ 0 to reach (τ = 0 is reached only when ρ = 0)
+ * @returns min(MAX_STEPS, T) steps, and whether T > MAX_STEPS (then the bound does not reach τ)
+ * @throws Error if ρ is outside [0, 1), e ≤ 0 or τ < 0 (or any is NaN)
+ * @example
+ * ```ts
+ * import { certifiedSteps } from "./fit.ts";
+ * // 8 · (1/2)^T ≤ 1 first at T = 3
+ * if (certifiedSteps(0.5, 8, 1).steps !== 3) throw new Error();
+ * ```
+ */
+export function certifiedSteps(
+  contraction: number,
+  initialError: number,
+  tolerance: number,
+): StepSchedule {
+  if (!(contraction >= 0 && contraction < 1)) {
+    throw new Error(`contraction must be in [0, 1), got ${contraction}`);
+  }
+  if (!(initialError > 0)) throw new Error(`initial error bound must be > 0, got ${initialError}`);
+  if (!(tolerance >= 0)) throw new Error(`tolerance must be ≥ 0, got ${tolerance}`);
+  const needed = contraction === 0
+    ? 1
+    : Math.max(1, Math.ceil(Math.log(tolerance / initialError) / Math.log(contraction)));
+  return { steps: Math.min(MAX_STEPS, needed), capped: needed > MAX_STEPS };
+}
+
 /**
  * Trains a one-dense-layer network on one-hot inputs by full-batch gradient descent (tfjs,
  * float32) until the contraction bound guarantees |φ_x − m_x| ≤ tolerance (in exact
@@ -49,10 +90,11 @@ export interface FitResult {
  * @param targets the target of each sample
  * @param nInputs the number of distinct inputs (one-hot width)
  * @param seed the seed of the kernel initialiser
- * @param tolerance the optimisation error to reach (default 1e-4)
+ * @param tolerance the optimisation error τ ≥ 0 to reach (default 1e-4); the step count is
+ *   {@link certifiedSteps}(ρ, b + max|y|, τ)
  * @returns the fitted values, the sample means, steps, learning rate, contraction, and whether
  *   the step cap {@link MAX_STEPS} cut the run short
- * @throws Error on mismatched lengths, an input out of range, or no samples
+ * @throws Error on mismatched lengths, an input out of range, no samples, or a tolerance < 0
  * @example
  * ```ts
  * import { fitOneHotRegression } from "./fit.ts";
@@ -91,12 +133,7 @@ export function fitOneHotRegression(
   const initBound = Math.sqrt(6 / (nInputs + 1));
   const maxTarget = Math.max(...targets.map(Math.abs));
   const initialError = initBound + maxTarget;
-  // T = ⌈log(τ/(b + max|y|)) / log ρ⌉ steps shrink every error below τ (at least 1; one step
-  // reaches the minimiser exactly when ρ = 0), capped at MAX_STEPS
-  const needed = contraction === 0
-    ? 1
-    : Math.max(1, Math.ceil(Math.log(tolerance / initialError) / Math.log(contraction)));
-  const steps = Math.min(MAX_STEPS, needed);
+  const { steps, capped } = certifiedSteps(contraction, initialError, tolerance);
 
   const model = tf.sequential({
     layers: [tf.layers.dense({
@@ -130,6 +167,6 @@ export function fitOneHotRegression(
     learningRate,
     contraction,
     initialErrorBound: initialError,
-    capped: needed > MAX_STEPS,
+    capped,
   };
 }

@@ -4,7 +4,13 @@ import { Rng } from "../../shared/random/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims, TRAINING_MDP, TRAINING_POLICY } from "./claims.ts";
-import { actionValueFitLoss, fitOneHotRegression, sampleTransitions, valueFitLoss } from "./mod.ts";
+import {
+  actionValueFitLoss,
+  certifiedSteps,
+  fitOneHotRegression,
+  sampleTransitions,
+  valueFitLoss,
+} from "./mod.ts";
 
 registerClaimTests(claims);
 
@@ -56,7 +62,8 @@ Deno.test("12d the step count follows from f over the seen inputs: an unseen inp
     assert.equal(partial.learningRate, 3 / 4);
     assert.equal(partial.contraction, 1 / 2);
     assert.equal(partial.steps, 16);
-    assert.ok(Number.isNaN(partial.sampleMeans[2]!));
+    // m_0 = (1 + 3)/2, m_1 = 5 from its single sample, unseen input 2: NaN
+    assert.deepEqual(partial.sampleMeans, [2, 5, NaN]);
     [2, 5].forEach((m, i) =>
       assert.ok(Math.abs(partial.values[i]! - m) < 1e-3, `input ${i}: ${partial.values[i]}`)
     );
@@ -64,6 +71,14 @@ Deno.test("12d the step count follows from f over the seen inputs: an unseen inp
     const equal = fitOneHotRegression([0, 1, 2], [1, -2, 4], 3, 2);
     assert.equal(equal.contraction, 0);
     assert.equal(equal.steps, 1);
+    assert.deepEqual(equal.sampleMeans, [1, -2, 4]);
+    // with ρ = 0 even τ = 0 is certified by that one step
+    const exact = fitOneHotRegression([0, 1, 2], [1, -2, 4], 3, 2, 0);
+    assert.equal(exact.steps, 1);
+    assert.equal(exact.capped, false);
+    [1, -2, 4].forEach((m, i) =>
+      assert.ok(Math.abs(exact.values[i]! - m) < 1e-5, `input ${i}: ${exact.values[i]}`)
+    );
     [1, -2, 4].forEach((m, i) =>
       assert.ok(Math.abs(equal.values[i]! - m) < 1e-5, `input ${i}: ${equal.values[i]}`)
     );
@@ -86,6 +101,44 @@ Deno.test("12d the step count follows from f over the seen inputs: an unseen inp
     assert.ok(Math.abs(loose.values[1]! - once) < 1e-5, `φ_1 = ${loose.values[1]}, want ${once}`);
     assert.ok(Math.abs(loose.values[0]! - 2) < 1e-5, `φ_0 = ${loose.values[0]}`);
   });
+});
+
+Deno.test("12d certifiedSteps is the least T ≥ 1 with e ρ^T ≤ τ, and the cap of 10 000 steps binds only above 10 000", () => {
+  // e ρ^T ≤ e ρ^k ⇔ T ≥ k, so τ = e ρ^9999.5 needs T = 10 000 (allowed) and τ = e ρ^10000.5
+  // needs T = 10 001, which the cap cuts to 10 000
+  const rho = 0.95;
+  const e = 2;
+  assert.deepEqual(certifiedSteps(rho, e, e * rho ** 9999.5), { steps: 10_000, capped: false });
+  assert.deepEqual(certifiedSteps(rho, e, e * rho ** 10000.5), { steps: 10_000, capped: true });
+  // 8 · (1/2)^T ≤ 3.99 first at T = 2, ≤ 4 at T = 1; τ ≥ e is met at T = 0, yet one step is taken
+  assert.deepEqual(certifiedSteps(0.5, 8, 3.99), { steps: 2, capped: false });
+  assert.deepEqual(certifiedSteps(0.5, 8, 4), { steps: 1, capped: false });
+  assert.deepEqual(certifiedSteps(0.5, 8, 8), { steps: 1, capped: false });
+  // ρ = 0: one step lands on the minimiser, so it certifies every τ ≥ 0, even τ = 0
+  assert.deepEqual(certifiedSteps(0, e, 0), { steps: 1, capped: false });
+  assert.deepEqual(certifiedSteps(0, e, 1e-300), { steps: 1, capped: false });
+  // ρ > 0 never reaches τ = 0: no T certifies it, so the cap sets the count
+  assert.deepEqual(certifiedSteps(rho, e, 0), { steps: 10_000, capped: true });
+});
+
+Deno.test("12d certifiedSteps refuses ρ outside [0, 1), e ≤ 0 and τ < 0, at both sides of each bound", () => {
+  // just inside each bound is accepted (ρ = 0 above; ρ = 1 − 2⁻⁵³ needs ~6e15 steps: capped)
+  assert.deepEqual(certifiedSteps(1 - 2 ** -53, 2, 1), { steps: 10_000, capped: true });
+  assert.deepEqual(certifiedSteps(0.5, Number.MIN_VALUE, 1), { steps: 1, capped: false });
+  for (const rho of [1, -Number.MIN_VALUE, NaN]) {
+    assert.throws(() => certifiedSteps(rho, 2, 1), /contraction must be in \[0, 1\), got /);
+  }
+  for (const e of [0, -1, NaN]) {
+    assert.throws(() => certifiedSteps(0.5, e, 1), /initial error bound must be > 0, got /);
+  }
+  for (const tau of [-Number.MIN_VALUE, NaN]) {
+    assert.throws(() => certifiedSteps(0.5, 2, tau), /tolerance must be ≥ 0, got /);
+  }
+  // the fit passes its tolerance on: a negative one is refused, not run for no steps
+  assert.throws(
+    () => fitOneHotRegression([0, 1], [1, 2], 2, 1, -1),
+    /tolerance must be ≥ 0, got -1/,
+  );
 });
 
 Deno.test("12 bad input gets a clear error naming what and where", () => {
