@@ -183,10 +183,9 @@ export function evaluateActions(
     b.push([r]);
     rowsOfA.push(row);
   }
-  const useSparse = solver === "sparse" || (solver === "auto" && n >= SPARSE_FROM);
   let x: number[][];
   try {
-    if (useSparse) {
+    if (solverFor(n, solver) === "sparse") {
       // [n, n] CSC matrix x [n, 1] -> [n, 1]; natural ordering, partial pivoting (threshold 1)
       const result = lusolve(toCsc(rowsOfA, n), b, 0, 1) as unknown as { toArray(): number[][] };
       x = result.toArray();
@@ -214,6 +213,26 @@ export function evaluateActions(
     V[s] = v;
   });
   return V;
+}
+
+/**
+ * The LU factorisation {@link evaluateActions} uses for a system of `liveStates` unknowns:
+ * "dense" and "sparse" as asked; "auto" is the dense LU below 30 live states and the sparse
+ * LU from 30 on.
+ *
+ * @param liveStates the number of non-terminal states (the size of the system)
+ * @param solver the requested solver
+ * @returns the factorisation that runs
+ * @example
+ * ```ts
+ * import { solverFor } from "./mod.ts";
+ * if (solverFor(29, "auto") !== "dense" || solverFor(30, "auto") !== "sparse") throw new Error();
+ * ```
+ */
+export function solverFor(liveStates: number, solver: Solver): "dense" | "sparse" {
+  return solver === "sparse" || (solver === "auto" && liveStates >= SPARSE_FROM)
+    ? "sparse"
+    : "dense";
 }
 
 /**
@@ -516,8 +535,8 @@ function toCsc(rows: readonly Map<number, number>[], n: number): Matrix {
   const values: number[] = [];
   const index: number[] = [];
   const ptr: number[] = [0];
+  // rows are visited in order i = 0..n − 1, so each column's row indices already increase
   for (const col of columns) {
-    col.sort((p, q) => p[0] - q[0]);
     for (const [i, v] of col) {
       index.push(i);
       values.push(v);

@@ -18,10 +18,12 @@ import { claims } from "./claims.ts";
 import {
   evaluateActions,
   improperStates,
+  lookaheadQ,
   optimalityResidual,
   policyIteration,
   properPolicy,
   type SolvableMdp,
+  solverFor,
   sparseMdp,
   valueIterationBounds,
 } from "./mod.ts";
@@ -271,4 +273,128 @@ Deno.test("15 the proper start ignores outcomes of probability 0", () => {
     2,
   ]);
   assert.deepEqual(properPolicy(mdp), [1, 0, 0]);
+  // state 0 at distance 1: action 0 loops, with a zero-probability outcome straight into the
+  // terminal state 1 (distance 0); only action 1 steps there with positive probability
+  const direct = tinyMdp([[[[0, -1, 1], [1, 0, 0]], [[1, -1, 1]]], []], [1]);
+  assert.deepEqual(properPolicy(direct), [1, 0]);
+});
+
+Deno.test("15 the solver choice: auto is the dense LU below 30 live states and the sparse LU from 30 on", () => {
+  assert.equal(solverFor(29, "auto"), "dense");
+  assert.equal(solverFor(30, "auto"), "sparse");
+  assert.equal(solverFor(1, "auto"), "dense");
+  // an explicit choice holds at every size
+  for (const n of [1, 29, 30, 100]) {
+    assert.equal(solverFor(n, "dense"), "dense");
+    assert.equal(solverFor(n, "sparse"), "sparse");
+  }
+});
+
+Deno.test("15 the iteration cap: a run needing k evaluations succeeds with maxIterations = k, fails with k − 1", () => {
+  // state 0 loops with reward −1 (action 0) or ends in the terminal state 1 with reward 0
+  // (action 1): from action 0 the first improvement switches to 1, the second evaluation
+  // finds the policy stable
+  const mdp = tinyMdp([[[[0, -1, 1]], [[1, 0, 1]]], []], [1]);
+  const run = policyIteration(mdp, 0.5, { start: [0, 0], maxIterations: 2 });
+  assert.deepEqual([run.policy, run.iterations], [[1, 0], 2]);
+  assert.throws(
+    () => policyIteration(mdp, 0.5, { start: [0, 0], maxIterations: 1 }),
+    /did not stabilise in 1 evaluations/,
+  );
+});
+
+Deno.test('15 the "first" tie rule can cycle inside its tolerance: the default cap of 10,000 evaluations stops it', () => {
+  // γ = 1/2; state 0 loops with reward r = −0.75e-12 (action 0) or ends with reward 0 (action 1).
+  // Under action 0, V(0) = r / (1 − γ) = −1.5e-12 and Q = (−1.5e-12, 0): action 0 lies outside
+  // the slack 1e-12 of the maximum 0, so "first" takes action 1. Under action 1, V(0) = 0 and
+  // Q = (−0.75e-12, 0): action 0 is within the slack and comes first, so it is taken back.
+  // (Margins of 0.25e-12 dwarf the float64 rounding of these values, ~1e-28.)
+  const mdp = tinyMdp([[[[0, -0.75e-12, 1]], [[1, 0, 1]]], []], [1]);
+  const seen: number[] = [];
+  let last = 0;
+  assert.throws(
+    () =>
+      policyIteration(mdp, 0.5, {
+        start: [0, 0],
+        tieBreak: "first",
+        solver: "sparse",
+        onPolicy: (actions, iteration) => {
+          if (iteration <= 4) seen.push(actions[0]!);
+          last = iteration;
+        },
+      }),
+    /policy iteration did not stabilise in 10000 evaluations/,
+  );
+  assert.deepEqual([seen, last], [[0, 1, 0, 1], 10_000]);
+  // the default "keep" rule switches only on a gain beyond the slack: it stops after two
+  assert.equal(policyIteration(mdp, 0.5, { start: [0, 0] }).iterations, 2);
+});
+
+Deno.test('15 an improvement of exactly the slack is a tie ("more than" for keep, "within" for first)', () => {
+  // state 0 ends in the terminal state 1 with reward −1e-12 (action 0) or 0 (action 1): the
+  // maximum is 0, the slack 1e-12 · (1 + 0) = 1e-12, and Q(0, 0) = −1e-12 exactly equals
+  // max − slack (each Q is 1 · (r + γ · 0) = r, no rounding)
+  const mdp = tinyMdp([[[[1, -1e-12, 1]], [[1, 0, 1]]], []], [1]);
+  assert.deepEqual(policyIteration(mdp, 1, { start: [0, 0] }).policy, [0, 0]);
+  assert.deepEqual(policyIteration(mdp, 1, { start: [1, 0], tieBreak: "first" }).policy, [0, 0]);
+});
+
+Deno.test("15 with no live states the value is 0 everywhere, for every solver", () => {
+  const allTerminal = tinyMdp([[], []], [0, 1]);
+  for (const solver of ["dense", "sparse", "auto"] as const) {
+    assert.deepEqual(evaluateActions(allTerminal, [0, 0], 1, solver), [0, 0]);
+  }
+  const { V, iterations } = policyIteration(allTerminal, 1);
+  assert.deepEqual([V, iterations], [[0, 0], 1]);
+});
+
+Deno.test("15 Q is 0 at terminal states (lookahead and the result of policy iteration)", () => {
+  // state 0 ends in the terminal state 1 with reward 2 (action 0) or 3 (action 1)
+  const mdp = tinyMdp([[[[1, 2, 1]], [[1, 3, 1]]], []], [1]);
+  assert.deepEqual(lookaheadQ(mdp, [5, 7], 1), [[9, 10], [0, 0]]);
+  assert.deepEqual(policyIteration(mdp, 1).Q, [[2, 3], [0, 0]]);
+});
+
+Deno.test("15 a terminal state with index 0 is a target of the properness search", () => {
+  // state 1 ends in the terminal state 0 whatever it does
+  const mdp = tinyMdp([[], [[[0, -1, 1]], [[0, -1, 1]]]], [0]);
+  assert.deepEqual(improperStates(mdp, [0, 0]), []);
+  assert.deepEqual(evaluateActions(mdp, [0, 0], 1), [0, -1]);
+});
+
+Deno.test("15 value-iteration bounds stop once the band is no wider than the target, equality included", () => {
+  // the one-step MDP of the test above: the band starts exactly 1 wide (lower [−1, 0], upper
+  // [0, 0]), so a target width of 1 is met before any sweep
+  const mdp = tinyMdp([[[[1, -1, 1]], [[1, -1, 1]]], []], [1]);
+  assert.deepEqual(valueIterationBounds(mdp, 1, [-1, 0], 1), {
+    lower: [-1, 0],
+    upper: [0, 0],
+    sweeps: 0,
+    width: 1,
+  });
+  // a target width of 0 is met once the band has closed, after the one sweep
+  assert.equal(valueIterationBounds(mdp, 1, [-1, 0], 0).sweeps, 1);
+  // an MDP without states has an empty band: width 0 (a maximum over no states, never negative)
+  assert.deepEqual(valueIterationBounds(tinyMdp([], []), 1, []), {
+    lower: [],
+    upper: [],
+    sweeps: 0,
+    width: 0,
+  });
+});
+
+Deno.test("15 value-iteration bounds give up after the default 1,000,000 sweeps, named in the error", () => {
+  // one state looping with reward −1, γ = 1 − 1e-6: L_0 = V* = −1e6, U_0 = 0, and the band
+  // shrinks by the factor γ per sweep, still 1e6 · γ^(10^6) ≈ 3.7e5 wide after 10^6 sweeps
+  const loop: SolvableMdp = {
+    nStates: 1,
+    nActions: 1,
+    isTerminal: [false],
+    outcomes: [[[{ next: 0, reward: -1, prob: 1 }]]],
+  };
+  const gamma = 1 - 1e-6;
+  assert.throws(
+    () => valueIterationBounds(loop, gamma, [-1 / (1 - gamma)]),
+    /did not narrow to 1e-9 in 1000000 sweeps/,
+  );
 });
