@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fraction } from "mathjs";
-import { registerClaimTests } from "../../shared/testing/mod.ts";
+import { Rng } from "../../shared/random/mod.ts";
+import { ConstantUniform, registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
 import {
   type Entry,
@@ -116,4 +117,103 @@ Deno.test("21 the exact expansion refuses d_X that is not a positive integer and
   }
   assert.throws(() => exactProductMoment([{ ...q, row: -1 }], lecunModel(1)), /factor 0/);
   assert.throws(() => exactProductMoment([q, { ...q, col: -1 }], lecunModel(1)), /factor 1/);
+});
+
+/**
+ * Every uniform u = 1/6 makes every Box–Muller pair (ρ cos π/3, ρ sin π/3) = ρ (1/2, √3/2)
+ * with ρ² = 2σ² ln(6/5). At d_X = 1, d_K = 3: X = (x_0; x_1) = ρ₁ (1/2; √3/2) (one column,
+ * two rows) and W^Q = W^K = w = ρ_w (1/2, √3/2, 1/2) (the third entry, odd length, the
+ * cosine of a fresh pair), so Q = K = x wᵀ and (Q Kᵀ)_ℓm = x_ℓ x_m ‖w‖² with
+ * ‖w‖² = (5/4) ρ_w².
+ */
+function forcedDraw(weightStd: number, scaled: boolean) {
+  const dK = 3;
+  const rho2 = 2 * Math.log(6 / 5); // ρ² for σ = 1
+  const x = [Math.sqrt(rho2) / 2, Math.sqrt(rho2) * Math.sqrt(3) / 2];
+  const w = [1 / 2, Math.sqrt(3) / 2, 1 / 2].map((v) => v * weightStd * Math.sqrt(rho2));
+  const q = x.flatMap((xl) => w.map((wj) => xl * wj));
+  const norm2 = (5 / 4) * weightStd ** 2 * rho2;
+  const c = scaled ? 1 / Math.sqrt(dK) : 1;
+  const a = x.flatMap((xl) => x.map((xm) => c * xl * xm * norm2));
+  return { q, k: q, a };
+}
+
+Deno.test("21 with every uniform 1/6 the sampler's Q, K, A are the hand-computed Box–Muller products, scaled or not", () => {
+  const zero = () => 0;
+  const cells: ["q" | "k" | "a", number][] = [
+    ...[0, 1, 2, 3, 4, 5].flatMap((i) => [["q", i], ["k", i]] as ["q" | "k", number][]),
+    ...[0, 1, 2, 3].map((i) => ["a", i] as ["a", number]),
+  ];
+  const stats: Statistic[] = cells.map(([m, i]) => ({
+    name: `${m}[${i}]`,
+    read: (d) => d[m][i]!,
+    mean: zero,
+    variance: zero,
+  }));
+  for (
+    const [weightStd, scaleLogits] of [[undefined, true], [undefined, false], [2, false]] as const
+  ) {
+    const config = { dX: 1, dK: 3, n: 2, seed: 1, weightStd, scaleLogits };
+    const values = sampleStatistics(config, stats, new ConstantUniform(1 / 6));
+    const want = forcedDraw(weightStd ?? 1, scaleLogits);
+    cells.forEach(([m, i], t) => {
+      const expected = want[m][i]!;
+      for (const got of values[t]!) {
+        assert.ok(
+          Math.abs(got - expected) <= 1e-12 * Math.abs(expected),
+          `${m}[${i}] (weightStd ${weightStd}, scaled ${scaleLogits}): ${got}, by hand ${expected}`,
+        );
+      }
+    });
+  }
+});
+
+/** A random source that returns the given uniforms in turn (cyclically) and counts them. */
+class UniformStream extends Rng {
+  readonly #us: readonly number[];
+  /** How many uniforms have been drawn. */
+  count = 0;
+  constructor(us: readonly number[]) {
+    super(0);
+    this.#us = us;
+  }
+  override uniform(): number {
+    return this.#us[this.count++ % this.#us.length]!;
+  }
+}
+
+Deno.test("21 each draw takes X, then W^Q, then W^K from the stream, 2d_X + 4⌈d_X d_K/2⌉ uniforms, nothing more", () => {
+  // d_X = 1, d_K = 3: X is one Box–Muller pair, W^Q and W^K two pairs each (the second
+  // gives only its cosine): 2 + 4 + 4 = 10 uniforms per draw. Pairs (u₁, u₂):
+  // X (1/2, 1/6): ρ² = 2 ln 2, θ = π/3; W^Q (3/4, 1/12): ρ² = 2 ln 4, θ = π/6;
+  // W^K (1/4, 1/3): ρ² = 2 ln(4/3), θ = 2π/3.
+  const perDraw = [1 / 2, 1 / 6, 3 / 4, 1 / 12, 3 / 4, 1 / 12, 1 / 4, 1 / 3, 1 / 4, 1 / 3];
+  const [rx, rq, rk] = [2 * Math.log(2), 2 * Math.log(4), 2 * Math.log(4 / 3)].map(Math.sqrt);
+  const h = Math.sqrt(3) / 2;
+  const x = [rx! / 2, rx! * h];
+  const wq = [rq! * h, rq! / 2, rq! * h];
+  const wk = [-rk! / 2, rk! * h, -rk! / 2];
+  // Q = x wqᵀ, K = x wkᵀ, A_ℓm = x_ℓ x_m (wq · wk)/√3 with wq · wk = −(√3/4) ρ_Q ρ_K
+  const want = {
+    q: x.flatMap((xl) => wq.map((w) => xl * w)),
+    k: x.flatMap((xl) => wk.map((w) => xl * w)),
+    a: x.flatMap((xl) => x.map((xm) => -xl * xm * rq! * rk! / 4)),
+  };
+  const zero = () => 0;
+  const cells = (["q", "k", "a"] as const).flatMap((m) => want[m].map((v, i) => ({ m, i, v })));
+  const stats: Statistic[] = cells.map(({ m, i }) => ({
+    name: `${m}[${i}]`,
+    read: (d) => d[m][i]!,
+    mean: zero,
+    variance: zero,
+  }));
+  const n = 3;
+  const stream = new UniformStream(perDraw);
+  const values = sampleStatistics({ dX: 1, dK: 3, n, seed: 1 }, stats, stream);
+  assert.equal(stream.count, n * perDraw.length);
+  cells.forEach(({ m, i, v }, t) => {
+    for (const got of values[t]!) {
+      assert.ok(Math.abs(got - v) <= 1e-12 * Math.abs(v), `${m}[${i}]: ${got}, by hand ${v}`);
+    }
+  });
 });

@@ -87,8 +87,16 @@ export const LOGIT_STATISTICS: readonly Statistic[] = [
 /**
  * Draws n independent (X, W^Q, W^K) with L = 2 and records each statistic of each draw.
  *
+ * Each draw fills X (row-major [2, d_X]), then W^Q, then W^K (row-major [d_X, d_K]), each
+ * from index 0 with Box–Muller pairs: two uniforms u₁, u₂ give (ρ cos θ, ρ sin θ) with
+ * ρ = σ √(−2 ln(1 − u₁)) and θ = 2π u₂ (σ = 1 for X, the weight standard deviation for W);
+ * an array of odd length takes only the cosine of its last pair. So each draw consumes
+ * exactly 2 d_X + 4 ⌈d_X d_K / 2⌉ uniforms, and n draws n times as many, nothing more.
+ *
  * @param config sizes, seed and variant
  * @param stats the statistics to record
+ * @param rng the random source: by default `new Rng(config.seed)`; a source with chosen
+ *   uniforms (such as `ConstantUniform`) makes every draw computable by hand
  * @returns one Float64Array of n values per statistic, in order
  * @throws Error if d_X, d_K or n is not a positive integer, or d_K < 2
  * @example
@@ -101,13 +109,13 @@ export const LOGIT_STATISTICS: readonly Statistic[] = [
 export function sampleStatistics(
   config: SamplerConfig,
   stats: readonly Statistic[],
+  rng: Rng = new Rng(config.seed),
 ): Float64Array[] {
   const { dX, dK, n } = config;
   for (const [name, v] of [["d_X", dX], ["d_K", dK], ["n", n]] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name} = ${v} is not a positive integer`);
   }
   if (dK < 2) throw new Error(`d_K = ${dK}: the statistics need two key columns`);
-  const rng = new Rng(config.seed);
   const wStd = config.weightStd ?? 1 / Math.sqrt(dX);
   const scale = config.scaleLogits === false ? 1 : 1 / Math.sqrt(dK);
   const x = new Float64Array(2 * dX);
