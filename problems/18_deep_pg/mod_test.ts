@@ -24,7 +24,7 @@ import {
 } from "./mod.ts";
 import { accumulateBatch, flatStats } from "./returns.ts";
 import { EpisodeBatch, flatOutcomes, FlatSampler } from "./sampler.ts";
-import { reliabilitySweep } from "./sweep.ts";
+import { episodesToTargetSummary, reliabilitySweep } from "./sweep.ts";
 import { TargetCheck } from "./target.ts";
 
 registerClaimTests(claims);
@@ -170,6 +170,41 @@ Deno.test("18 the training job reports the exact value, the target and a curve, 
   assert.equal(report.reachedTarget, false);
   assert.equal(report.extra?.episodesToTarget, null);
   assert.equal(report.extra?.value, report.curve[report.curve.length - 1]!.value);
+});
+
+Deno.test("18 a target met by the second attempt: its time to target adds the first attempt's own time, within the call's", async () => {
+  // budget 0: an attempt only evaluates its initial policy. Seed 1 starts at V(start) ≈ −109.509
+  // and its second attempt's seed at ≈ −109.460, so the target −109.48 (gap 88 + 109.48) fails
+  // the first and is met by the second at 0 episodes
+  const before = performance.now();
+  const report = await train({
+    seed: 1,
+    budget: 0,
+    config: { attempts: 2, targetGap: 88 + 109.48 },
+  });
+  const elapsed = performance.now() - before;
+  assert.equal(report.extra?.attempts, 2);
+  assert.equal(report.reachedTarget, true);
+  assert.equal(report.episodesToTarget, 0);
+  // durations, not clock readings: each is positive and no longer than the whole call
+  const toTarget = report.msToTarget!;
+  assert.ok(
+    toTarget > 0 && toTarget <= report.ms && report.ms <= elapsed,
+    `${toTarget}, ${elapsed}`,
+  );
+});
+
+Deno.test("18 the sweep's episodes to target: the lower median and the largest of the runs that reached it", () => {
+  const of = (xs: (number | null)[]) =>
+    episodesToTargetSummary(xs.map((episodesToTarget) => ({ episodesToTarget })));
+  assert.deepEqual(of([]), { median: null, worst: null });
+  assert.deepEqual(of([null, null]), { median: null, worst: null });
+  assert.deepEqual(of([48]), { median: 48, worst: 48 });
+  // two hits: the lower, 16, not the upper 32 nor their mean 24
+  assert.deepEqual(of([32, null, 16]), { median: 16, worst: 32 });
+  // sorted as numbers, not as strings (16 < 128 < 1024)
+  assert.deepEqual(of([1024, 16, 128]), { median: 128, worst: 1024 });
+  assert.deepEqual(of([64, 16, 48, 32]), { median: 32, worst: 64 });
 });
 
 Deno.test("18 with a second attempt the curve continues at the episodes the first one used", async () => {

@@ -29,7 +29,7 @@ export interface SweepResult {
   runs: SeedRun[];
   /** Successes, rate and the lower bound at 1e-6. */
   reliability: Reliability;
-  /** Median and largest episodes to target over the successful runs (null: none). */
+  /** Lower median and largest episodes to target over the successful runs (null: none). */
   episodesToTarget: { median: number | null; worst: number | null };
   /** Wall time, ms. */
   ms: number;
@@ -52,16 +52,36 @@ export async function reliabilitySweep(options: SweepOptions): Promise<SweepResu
   const seeds = Array.from({ length: options.seeds }, (_, i) => seedFor(`18 sweep ${i}`, base));
   const t0 = performance.now();
   const runs = await trainSeeds(seeds, { ...defaultConfig, ...options.config });
-  const hits = runs.flatMap((r) => (r.episodesToTarget === null ? [] : [r.episodesToTarget]))
-    .sort((a, b) => a - b);
   return {
     runs,
     reliability: reliability(runs.map((r) => r.reached), 1e-6),
-    episodesToTarget: {
-      median: hits.length > 0 ? hits[Math.floor((hits.length - 1) / 2)]! : null,
-      worst: hits.length > 0 ? hits[hits.length - 1]! : null,
-    },
+    episodesToTarget: episodesToTargetSummary(runs),
     ms: performance.now() - t0,
+  };
+}
+
+/**
+ * The median and the largest episodes to target over the runs that reached it. With n such
+ * runs the median is the lower one, the ⌈n/2⌉-th smallest (an episode count some run took,
+ * never an average of two); both are null when no run reached the target.
+ *
+ * @param runs the runs (those with `episodesToTarget` null are left out)
+ * @returns the median and the worst
+ * @example
+ * ```ts
+ * import { episodesToTargetSummary } from "./sweep.ts";
+ * const s = episodesToTargetSummary([32, null, 16, 64, 48].map((e) => ({ episodesToTarget: e })));
+ * if (s.median !== 32 || s.worst !== 64) throw new Error();
+ * ```
+ */
+export function episodesToTargetSummary(
+  runs: readonly { readonly episodesToTarget: number | null }[],
+): { median: number | null; worst: number | null } {
+  const hits = runs.flatMap((r) => (r.episodesToTarget === null ? [] : [r.episodesToTarget]))
+    .sort((a, b) => a - b);
+  return {
+    median: hits.length > 0 ? hits[Math.floor((hits.length - 1) / 2)]! : null,
+    worst: hits.length > 0 ? hits[hits.length - 1]! : null,
   };
 }
 
