@@ -325,8 +325,12 @@ export interface EstimatorSpread {
 }
 
 /**
- * The exact standard deviations of D̂(1) and D̂(2) over N samples from p: both are means of
- * N i.i.d. terms with mean KL(p‖q), so sd = √(E_p[term²] − KL²)/√N, a finite sum.
+ * The exact standard deviations of D̂(1) and D̂(2) over N samples from p: each is a mean of
+ * N i.i.d. terms t(X), so sd = √(E_p[(t − E_p t)²])/√N, a finite sum over the outcomes with
+ * p(x) > 0. It is summed in two passes (first E_p t, then the squared deviations), not as
+ * E_p[t²] − (E_p t)²: for D̂(2) with q close to p the spread is far below the mean and that
+ * difference cancels to rounding noise (with p = (½, ½), q = (½ + 10⁻⁵, ½ − 10⁻⁵) it is
+ * negative, while the true sd is 2.7e-15).
  *
  * @param p the sampling distribution (same support as q)
  * @param q the other distribution
@@ -343,17 +347,18 @@ export interface EstimatorSpread {
 export function estimatorSpread(p: Pmf, q: Pmf, n = 1, label = "pair"): EstimatorSpread {
   validatePair(p, q);
   const kl = klDivergence(p, q);
-  let m1 = 0;
-  let m2 = 0;
-  for (let x = 0; x < p.length; x++) {
-    if (p[x] === 0) continue;
-    const l = Math.log(q[x]! / p[x]!);
-    m1 += p[x]! * k1Term(l) ** 2;
-    m2 += p[x]! * k2Term(l) ** 2;
-  }
-  // Var = E[term²] − (E term)², clipped at 0 against rounding when the variance is ~0.
-  const sd = (second: number) => Math.sqrt(Math.max(0, second - kl * kl) / n);
-  return { label, kl, n, sd1: sd(m1), sd2: sd(m2) };
+  const support = [...p.keys()].filter((x) => p[x]! > 0);
+  const lambda = support.map((x) => Math.log(q[x]! / p[x]!));
+  // sd of Σ p(x)·term(λ_x) about its own mean; every summand p(x)·d² is ≥ 0
+  const sd = (term: (l: number) => number) => {
+    const t = lambda.map(term);
+    let m = 0;
+    support.forEach((x, i) => m += p[x]! * t[i]!);
+    let v = 0;
+    support.forEach((x, i) => v += p[x]! * (t[i]! - m) ** 2);
+    return Math.sqrt(v / n);
+  };
+  return { label, kl, n, sd1: sd(k1Term), sd2: sd(k2Term) };
 }
 
 /**
