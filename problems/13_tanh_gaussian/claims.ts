@@ -19,6 +19,7 @@ import {
   type Claim,
   ClaimViolation,
   closeMargin,
+  ConstantUniform,
   defineClaims,
   type Evidence,
 } from "../../shared/testing/mod.ts";
@@ -35,6 +36,7 @@ import {
   TanhGaussianInputError,
   tanhGaussianLogDensity,
   tanhGaussianLogDensityFromZ,
+  tanhSinhRule,
 } from "./mod.ts";
 
 type Params = { mu: number[]; sigma: number[][] };
@@ -214,16 +216,45 @@ function checkEdgesAndDeterminant(a: number[], p: Params): void {
 }
 
 /**
+ * Small integer matrices with determinants by cofactor expansion, each exercising one path of
+ * the elimination behind the autodiff change of variables: a zero first column and a zero
+ * pivot left by elimination (singular: det 0, not ±1 or NaN), a row swap (sign flipped) whose
+ * second pivot is −1 (a non-zero pivot of either sign is used, not taken for singular), and a
+ * 3 × 3 that needs a swap first. Their elimination is exact (dyadic factors 0, ½, ¼), but the
+ * band 1e-12 is kept; the check is written so that NaN fails it.
+ */
+const DETERMINANT_CASES: { m: number[][]; exact: number }[] = [
+  { m: [[0, 1], [0, 2]], exact: 0 }, // 0·2 − 1·0
+  { m: [[1, 2], [2, 4]], exact: 0 }, // 1·4 − 2·2
+  { m: [[0, -1], [-1, 0]], exact: -1 }, // 0·0 − (−1)(−1)
+  { m: [[-1]], exact: -1 },
+  // 0·(0·8 − 3·(−3)) − 1·(1·8 − 3·4) + 2·(1·(−3) − 0·4) = 0 + 4 − 6
+  { m: [[0, 1, 2], [1, 0, 3], [4, -3, 8]], exact: -2 },
+];
+
+function checkDeterminantCases(): void {
+  for (const { m, exact } of DETERMINANT_CASES) {
+    const got = determinant(m);
+    if (!(Math.abs(got - exact) <= 1e-12)) {
+      throw new ClaimViolation(`determinant(${JSON.stringify(m)}) is ${got}, not ${exact}`);
+    }
+  }
+}
+
+/**
  * 13a: the exported log-density (`tanhGaussianLogDensity`), the integrand of 13b and 13c
- * (`densityOf`, in logs) and the stable form from z (`tanhGaussianLogDensityFromZ`) against
- * the whitening oracle; the formula also against the tfjs autodiff change of variables.
+ * (`densityOf` with its default arguments, in logs) and the stable form from z
+ * (`tanhGaussianLogDensityFromZ`) against the whitening oracle; the formula also against the
+ * tfjs autodiff change of variables.
  * `withJacobian = false` drops the Jacobian term in the first two (the control).
  */
 function changeOfVariablesMargin([p, z]: [Params, number[]], withJacobian: boolean): number {
   const a = z.map(Math.tanh);
   const oracle = whitenedLogDensity(a, p.mu, p.sigma);
   const formula = tanhGaussianLogDensity(a, p.mu, p.sigma, withJacobian);
-  const integrand = Math.log(densityOf(p.mu, p.sigma, withJacobian)(a));
+  // the claim's integrand is densityOf's documented default (withJacobian = true)
+  const density = withJacobian ? densityOf(p.mu, p.sigma) : densityOf(p.mu, p.sigma, false);
+  const integrand = Math.log(density(a));
   const fromZ = tanhGaussianLogDensityFromZ(a.map(Math.atanh), p.mu, p.sigma);
   const viaAutodiff = changeOfVariablesLogDensity(a, p.mu, p.sigma);
   const margins = [
@@ -259,6 +290,52 @@ function changeOfVariablesMargin([p, z]: [Params, number[]], withJacobian: boole
  */
 const QUADRATURE_TOL = 1e-9;
 
+/**
+ * 13b's premise: the quadrature is the documented tanh–sinh rule. For h = 1 on [0, 4]
+ * (centre c = 2, half-width r = 2) the nodes in order of k = −3, …, 3 are
+ * x_k = c + r·ξ_k, ξ_k = tanh(π/2·sinh k), with weights r·h·(π/2)·cosh k·sech²(π/2·sinh k),
+ * here from exponentials (ξ = (1 − e^{−2u})/(1 + e^{−2u}), sech²u = 4e^{−2u}/(1 + e^{−2u})²);
+ * the middle node is the centre 2 with weight r·h·π/2 = π exactly (both operations are
+ * scalings by powers of 2). And the default step is 1/32: tanhSinhRule's default returns the
+ * rule of h = 1/32, 205 nodes (|k| ≤ 102; from k = 103, t = 3.22, u = (π/2)·sinh t > 19.5 and
+ * tanh rounds to 1, so the node is skipped), and integrateBox's default evaluates the integrand
+ * at exactly those nodes, in order.
+ */
+function checkRule(): void {
+  const { x, w } = tanhSinhRule(0, 4, 1);
+  if (x.length !== 7 || x[3] !== 2 || w[3] !== Math.PI) {
+    throw new ClaimViolation(`tanh–sinh rule of h = 1 on [0, 4]: nodes ${x}, weights ${w}`);
+  }
+  for (let k = -3; k <= 3; k++) {
+    const u = (Math.PI / 2) * ((Math.exp(k) - Math.exp(-k)) / 2);
+    const e = Math.exp(-2 * Math.abs(u));
+    const xi = Math.sign(k) * ((1 - e) / (1 + e));
+    const node = 2 + 2 * xi;
+    const weight = 2 * (Math.PI / 2) * ((Math.exp(k) + Math.exp(-k)) / 2) *
+      ((4 * e) / (1 + e) ** 2);
+    if (!(Math.abs(x[k + 3]! - node) <= 1e-14 && Math.abs(w[k + 3]! / weight - 1) <= 1e-13)) {
+      throw new ClaimViolation(
+        `tanh–sinh rule of h = 1 on [0, 4], k = ${k}: node ${x[k + 3]} weight ${w[k + 3]}, ` +
+          `expected ${node} and ${weight}`,
+      );
+    }
+  }
+  const byDefault = tanhSinhRule(-1, 0.5);
+  const explicit = tanhSinhRule(-1, 0.5, 1 / 32);
+  const evaluated: number[] = [];
+  integrateBox(([t]) => (evaluated.push(t!), 1), [[-1, 0.5]]);
+  const same = (u: number[], v: number[]) => u.length === v.length && u.every((t, i) => t === v[i]);
+  if (
+    byDefault.x.length !== 205 || !same(byDefault.x, explicit.x) ||
+    !same(byDefault.w, explicit.w) || !same(evaluated, explicit.x)
+  ) {
+    throw new ClaimViolation(
+      `the default tanh–sinh step is not h = 1/32: ${byDefault.x.length} nodes by default, ` +
+        `${explicit.x.length} at h = 1/32, integrateBox evaluated ${evaluated.length} points`,
+    );
+  }
+}
+
 function totalMassMargin(p: Params, withJacobian: boolean): number {
   const n = p.mu.length;
   const box = Array.from({ length: n }, () => [-1, 1] as [number, number]);
@@ -280,6 +357,30 @@ const HISTOGRAM_CASES: { label: string; p: Params; binsPerAxis: number }[] = [
 
 /** Samples per histogram: the Hoeffding band is then ≈ 0.0065 per bin at δ = 1e-6 / bins. */
 const HISTOGRAM_N = 200_000;
+
+/**
+ * 13c's premise: the sampler is the reparametrisation z = μ + Lε with ε the generator's
+ * standard normal draws. With every uniform forced to ½, Box–Muller gives
+ * ε_k = √(−2 log ½)·cos π = −√(2 log 2) for each k; with the non-diagonal factor
+ * L = [[2, 0], [1, 2]] (of Σ = [[4, 2], [2, 5]]) and μ = (¼, −½), z = (¼ + 2ε, −½ + 3ε) and
+ * a = tanh z (the reflection μ − Lε would give z ≈ (2.60, 3.03) instead of (−2.10, −4.03)).
+ */
+function checkSamplerMap(): void {
+  const eps = -Math.sqrt(2 * Math.LN2);
+  const drawn = new ConstantUniform(0.5).normal();
+  if (!(Math.abs(drawn - eps) <= 1e-15)) {
+    throw new ClaimViolation(`Box–Muller at u = ½ drew ${drawn}, not −√(2 log 2) = ${eps}`);
+  }
+  const { z, a } = sampleTanhGaussian(new ConstantUniform(0.5), [0.25, -0.5], [[2, 0], [1, 2]]);
+  const want = [0.25 + 2 * eps, -0.5 + 3 * eps];
+  const ok = z.length === 2 &&
+    want.every((v, i) => Math.abs(z[i]! - v) <= 1e-14 && Math.abs(a[i]! - Math.tanh(v)) <= 1e-14);
+  if (!ok) {
+    throw new ClaimViolation(
+      `sampler at ε = (${eps}, ${eps}): z = ${z}, a = ${a}; z should be ${want}`,
+    );
+  }
+}
 
 /**
  * 13c: draw N actions a = tanh(z), bin them on an equal grid of [−1, 1]^n, and compare each
@@ -373,12 +474,14 @@ export const claims: Claim[] = defineClaims(13, [
     statement:
       "log π(a) = log N(atanh a; μ, Σ) − Σ log(1 − a_i²) equals the density of tanh(z) by a numerical change of variables (n = 1, 2, 3, full Σ)",
     check: (ctx) =>
-      withNoTensorLeak("13a", () =>
-        checkProperty(
+      withNoTensorLeak("13a", () => {
+        checkDeterminantCases();
+        return checkProperty(
           { seed: ctx.seed, over: OVER_A, numRuns: 150 },
           arbCase,
           (c) => changeOfVariablesMargin(c, true),
-        )),
+        );
+      }),
     negativeControl: {
       variant: "the Jacobian term −Σ log(1 − a_i²) dropped",
       check: (ctx) =>
@@ -399,6 +502,7 @@ export const claims: Claim[] = defineClaims(13, [
     id: "13b",
     statement: "the formula's density integrates to 1 over (−1, 1)^n (n = 1, 2, quadrature)",
     check: (ctx) => {
+      checkRule();
       const one = checkProperty(
         { seed: ctx.seedFor("n=1"), over: "n = 1", numRuns: 60 },
         arbParams(1),
@@ -430,7 +534,10 @@ export const claims: Claim[] = defineClaims(13, [
     id: "13c",
     statement:
       "samples a = tanh(z), z ~ N(μ, Σ) have the formula's bin probabilities (band at false alarm ≤ 1e-6)",
-    check: (ctx) => histogramCheck(ctx.seedFor, true),
+    check: (ctx) => {
+      checkSamplerMap();
+      return histogramCheck(ctx.seedFor, true);
+    },
     negativeControl: {
       variant: "bin masses from the density without the Jacobian term",
       check: (ctx) => histogramCheck(ctx.seedFor, false),

@@ -312,7 +312,7 @@ export function sampleTanhGaussian(
  *
  * @param lo lower limit
  * @param hi upper limit
- * @param h the step in t, in (0, 1] (default 1/32: about 225 nodes; h = 1 leaves 7)
+ * @param h the step in t, in (0, 1] (default 1/32: 205 nodes, |k| ≤ 102; h = 1 leaves 7)
  * @returns the nodes and weights
  * @throws TanhGaussianInputError if h is not in (0, 1]
  * @example

@@ -81,3 +81,10 @@ Deno.test("13 bad input gets a clear error naming what and where", () => {
   );
   assert.throws(() => cholesky([[1, 0], [0]]), /row 1 has 1 entries, expected 2/);
 });
+
+Deno.test("13 densityOf includes the Jacobian by default: π(½) = φ(atanh ½)/(1 − ¼) for μ = 0, σ² = 1", () => {
+  // atanh ½ = ½ log 3, so π(½) = exp(−(log 3)²/8)/√(2π) · 4/3
+  const expected = (Math.exp(-(Math.log(3) ** 2) / 8) / Math.sqrt(2 * Math.PI)) * (4 / 3);
+  assert.ok(Math.abs(densityOf([0], [[1]])([0.5]) - expected) < 1e-15);
+  assert.equal(densityOf([0], [[1]])([0.5]), densityOf([0], [[1]], true)([0.5]));
+});
