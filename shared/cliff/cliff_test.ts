@@ -11,6 +11,7 @@ import {
   edgePathActions,
   edgePolicyActions,
   greedyEpisode,
+  policyOutcome,
   renderPath,
   renderPolicy,
   renderValues,
@@ -476,4 +477,21 @@ Deno.test("cliff stateOf is row · cols + col on the whole grid and refuses rows
   assert.throws(() => stateOf(walk, 0, -1), /col -1/);
   assert.throws(() => stateOf(walk, 0, 12), /col 12 is not in \[0, 12\)/);
   assert.throws(() => stateOf(walk, 0, 1.5), /col 1.5/);
+});
+
+Deno.test("cliff policyOutcome refuses a negative or NaN entry in a live row, and takes a zero entry as an action never chosen", () => {
+  const walk = cliffWalk();
+  const edge = edgePolicyActions(walk).map((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  // the edge path's rows are one-hot: their zeros are actions never taken, worth 88 exactly
+  assert.equal(policyOutcome(walk, edge).value, 88);
+  const withEntry = (p: number) => edge.map((row, s) => (s === walk.start ? [1, p, 0, 0] : row));
+  for (const bad of [-1, -1e-12, NaN]) {
+    assert.throws(
+      () => policyOutcome(walk, withEntry(bad)),
+      new RegExp(`^CliffInputError: policy entry π\\(1 \\| 36\\) = ${bad} is not ≥ 0$`),
+    );
+  }
+  // terminal rows are not read: any entry there is accepted
+  const terminalRows = edge.map((row, s) => (walk.isTerminal[s] ? [-1, NaN, 0, 0] : row));
+  assert.equal(policyOutcome(walk, terminalRows).value, 88);
 });

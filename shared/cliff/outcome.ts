@@ -42,7 +42,8 @@ export interface PolicyOutcome {
  * @param start the start state (default the walk's start)
  * @param options `visits: true` also solves for the expected visits (one more solve)
  * @returns the outcome
- * @throws CliffInputError for a table of the wrong shape, or a terminal start
+ * @throws CliffInputError for a table of the wrong shape, a negative or NaN entry in a live
+ *   row, or a terminal start
  * @example
  * ```ts
  * import { cliffWalk, edgePolicyActions, policyOutcome } from "./mod.ts";
@@ -84,6 +85,9 @@ export function policyOutcome(
     if (discounted) mv[i * vWidth + i] = 1;
     for (let a = 0; a < walk.nActions; a++) {
       const pa = row[a]!;
+      if (!(pa >= 0)) {
+        throw new CliffInputError(`policy entry π(${a} | ${s}) = ${pa} is not ≥ 0`);
+      }
       if (pa === 0) continue;
       for (const o of walk.outcomes[s]![a]!) {
         const w = pa * o.prob;
