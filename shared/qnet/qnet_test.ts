@@ -119,6 +119,8 @@ Deno.test("qnet bad input gets a clear error naming what and where", () => {
       () => net.fitTable(opt, new Float32Array(4), new Float32Array(4)),
       /every weight is 0/,
     );
+    // any positive total is enough (the weights are normalised by it), 1/2 included
+    net.fitTable(opt, Float32Array.of(1, 0, 0, 0), Float32Array.of(0.5, 0, 0, 0));
     assert.throws(
       () => net.fitTable(opt, Float32Array.of(0, NaN, 0, 0), Float32Array.of(1, 1, 0, 0)),
       /target NaN at entry 1/,
@@ -224,6 +226,11 @@ Deno.test("qnet setWeights loads plain parameters and refuses other shapes or sc
     assert.throws(() => net.setWeights(shortBias), /\[4, 2\] \(bias 1\)/);
     const extraLayer = { ...w, kernels: [...w.kernels, [[1]]], biases: [...w.biases, [0]] };
     assert.throws(() => net.setWeights(extraLayer), /got .*\[1, 1\] \(bias 1\)/);
+    // one list one layer longer than the other: each count is checked on its own
+    const extraKernel = { ...w, kernels: [...w.kernels, [[1]]] };
+    assert.throws(() => net.setWeights(extraKernel), /got .*\[1, 1\] \(bias undefined\)/);
+    const extraBias = { ...w, biases: [...w.biases, [0]] };
+    assert.throws(() => net.setWeights(extraBias), /expected layers \[3, 4\], \[4, 2\]/);
     assert.throws(() => net.setWeights({ ...w, outputScale: 1 }), /with scale 1$/);
     net.dispose();
   });
