@@ -119,8 +119,9 @@ export async function lengthBiasTable(
  *
  * @param values one value per seed (NaN where undefined)
  * @param rng the random source
- * @param resamples number of bootstrap resamples
+ * @param resamples number of bootstrap resamples (an integer ≥ 1)
  * @returns the estimate
+ * @throws RangeError if resamples is not an integer ≥ 1 (no resample, no interval)
  * @example
  * ```ts
  * import { bootstrap } from "./length_bias.ts";
@@ -130,6 +131,9 @@ export async function lengthBiasTable(
  * ```
  */
 export function bootstrap(values: readonly number[], rng: Rng, resamples: number): Estimate {
+  if (!Number.isSafeInteger(resamples) || resamples < 1) {
+    throw new RangeError(`bootstrap needs an integer number of resamples ≥ 1, got ${resamples}`);
+  }
   const xs = values.filter((x) => !Number.isNaN(x));
   const n = xs.length;
   if (n === 0) return { mean: NaN, lo: NaN, hi: NaN, n };
@@ -141,7 +145,9 @@ export function bootstrap(values: readonly number[], rng: Rng, resamples: number
     means.push(total / n);
   }
   means.sort((a, b) => a - b);
-  const at = (q: number) => means[Math.min(resamples - 1, Math.floor(q * resamples))]!;
+  // the q-quantile is the sorted means' entry at (0-based) index ⌊qR⌋; for q < 1 and R ≥ 1,
+  // ⌊qR⌋ ≤ qR < R is an index of the list
+  const at = (q: number) => means[Math.floor(q * resamples)]!;
   return { mean, lo: at(0.025), hi: at(0.975), n };
 }
 

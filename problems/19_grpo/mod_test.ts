@@ -241,6 +241,71 @@ Deno.test("19 a group whose scores are all equal counts as an empty update, ever
   assert.equal(run!.emptyUpdates, 4);
 });
 
+Deno.test("19 a run stops at the target when stopAtTarget is set, and otherwise spends its budget", async () => {
+  // target 0: every policy meets it, the initial one at 0 episodes
+  const config = (stopAtTarget: boolean) =>
+    grpoConfig({
+      groupSize: 2,
+      budget: 4,
+      maxSteps: 1,
+      resampleEqualGroups: false,
+      targetSuccess: 0,
+      stopAtTarget,
+    });
+  const [stop, spend] = await trainGrpoRuns([
+    { seed: 3, config: config(true) },
+    { seed: 3, config: config(false) },
+  ]);
+  assert.deepEqual([stop!.episodesToTarget, stop!.episodes, stop!.curve.length], [0, 0, 1]);
+  // two groups of 2 fill the budget of 4: three policies on the curve
+  assert.deepEqual([spend!.episodesToTarget, spend!.episodes, spend!.curve.length], [0, 4, 3]);
+});
+
+Deno.test("19 the training job's summary says whether and when the target was reached", async () => {
+  // one move from the start never reaches the goal: success probability exactly 0, which
+  // meets target 0 at 0 episodes and never meets target 1
+  const config = { groupSize: 2, maxSteps: 1, resampleEqualGroups: false };
+  const reached = await trainJob("grpo")({
+    seed: 3,
+    budget: 4,
+    config: { ...config, targetSuccess: 0 },
+  });
+  assert.equal(
+    reached.summary,
+    "grpo: success probability 0.000 after 0 episodes (target 0 reached after 0 episodes); " +
+      "0 groups of equal scores resampled",
+  );
+  const missed = await trainJob("dr-grpo")({
+    seed: 3,
+    budget: 4,
+    config: { ...config, targetSuccess: 1 },
+  });
+  assert.equal(
+    missed.summary,
+    "dr-grpo: success probability 0.000 after 4 episodes (target 1 not reached); " +
+      "0 groups of equal scores resampled",
+  );
+});
+
+Deno.test("19 a curve point's group success is the fraction of the previous group's episodes that reached the goal", async () => {
+  // one group of 4 096 episodes from the initial policy π₀ (exact success ≈ 0.0015 at 100
+  // moves), replayed with rollout from the run's rollout stream: the goal count k is
+  // exact, and the second curve point reports k / 4 096
+  const G = 4_096;
+  const config = grpoConfig({ groupSize: G, budget: G, resampleEqualGroups: false });
+  const [initial, run] = await trainGrpoRuns([
+    { seed: 1, config: { ...config, budget: 0 } },
+    { seed: 1, config },
+  ]);
+  const walk = cliffWalk({ variant: "terminal-only", maxSteps: config.maxSteps });
+  const rng = new Rng(seedFor("grpo rollouts", 1));
+  let goals = 0;
+  for (let i = 0; i < G; i++) if (rollout(walk, initial!.policy, rng).end === "goal") goals++;
+  assert.ok(goals >= 1, "premise: some episode of the group reaches the goal");
+  assert.equal(run!.curve.length, 2);
+  assert.equal(run!.curve[1]!.groupSuccess, goals / G);
+});
+
 Deno.test("19 runs of one batched program must share the network's hyperparameters", async () => {
   await assert.rejects(
     () =>
@@ -307,17 +372,53 @@ Deno.test("19 the sampler refuses what sampleAction refuses: a negative entry, a
   assert.throws(() => sampler.load(rows([-0.25, 0.75, 0.25, 0.25])), /is not ≥ 0/);
 });
 
-Deno.test("19 the bootstrap of one value is that value, and of no defined value is undefined", () => {
+Deno.test("19 the bootstrap of one value is that value, and of no defined value is undefined (NaN)", () => {
   const rng = new Rng(1);
   assert.deepEqual(bootstrap([5], rng, 20), { mean: 5, lo: 5, hi: 5, n: 1 });
   const none = bootstrap([NaN, NaN], rng, 20);
   assert.ok(Number.isNaN(none.mean) && none.n === 0);
-  // no defined value: a NaN interval for any number of resamples, 0 included (an interval
-  // read out of the empty list of resample means would be undefined)
-  assert.deepEqual(bootstrap([NaN], rng, 0), { mean: NaN, lo: NaN, hi: NaN, n: 0 });
   // two values: every resample mean is one of 0, 1/2, 1, and the interval spans them
   const two = bootstrap([0, 1], rng, 2000);
   assert.deepEqual([two.mean, two.lo, two.hi], [0.5, 0, 1]);
+});
+
+/** A random source whose integer draws are `draws` in turn, cyclically. */
+class CyclicInts extends Rng {
+  #i = 0;
+  constructor(readonly draws: readonly number[]) {
+    super(0);
+  }
+  override int(n: number): number {
+    const k = this.draws[this.#i++ % this.draws.length]!;
+    assert.ok(k < n);
+    return k;
+  }
+}
+
+Deno.test("19 the bootstrap interval's ends are the sorted resample means at indices ⌊0.025R⌋ and ⌊0.975R⌋", () => {
+  // values (0, 1), two draws per resample. R = 41 resamples: the first draws (0, 0) (mean 0),
+  // the next 39 draw (0, 1) (mean 1/2), the last (1, 1) (mean 1). Sorted: 0, then 1/2 at
+  // indices 1..39, then 1 at index 40; ⌊0.025 · 41⌋ = 1 and ⌊0.975 · 41⌋ = 39: both ends 1/2
+  const draws = [0, 0, ...Array.from({ length: 39 }, () => [0, 1]).flat(), 1, 1];
+  assert.deepEqual(bootstrap([0, 1], new CyclicInts(draws), 41), {
+    mean: 0.5,
+    lo: 0.5,
+    hi: 0.5,
+    n: 2,
+  });
+  // R = 1: ⌊0.025⌋ = ⌊0.975⌋ = 0, both ends are the one resample mean
+  assert.deepEqual(bootstrap([0, 1], new CyclicInts([1, 1]), 1), { mean: 0.5, lo: 1, hi: 1, n: 2 });
+});
+
+Deno.test("19 the bootstrap takes an integer number of resamples ≥ 1 and refuses the rest", () => {
+  const message = (r: number) =>
+    new RegExp(`^RangeError: bootstrap needs an integer number of resamples ≥ 1, got ${r}$`);
+  for (const r of [0, -1, 1.5, NaN]) {
+    assert.throws(() => bootstrap([1, 2], new Rng(1), r), (e) => message(r).test(String(e)));
+    // refused before looking at the values, also when none is defined
+    assert.throws(() => bootstrap([NaN], new Rng(1), r), (e) => message(r).test(String(e)));
+  }
+  assert.deepEqual(bootstrap([3, 3], new Rng(1), 1), { mean: 3, lo: 3, hi: 3, n: 2 });
 });
 
 Deno.test("19 packed weights land where tfjs reads copy k, state s, action a", () => {
