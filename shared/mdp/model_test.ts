@@ -9,7 +9,9 @@ import {
   MdpInputError,
   type MdpSpec,
   optimalValues,
+  validateActionValues,
   validatePolicy,
+  validateValues,
   withGamma,
 } from "./mod.ts";
 
@@ -171,4 +173,32 @@ Deno.test("linearSolveTolerance is 1e-12 (1 + R/(1 − γ))², never 0, with 1 �
   assert.ok(Math.abs(linearSolveTolerance(paid) - 9e-12) < 1e-26); // (1 + 1/0.5)² = 9
   const near1 = makeMdp({ gamma: 0.99999, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
   assert.ok(Math.abs(linearSolveTolerance(near1) - 1e-12 * 1001 ** 2) < 1e-18);
+});
+
+Deno.test("makeMdp refuses a stated reward bound that is negative or not finite, each on its own; 0 and a finite bound are accepted", () => {
+  const zero = [{ next: 0, reward: 0, prob: 1 }];
+  for (const bound of [-1, -Number.MIN_VALUE, Infinity, NaN]) {
+    rejects(
+      () => makeMdp({ gamma: 0.5, rewardBound: bound, outcomes: [[zero]] }),
+      new RegExp(`^rewardBound must be finite and ≥ 0, got ${bound}$`),
+    );
+  }
+  assert.equal(makeMdp({ gamma: 0.5, rewardBound: 0, outcomes: [[zero]] }).rewardBound, 0);
+  assert.equal(makeMdp({ gamma: 0.5, rewardBound: 2, outcomes: [[ok]] }).rewardBound, 2);
+});
+
+Deno.test("validateValues and validateActionValues refuse a value that is not a finite number: NaN, ±Infinity and a non-number", () => {
+  const mdp = makeMdp({ gamma: 0.5, outcomes: [[ok]] });
+  validateValues(mdp, [-3.5]);
+  for (const bad of [NaN, Infinity, -Infinity, "1", null]) {
+    rejects(
+      () => validateValues(mdp, [bad as number], "W"),
+      new RegExp(`^W\\(s=0\\) = ${bad} is not a finite number$`),
+    );
+    rejects(
+      () => validateActionValues(mdp, [[bad as number]], "Q"),
+      new RegExp(`^Q\\(s=0, a=0\\) = ${bad} is not a finite number$`),
+    );
+  }
+  validateActionValues(mdp, [[-3.5]]);
 });
