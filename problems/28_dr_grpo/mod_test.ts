@@ -294,3 +294,34 @@ Deno.test("28 the enumeration bound: a group of exactly 10^7 tuples is summed, 1
     (e: unknown) => e instanceof MdpInputError && /10\^8 tuples/.test(e.message),
   );
 });
+
+Deno.test("28d trajectory weights: a group of exactly 10^7 tuples is summed, 10^8 refused", () => {
+  // a ten-armed bandit paying 1 on arm 0 only, at θ = 0: ten trajectories of probability 1/10,
+  // so N = 7 makes exactly 10^7 tuples (m^N = 10^7 with N > 1 forces m = 10, N = 7)
+  const bandit = makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [
+      Array.from({ length: 10 }, (_, a) => [{ next: 1, reward: a === 0 ? 1 : 0, prob: 1 }]),
+      [],
+    ],
+  });
+  const zero = [new Array(10).fill(0), new Array(10).fill(0)];
+  // Dr. GRPO: ω(τ) = E[r_1 − mean | τ] = ((N − 1)/N)(r(τ) − J) with J = 1/10
+  const w = trajectoryWeights(bandit, zero, 7, "dr-grpo");
+  assert.equal(w.length, 10);
+  // 10^6 products of 1/10's summed per trajectory: float64 error well below 1e-10
+  assertAllClose(
+    w.map((x) => x.weight),
+    w.map((x) => (6 / 7) * (x.traj.reward - 0.1)),
+    { abs: 1e-10, rel: 0 },
+    "ω at N = 7",
+  );
+  assert.throws(
+    () => trajectoryWeights(bandit, zero, 8, "dr-grpo"),
+    (e: unknown) =>
+      e instanceof MdpInputError &&
+      e.message === "10^8 tuples of trajectories are too many to enumerate",
+  );
+});
