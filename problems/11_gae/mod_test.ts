@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims } from "./claims.ts";
-import { gae, GaeInputError, lambdaAverageOfTdk, tdErrors, tdkAdvantage } from "./mod.ts";
+import { makeMdp } from "../../shared/mdp/mod.ts";
+import {
+  actionValuesByLinearSolve,
+  gae,
+  GaeInputError,
+  lambdaAverageOfTdk,
+  tdErrors,
+  tdkAdvantage,
+} from "./mod.ts";
 
 registerClaimTests(claims);
 
@@ -49,4 +57,15 @@ Deno.test("11 gae rejects bad input with a message naming the argument and index
   }
   assert.equal(tdkAdvantage([1, 2], [0, 0, 0], 0.5, 1, 1), 2);
   assert.throws(() => gae("x" as unknown as number[], [0], 0.9, 0.9), /rewards must be an array/);
+});
+
+Deno.test("11 Q^π by linear solve: with every state terminal there is nothing to solve and Q = 0", () => {
+  // two terminal states with two actions each: no live pair, an empty system, every entry 0
+  const mdp = makeMdp({
+    gamma: 0.5,
+    outcomes: [[], []],
+    terminal: [0, 1],
+    nActions: 2,
+  });
+  assert.deepEqual(actionValuesByLinearSolve(mdp, [[0.5, 0.5], [1, 0]]), [[0, 0], [0, 0]]);
 });
