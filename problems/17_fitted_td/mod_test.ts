@@ -92,7 +92,20 @@ Deno.test("17 train's firstBelowBound is the earliest curve point within rmseBou
     }
     assert.equal(r.reachedTarget, wantFirst);
     assert.equal(r.summary.includes(`≤ ${rmseBound} after 50 episodes`), wantFirst, r.summary);
+    // the report's own curve is the first k's (ks = [1, 3, 10] by default)
+    assert.match(r.curveLabel ?? "", /\(k = 1\)$/);
+    assert.deepEqual(r.curve, byK[0]!.curve.map((p) => ({ episode: p.episodes, value: p.rmse })));
   }
+  // a bound equal to a first-round RMSE is met there ("within" includes equality); the
+  // training does not depend on the bound, so the same seed gives the same curves
+  const ref = await train({ seed: 3, budget: 100, config: small });
+  const first = (ref.extra!.curvesByK as { curve: { rmse: number }[] }[])[0]!.curve[0]!;
+  const tied = await train({ seed: 3, budget: 100, config: { ...small, rmseBound: first.rmse } });
+  const tiedFirst = (tied.extra!.curvesByK as {
+    firstBelowBound: { episodes: number; rmse: number } | null;
+  }[])[0]!.firstBelowBound;
+  // the same point (its wall time aside)
+  assert.deepEqual([tiedFirst?.episodes, tiedFirst?.rmse], [50, first.rmse]);
 });
 
 Deno.test("17 bad input gets a clear error naming what and where", () => {
