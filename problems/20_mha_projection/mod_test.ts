@@ -110,6 +110,15 @@ Deno.test("20 blocks that do not fit get a clear error naming the matrix", () =>
     (e: unknown) =>
       e instanceof ShapeError && /W\^O has 3 rows, expected H·d_head = 4/.test(e.message),
   );
+  // W^Q and W^K need H·d_attn = 4 columns each: either one short is refused on its own
+  assert.throws(
+    () => foldOutputProjection({ ...p1, wq: matrix(4, 3) }),
+    /^ShapeError: MHA1: W\^Q, W\^K have 3, 4 columns, expected 4$/,
+  );
+  assert.throws(
+    () => foldOutputProjection({ ...p1, wk: matrix(4, 3) }),
+    /^ShapeError: MHA1: W\^Q, W\^K have 4, 3 columns, expected 4$/,
+  );
   assert.throws(
     () => equivalenceBound(normalMatrix(new Rng(8), 2, 5, 1), p1, 2 ** -24),
     /X has 5 columns, W\^Q has 4 rows/,
