@@ -367,3 +367,13 @@ Deno.test("trajectories returnMoments of an MDP whose every state is terminal is
   assert.deepEqual(m.varianceQ, [[0], [0]]);
   assert.deepEqual(m.secondV, [0, 0]);
 });
+
+Deno.test("returnMoments: a deterministic return has variance exactly 0, though E[G²] − V² rounds below 0", () => {
+  // reward 1 forever with γ = 0.99: G = 100 on every path, and the computed E[G²] falls
+  // about 7e-12 short of V², so the variance is 0 only because it is clipped there
+  const mdp = makeMdp({ gamma: 0.99, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+  const m = returnMoments(mdp, [[1]]);
+  assert.ok(m.secondV[0]! - m.V[0]! ** 2 < 0, "the raw difference rounds below 0 here");
+  assert.deepEqual(m.varianceV, [0]);
+  assert.deepEqual(m.varianceQ, [[0]]);
+});
