@@ -137,3 +137,14 @@ Deno.test("20 the unfolding refuses a d_head or blocksPerHead that is not a posi
   assert.equal(unfoldToMha1(p2, 1).heads, 2);
   assert.equal(unfoldToMha1(p2, 1, 1).heads, 1);
 });
+
+Deno.test("20 the control's shift pairs W_h^V with W_{(h + shift) mod H}^O, in that direction", () => {
+  // with d_in = d_out = d_head = 1 block h of the fold is the scalar W^V[h] · W^O[g]; with
+  // H = 3, shift 1 pairs h with g = h + 1 and shift −1 with g = h − 1 (mod 3), which differ
+  const p = initMha1(new Rng(3), { dIn: 1, dOut: 1, dAttn: 1, dHead: 1, heads: 3 });
+  for (const shift of [0, 1, -1, 4]) {
+    const folded = foldOutputProjection(p, shift);
+    const expected = [0, 1, 2].map((h) => p.wv.data[h]! * p.wo.data[(((h + shift) % 3) + 3) % 3]!);
+    assert.deepEqual(Array.from(folded.wv.data), expected, `shift ${shift}`);
+  }
+});

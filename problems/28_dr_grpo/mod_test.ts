@@ -325,3 +325,19 @@ Deno.test("28d trajectory weights: a group of exactly 10^7 tuples is summed, 10^
       e.message === "10^8 tuples of trajectories are too many to enumerate",
   );
 });
+
+Deno.test("28 RLOO with N = 1 is refused even when the MDP has a single trajectory", () => {
+  // one action, one outcome: the only trajectory is the single tuple of the enumeration,
+  // and the leave-one-out baseline of a group of one is undefined
+  const single = makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward: 1, prob: 1 }]], []],
+  });
+  assert.throws(
+    () => expectedGroupGradient(single, [[0], [0]], 1, "rloo"),
+    /RLOO needs a group of at least 2 trajectories/,
+  );
+  assert.deepEqual(expectedGroupGradient(single, [[0], [0]], 1, "dr-grpo"), [[0], [0]]);
+});
