@@ -670,3 +670,30 @@ Deno.test("18 accumulateBatch reads only the batch's first `size` episodes: a st
   assert.deepEqual(Array.from(out.targetSums), [99, 100, 0]);
   assert.deepEqual(Array.from(out.cutWeights), [0, 0, 0]);
 });
+
+Deno.test("18 accumulateBatch ignores a scratch buffer shorter than maxSteps · size and allocates its own", () => {
+  const batch = new EpisodeBatch(2, 3);
+  batch.states.set([0, 1, 0, 1, 0, 0]);
+  batch.actions.set([1, 0, 0, 1, 1, 0]);
+  batch.rewards.set([-1, 100, 0, -1, -1, 0]);
+  batch.lengths.set([2, 2]);
+  batch.finalStates.set([2, 2]);
+  batch.size = 2;
+  const expected = flatStats(3, 2);
+  accumulateBatch(batch, 2, {}, expected);
+  const got = flatStats(3, 2);
+  accumulateBatch(batch, 2, {}, got, new Float64Array(1));
+  assert.deepEqual(Array.from(got.policyWeights), Array.from(expected.policyWeights));
+  assert.deepEqual(Array.from(got.targetSums), Array.from(expected.targetSums));
+  // the hand value at (s 0, a 1): Q̂ = −1 + 100 = 99 (episode 0, t = 0) and Q̂ = −1
+  // (episode 1, t = 1), summed and averaged over the 2 episodes
+  assert.equal(expected.policyWeights[0 * 2 + 1], (99 - 1) / 2);
+});
+
+Deno.test("18 every episode of an update is counted: on a walk no episode can finish, the truncated fraction is exactly 1", async () => {
+  // the classic walk sends a cliff move back to the start, so one move from the start never ends
+  const walk = cliffWalk({ variant: "classic", maxSteps: 1 });
+  const [run] = await trainSeeds([3], { budget: 4, episodesPerUpdate: 4, maxSteps: 1 }, { walk });
+  assert.equal(run!.episodes, 4);
+  assert.equal(run!.truncatedFraction, 1);
+});

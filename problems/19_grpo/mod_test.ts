@@ -26,6 +26,7 @@ import {
   groupAdvantages,
   grpoConfig,
   packCopy,
+  perStepObjective,
   trainGrpoRuns,
   trainJob,
 } from "./mod.ts";
@@ -440,4 +441,14 @@ Deno.test("19 the length-bias command takes K ≥ 1 seeds and a budget ≥ 0, de
   for (const args of [["0"], ["1", "-1"], ["1.5"], ["2", "0.5"], ["x"], ["2", "many"]]) {
     assert.equal(lengthBiasArgs(args), null, args.join(" "));
   }
+});
+
+Deno.test("19 perStepObjective's softmax is shift-invariant: logits near 1000 (where exp overflows) give the value of logits near 0", () => {
+  const group = [{ states: [0], actions: [1] }];
+  const old = [[0.5, 0.5]];
+  const near0 = perStepObjective(group, [1], "grpo", [[0, Math.log(3)]], old, 0.2);
+  const near1000 = perStepObjective(group, [1], "grpo", [[1000, 1000 + Math.log(3)]], old, 0.2);
+  // π(1) = 3/4, ρ = 1.5 is clipped at 1.2 for A = 1: J = 1.2 for either shift
+  assert.ok(Math.abs(near0.value - 1.2) < 1e-12, String(near0.value));
+  assert.ok(Math.abs(near1000.value - 1.2) < 1e-12, String(near1000.value));
 });
