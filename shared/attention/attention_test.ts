@@ -3,6 +3,7 @@ import { all, create } from "mathjs";
 import { Rng } from "../random/mod.ts";
 import { assertAllClose, seedFor } from "../testing/mod.ts";
 import { type CpuBackend, tf, useBackend, withNoTensorLeak } from "../tf/mod.ts";
+import { countTensorParameters } from "./tensors.ts";
 import {
   attentionRef,
   disposeParams,
@@ -398,4 +399,43 @@ Deno.test("attention softmaxRowsInPlace subtracts each row's own maximum: a late
   // row 0 is small, row 1 is huge: exp(1000) overflows unless row 1's own maximum is used
   const p = softmaxRowsInPlace(fromRows([[0, 0], [1000, 1000 + Math.log(3)]]));
   assertAllClose(Array.from(p.data), [0.5, 0.5, 0.25, 0.75], { abs: 1e-12, rel: 0 }, "softmax");
+});
+
+Deno.test("attention oneHot accepts tokens 0 and N − 1 and refuses −1 and N by position", () => {
+  assert.deepEqual(Array.from(oneHot([0, 2], 3).data), [1, 0, 0, 0, 0, 1]);
+  assert.throws(
+    () => oneHot([1, -1], 3),
+    (e: unknown) =>
+      e instanceof RangeError && /token -1 at position 1 is outside 0\.\.2/.test(e.message),
+  );
+  assert.throws(() => oneHot([3], 3), /token 3 at position 0 is outside 0\.\.2/);
+});
+
+Deno.test("attention countTensorParameters adds the sizes of tensors in nested arrays: [[2×3, 4], [5]] has 15", async () => {
+  await withNoTensorLeak("count nested", () => {
+    const a = tf.ones([2, 3]), b = tf.ones([4]), c = tf.ones([5]);
+    try {
+      assert.equal(countTensorParameters([[a, b], [c]]), 6 + 4 + 5);
+      assert.equal(countTensorParameters({ layers: [a, { w: [b, c] }] }), 15);
+    } finally {
+      tf.dispose([a, b, c]);
+    }
+  });
+});
+
+Deno.test("attention MHA1 checks its dHead while MHA2 (which has none) does not need one", () => {
+  assert.throws(
+    () => initMha1(new Rng(1), { dIn: 2, dOut: 2, dAttn: 1, dHead: 0, heads: 1 }),
+    /initMha1: dHead must be a positive integer, got 0/,
+  );
+  assert.equal(initMha1(new Rng(1), { dIn: 2, dOut: 2, dAttn: 1, dHead: 1, heads: 1 }).wv.cols, 1);
+  assert.equal(initMha2(new Rng(1), { dIn: 2, dOut: 2, dAttn: 1, heads: 1 }).wv.cols, 2);
+  assert.throws(
+    () =>
+      initMha2(
+        new Rng(1),
+        { dOut: 2, dAttn: 1, heads: 1 } as unknown as Parameters<typeof initMha2>[1],
+      ),
+    /initMha2: dIn must be a positive integer, got undefined/,
+  );
 });

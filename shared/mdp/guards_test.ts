@@ -5,6 +5,7 @@ import {
   MdpInputError,
   validateActionValues,
   validateDistribution,
+  validateValues,
   withGamma,
 } from "./mod.ts";
 
@@ -55,4 +56,13 @@ Deno.test("mdp argmaxSet accepts tolerance 0 (exact ties only) and refuses a neg
   assert.deepEqual(argmaxSet([1, 3, 3 - 1e-12, 2], 1e-9), [1, 2]);
   refuses(() => argmaxSet([1, 2], -1e-15), /tolerance must be ≥ 0/);
   refuses(() => argmaxSet([1, 2], NaN), /tolerance must be ≥ 0/);
+});
+
+Deno.test("mdp validateValues refuses an array of the wrong length and a non-array, accepts one value per state", () => {
+  validateValues(oneState, [3]);
+  refuses(() => validateValues(oneState, [3, 4]), /V: expected 1 values, got 2/);
+  refuses(
+    () => validateValues(oneState, { length: 1, 0: 3 } as unknown as number[]),
+    /V: expected 1 values/,
+  );
 });

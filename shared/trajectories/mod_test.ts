@@ -377,3 +377,17 @@ Deno.test("returnMoments: a deterministic return has variance exactly 0, though 
   assert.deepEqual(m.varianceV, [0]);
   assert.deepEqual(m.varianceQ, [[0]]);
 });
+
+Deno.test("trajectories a per-step policy that is not a policy is refused, naming its step", () => {
+  const mdp = makeMdp({ gamma: 1, outcomes: [[[{ next: 0, reward: 0, prob: 1 }]]], initial: [1] });
+  const policy: Policy = [[1]];
+  const policyAt = (t: number): Policy => (t === 1 ? [[0.5]] : policy);
+  assert.throws(
+    () => sampleTrajectories(mdp, new Rng(1), { horizon: 3, policy, policyAt }, 1),
+    (e: unknown) => e instanceof MdpInputError && /π at step 1/.test(e.message),
+  );
+  assert.equal(
+    sampleTrajectories(mdp, new Rng(1), { horizon: 3, policy, policyAt: () => [[1]] }, 1).length,
+    1,
+  );
+});
