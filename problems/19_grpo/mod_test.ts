@@ -242,6 +242,22 @@ Deno.test("19 a group whose scores are all equal counts as an empty update, ever
   assert.equal(run!.emptyUpdates, 4);
 });
 
+Deno.test("19 a group of equal scores is discarded and resampled while the budget holds the next group, exactly at it included", async () => {
+  // every group scores −100, −100 (one move never reaches the goal); with one resample per
+  // update and budget 8: update 1 samples 2, discards them (2 + 2 ≤ 8), samples 4; update 2
+  // samples 6, discards them (6 + 2 = 8 is within the budget), samples 8 and stops
+  const config = grpoConfig({
+    groupSize: 2,
+    budget: 8,
+    maxSteps: 1,
+    truncatedScore: -100,
+    resampleEqualGroups: true,
+    maxResamples: 1,
+  });
+  const [run] = await trainGrpoRuns([{ seed: 3, config }]);
+  assert.deepEqual([run!.episodes, run!.discardedGroups, run!.emptyUpdates], [8, 2, 2]);
+});
+
 Deno.test("19 a run stops at the target when stopAtTarget is set, and otherwise spends its budget", async () => {
   // target 0: every policy meets it, the initial one at 0 episodes
   const config = (stopAtTarget: boolean) =>
