@@ -135,6 +135,17 @@ Deno.test("18 a curve point of a policy that cannot end is −∞, not +∞ or a
   assert.deepEqual(run!.curve.slice(1), [-Infinity, -Infinity]);
 });
 
+Deno.test("18 batched training: a seed without a mistake is unaffected by a batch mate's value-target mistake", async () => {
+  // the cut weights C of the "value-target-gradient" control are zero for every other seed
+  const alone = await trainSeeds([5], { budget: 256 }, { curve: true });
+  const mixed = await trainSeeds([5, 9], { budget: 256 }, {
+    curve: true,
+    mistake: ["none", "value-target-gradient"],
+  });
+  assertAllClose(mixed[0]!.curve, alone[0]!.curve, { abs: 1e-3, rel: 1e-4 }, "curve of seed 5");
+  assertAllClose(mixed[0]!.baseline, alone[0]!.baseline, { abs: 1e-3, rel: 1e-4 }, "V_φ of seed 5");
+});
+
 Deno.test("18 the policy read back from float32 is renormalised row by row: every row sums to 1 in float64", async () => {
   // the float32 softmax rows sum to 1 only to about 1e-7; each row divided by its own float64
   // total sums to 1 within a few roundings of the A = 4 quotients and their sum (≤ 1e-15)
