@@ -31,7 +31,7 @@ import {
   trainJob,
 } from "./mod.ts";
 import { EpisodeSampler } from "./group_sampler.ts";
-import { bootstrap, lengthBiasArgs } from "./length_bias.ts";
+import { bootstrap, lengthBiasArgs, lengthBiasTable } from "./length_bias.ts";
 import { createStackedMlp, disposeStackedMlp, stackedLogits } from "./stacked_mlp.ts";
 
 registerClaimTests(claims);
@@ -467,4 +467,11 @@ Deno.test("19 perStepObjective's softmax is shift-invariant: logits near 1000 (w
   // π(1) = 3/4, ρ = 1.5 is clipped at 1.2 for A = 1: J = 1.2 for either shift
   assert.ok(Math.abs(near0.value - 1.2) < 1e-12, String(near0.value));
   assert.ok(Math.abs(near1000.value - 1.2) < 1e-12, String(near1000.value));
+});
+
+Deno.test("19 the length-bias table uses 10,000 bootstrap resamples by default, as documented", async () => {
+  // budget 0: no training, only the initial policies' exact outcomes are tabulated
+  const t = await lengthBiasTable({ seeds: [1], budget: 0 });
+  assert.deepEqual([t.budget, t.resamples], [0, 10_000]);
+  assert.equal((await lengthBiasTable({ seeds: [1], budget: 0, resamples: 7 })).resamples, 7);
 });
