@@ -271,11 +271,9 @@ Deno.test("28 a trajectory's environment probability is p0(s_0)·Π p(s_{t+1} | 
   }
 });
 
-Deno.test("28 the enumeration bound: a group of exactly 10^7 tuples is summed, 10^8 refused", () => {
-  // a ten-armed bandit paying 1 on arm 0 only; logits −800 give π(a) = e^−800 = 0 exactly on
-  // arms 2..9, so π = (1/2, 1/2, 0, …): ten trajectories (those of probability 0 are kept),
-  // 10^7 tuples for N = 7 of which only the 2^7 over arms 0 and 1 carry weight
-  const bandit = makeMdp({
+/** A ten-armed bandit paying 1 on arm 0 only: one step from state 0 to the terminal state 1. */
+function tenArmedBandit() {
+  return makeMdp({
     gamma: 1,
     initial: [1, 0],
     terminal: [1],
@@ -284,6 +282,13 @@ Deno.test("28 the enumeration bound: a group of exactly 10^7 tuples is summed, 1
       [],
     ],
   });
+}
+
+Deno.test("28 the enumeration bound: a group of exactly 10^7 tuples is summed, 10^8 refused", () => {
+  // a ten-armed bandit paying 1 on arm 0 only; logits −800 give π(a) = e^−800 = 0 exactly on
+  // arms 2..9, so π = (1/2, 1/2, 0, …): ten trajectories (those of probability 0 are kept),
+  // 10^7 tuples for N = 7 of which only the 2^7 over arms 0 and 1 carry weight
+  const bandit = tenArmedBandit();
   const logits = [Array.from({ length: 10 }, (_, a) => (a < 2 ? 0 : -800)), new Array(10).fill(0)];
   // ∇J = π_a (r_a − J) = (1/4, −1/4, 0, …); claim 28b: Dr. GRPO's expectation is (N − 1)/N ∇J
   const g = expectedGroupGradient(bandit, logits, 7, "dr-grpo");
@@ -298,15 +303,7 @@ Deno.test("28 the enumeration bound: a group of exactly 10^7 tuples is summed, 1
 Deno.test("28d trajectory weights: a group of exactly 10^7 tuples is summed, 10^8 refused", () => {
   // a ten-armed bandit paying 1 on arm 0 only, at θ = 0: ten trajectories of probability 1/10,
   // so N = 7 makes exactly 10^7 tuples (m^N = 10^7 with N > 1 forces m = 10, N = 7)
-  const bandit = makeMdp({
-    gamma: 1,
-    initial: [1, 0],
-    terminal: [1],
-    outcomes: [
-      Array.from({ length: 10 }, (_, a) => [{ next: 1, reward: a === 0 ? 1 : 0, prob: 1 }]),
-      [],
-    ],
-  });
+  const bandit = tenArmedBandit();
   const zero = [new Array(10).fill(0), new Array(10).fill(0)];
   // Dr. GRPO: ω(τ) = E[r_1 − mean | τ] = ((N − 1)/N)(r(τ) − J) with J = 1/10
   const w = trajectoryWeights(bandit, zero, 7, "dr-grpo");
