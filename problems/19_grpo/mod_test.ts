@@ -475,3 +475,11 @@ Deno.test("19 the length-bias table uses 10,000 bootstrap resamples by default, 
   assert.deepEqual([t.budget, t.resamples], [0, 10_000]);
   assert.equal((await lengthBiasTable({ seeds: [1], budget: 0, resamples: 7 })).resamples, 7);
 });
+
+Deno.test("19 the length-bias table runs 20 distinct seeds per estimator by default, as documented", async () => {
+  // budget 0: no training, only the initial policies' exact outcomes are tabulated
+  const t = await lengthBiasTable({ budget: 0, resamples: 1 });
+  assert.equal(t.seeds.length, 20);
+  assert.equal(new Set(t.seeds).size, 20);
+  assert.deepEqual([t.runs.grpo.length, t.runs["dr-grpo"].length], [20, 20]);
+});
