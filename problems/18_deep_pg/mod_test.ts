@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { cliffWalk, edgePolicyActions, policyOutcome, rollout } from "../../shared/cliff/mod.ts";
+import {
+  cliffSpec,
+  cliffWalk,
+  edgePolicyActions,
+  policyOutcome,
+  rollout,
+} from "../../shared/cliff/mod.ts";
+import { makeMdp } from "../../shared/mdp/mod.ts";
 import {
   createStackedMlp,
   disposeStackedMlp,
@@ -707,4 +714,94 @@ Deno.test("18 every episode of an update is counted: on a walk no episode can fi
   const [run] = await trainSeeds([3], { budget: 4, episodesPerUpdate: 4, maxSteps: 1 }, { walk });
   assert.equal(run!.episodes, 4);
   assert.equal(run!.truncatedFraction, 1);
+});
+
+Deno.test("18 the flat sampler's outcome draw equal to a running sum takes the next outcome, as sampleTransition", () => {
+  // (start, up) on the slippery walk: left (a wall, stays at 36), up (24), right (the cliff,
+  // 37), 1/3 each; the running sums 1/3 and 1/3 + 1/3 = 2/3 are exact doubles. The inverse
+  // CDF compares draw < sum, so a draw equal to a sum belongs to the outcome after it
+  const walk = cliffWalk({ slippery: true, maxSteps: 1 });
+  const start = walk.start;
+  assert.deepEqual(walk.outcomes[start]![0]!.map((o) => o.next), [36, 24, 37]);
+  assert.equal(1 / 3 + 1 / 3, 2 / 3);
+  // π(up | s) = 1 everywhere: the action draw always takes up
+  const table = Array.from({ length: 48 }, () => [1, 0, 0, 0]);
+  const sampler = new FlatSampler(walk);
+  sampler.load(table.flat());
+  const below = (x: number) => x - 2 ** -54;
+  for (
+    const [v, next] of [[below(1 / 3), 36], [1 / 3, 24], [below(2 / 3), 24], [2 / 3, 37]] as const
+  ) {
+    const batch = new EpisodeBatch(1, 1);
+    sampler.sample(new ConstantUniform(v), start, batch);
+    const ep = rollout(walk, table, new ConstantUniform(v), { start });
+    assert.deepEqual([batch.actions[0], batch.finalStates[0]], [0, next], `draw ${v}`);
+    assert.equal(ep.finalState, next, `rollout, draw ${v}`);
+  }
+});
+
+Deno.test("18 the target check's decision at a bound exactly at the target is the solve's: V = 88 reaches the target 88", () => {
+  // the edge policy is optimal and deterministic on the integer walk: U = V* exactly and
+  // T^π V* = V*, so its bound at the start is exactly V*(start) = 88, equal to the target
+  const walk = cliffWalk();
+  const edge = edgePolicyActions(walk).flatMap((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  const at = new TargetCheck(walk, 88);
+  assert.equal(at.upperBound(edge), 88);
+  const d = at.decide(edge);
+  assert.equal(d.reached, true);
+  assert.equal(d.outcome?.value, 88);
+  assert.equal(at.solves, 1);
+  // just above the target the bound settles it without a solve
+  const above = new TargetCheck(walk, 88 + 2 ** -40);
+  assert.deepEqual(above.decide(edge), { reached: false, outcome: null });
+  assert.equal(above.solves, 0);
+});
+
+Deno.test("18 the phase times of training are non-negative durations that add up to at most the call's wall time", async () => {
+  const phases: Record<string, number> = {};
+  const before = performance.now();
+  await trainSeeds([2], { budget: 4, episodesPerUpdate: 4, maxSteps: 5 }, { phases });
+  const elapsed = performance.now() - before;
+  // one update: every phase ran at least once
+  assert.deepEqual(Object.keys(phases).sort(), ["evaluate", "read", "sample", "stats", "step"]);
+  for (const [name, ms] of Object.entries(phases)) assert.ok(ms >= 0, `${name}: ${ms} ms`);
+  // the laps partition a part of the call: their sum is at most its duration (up to the
+  // rounding of the float sums)
+  const total = Object.values(phases).reduce((a, b) => a + b, 0);
+  assert.ok(total <= elapsed + 1e-9, `phases ${total} ms, call ${elapsed} ms`);
+});
+
+/**
+ * The handout's walk cut after one move, with every move from the start falling into the
+ * cliff: an episode from the start always ends, one from any other live state mostly does not.
+ */
+function startEndsWalk() {
+  const { mdp, walk } = cliffSpec({ maxSteps: 1 });
+  const fall = [{ next: walk.start + 1, reward: -100, prob: 1 }];
+  const outcomes = mdp.outcomes.map((row, s) => s !== walk.start ? row : row.map(() => fall));
+  return { ...makeMdp({ ...mdp, outcomes }), ...walk };
+}
+
+Deno.test('18 p0 of the sampled episodes: "start" samples every episode from the start, "live" from the other live states too', async () => {
+  const walk = startEndsWalk();
+  const config = { budget: 16, episodesPerUpdate: 16, maxSteps: 1 };
+  const [fromStart] = await trainSeeds([4], { ...config, start: "start" }, { walk });
+  assert.equal(fromStart!.episodes, 16);
+  assert.equal(fromStart!.truncatedFraction, 0);
+  // from a uniform live state (1 of 37 is the start) some of the 16 episodes are cut
+  const [fromLive] = await trainSeeds([4], { ...config, start: "live" }, { walk });
+  assert.equal(fromLive!.episodes, 16);
+  assert.ok(fromLive!.truncatedFraction > 0, `${fromLive!.truncatedFraction}`);
+});
+
+Deno.test("18 without a baseline, bootstrapping the cut with V_φ moves the policy differently than treating the cut as an end", async () => {
+  // the classic walk cut after one move: every episode is cut, so with truncation
+  // "bootstrap" every return-to-go includes V_φ(s_1) (nonzero at initialisation), and with
+  // "terminal" none does; the policy loss is the only one that moves θ
+  const walk = cliffWalk({ variant: "classic", maxSteps: 1 });
+  const config = { budget: 32, episodesPerUpdate: 16, maxSteps: 1, baseline: false };
+  const [boot] = await trainSeeds([6], { ...config, truncation: "bootstrap" }, { walk });
+  const [end] = await trainSeeds([6], { ...config, truncation: "terminal" }, { walk });
+  assert.equal(boot!.truncatedFraction, 1);
+  assert.notDeepEqual(boot!.policy, end!.policy);
 });

@@ -92,7 +92,7 @@ export interface TrainSeedsOptions {
   curve?: boolean;
   /** Called with a progress line every 100 updates. */
   onProgress?: (line: string) => void;
-  /** If given, filled with the milliseconds spent per phase (read, evaluate, sample, step). */
+  /** If given, filled with the milliseconds spent per phase (read, evaluate, sample, stats, step). */
   phases?: Record<string, number>;
 }
 
