@@ -71,6 +71,28 @@ Deno.test("09 the history groups of the pinned case partition the probability an
   );
 });
 
+Deno.test("09 the history's last action a_t is drawn by μ, the next action a_{t+1} by π", () => {
+  // one state, reward = the action's index; μ takes action 1 with probability 3/4, π never
+  const mdp = makeMdp({
+    gamma: 0.5,
+    initial: [1],
+    outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]],
+  });
+  const means = conditionalMeans(
+    { mdp, behaviour: [[0.25, 0.75]], pi: [[1, 0]], t: 1 },
+    (p) => [p.actions[2]!],
+  );
+  // (a_0, a_1) independent under μ: four histories with probabilities (1/4 or 3/4)², all exact
+  // in binary; a_2 is π's action 0 in every one of them
+  const rows = means.map((m) => [m.history, m.a, m.prob, m.mean[0]]);
+  assert.deepEqual(rows.sort(), [
+    ["s0 a0 r0 | s0 a0", 0, 1 / 16, 0],
+    ["s0 a0 r0 | s0 a1", 1, 3 / 16, 0],
+    ["s0 a1 r1 | s0 a0", 0, 3 / 16, 0],
+    ["s0 a1 r1 | s0 a1", 1, 9 / 16, 0],
+  ]);
+});
+
 Deno.test("09 bad input gets a clear error", () => {
   assert.throws(
     () => conditionalMeans({ ...pinnedCase, t: 0 }, () => [0]),
