@@ -33,6 +33,19 @@ Deno.test("26 bad input is refused with a message naming what and where", () => 
   refuses(() => l1Distance([1], [0.5, 0.5]), /lengths differ: 1 vs 2/);
 });
 
+Deno.test("26 a row's norm may differ from 1 by up to 1e-12 and no more", () => {
+  // hypot of [x, 0] is |x| exactly, so these rows have norm x
+  for (const x of [1 + 0.9e-12, 1 - 0.9e-12]) {
+    assert.equal(separation([[x, 0], [0, 1]], 1), 1, `norm ${x} is within the tolerance`);
+  }
+  for (const x of [1 + 1.1e-12, 1 - 1.1e-12]) {
+    assert.throws(
+      () => separation([[x, 0], [0, 1]], 1),
+      (e: unknown) => e instanceof BottleneckInputError && /row 0 has norm/.test(e.message),
+    );
+  }
+});
+
 Deno.test("26 the smallest inputs are accepted: two rows, h = 1, the first and last token", () => {
   assert.equal(separation([[1], [-1]], 0), 2);
   assert.equal(separation([[1], [-1]], 1), 2);
