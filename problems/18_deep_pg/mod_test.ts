@@ -428,7 +428,8 @@ Deno.test("18 the flat sampler draws exactly the episodes of rollout from the sa
         what,
       );
       assert.equal(batch.finalStates[i], ep.finalState, what);
-      assert.equal(batch.truncated[i] === 1, ep.truncated, what);
+      // the flag is exactly 1 for a cut episode and 0 for one that ended
+      assert.equal(batch.truncated[i], ep.truncated ? 1 : 0, what);
     }
   }
 });
@@ -852,6 +853,109 @@ Deno.test("18 the flat sampler's outcome draw equal to a running sum takes the n
     assert.deepEqual([batch.actions[0], batch.finalStates[0]], [0, next], `draw ${v}`);
     assert.equal(ep.finalState, next, `rollout, draw ${v}`);
   }
+});
+
+Deno.test("18 the flat sampler's action draw equal to a running sum takes the next action, as sampleAction", () => {
+  // π = (1/4, 1/4, 1/2, 0): the running sums 1/4, 1/2 and the total 1 are exact doubles, and
+  // u = U · 1 = U. The inverse CDF compares u < sum, so a draw equal to a sum belongs to the
+  // action after it; on the integer walk up, right and down from the start go to 24, 37, 36
+  const walk = cliffWalk({ maxSteps: 1 });
+  const table = Array.from({ length: 48 }, () => [0.25, 0.25, 0.5, 0]);
+  const sampler = new FlatSampler(walk);
+  sampler.load(table.flat());
+  const below = (x: number) => x - 2 ** -54;
+  for (
+    const [u, action] of [[0, 0], [below(1 / 4), 0], [1 / 4, 1], [below(1 / 2), 1], [1 / 2, 2], [
+      1 - 2 ** -53,
+      2,
+    ]] as const
+  ) {
+    const batch = new EpisodeBatch(1, 1);
+    sampler.sample(new ConstantUniform(u), walk.start, batch);
+    assert.equal(batch.actions[0], action, `draw ${u}`);
+    assert.equal(
+      rollout(walk, table, new ConstantUniform(u)).actions[0],
+      action,
+      `rollout, draw ${u}`,
+    );
+  }
+});
+
+Deno.test("18 the flat sampler loads the table that begins at the offset: the second of two stacked tables, or one after a padding, samples as that table alone", () => {
+  // table 0 moves up everywhere, table 1 right everywhere: from the start, right falls into
+  // the cliff (37) at once, while up reaches 24 and the episode is cut after its one step
+  const walk = cliffWalk({ maxSteps: 1 });
+  const up = Array.from({ length: 48 }, () => [1, 0, 0, 0]).flat();
+  const right = Array.from({ length: 48 }, () => [0, 1, 0, 0]).flat();
+  const episode = (flat: number[], offset?: number) => {
+    const sampler = new FlatSampler(walk);
+    sampler.load(flat, offset);
+    const batch = new EpisodeBatch(1, 1);
+    sampler.sample(new ConstantUniform(0.5), walk.start, batch);
+    return [batch.actions[0], batch.finalStates[0], batch.rewards[0], batch.truncated[0]];
+  };
+  assert.deepEqual(episode(right), [1, 37, -100, 0]);
+  assert.deepEqual(episode(up), [0, 24, -1, 1]);
+  assert.deepEqual(episode([...up, ...right], 48 * 4), episode(right));
+  assert.deepEqual(episode([...right, ...up], 48 * 4), episode(up));
+  assert.deepEqual(episode([...up, ...right], 0), episode(up));
+  // an offset that is not a multiple of a row: the NaN padding must never be read
+  assert.deepEqual(episode([NaN, NaN, NaN, ...right], 3), episode(right));
+});
+
+Deno.test("18 the flat sampler draws the outcome of a move with exactly two outcomes, as sampleTransition", () => {
+  // a walk whose moves from the start have two outcomes of 1/2 (the first two of the
+  // slippery lists): (start, up) goes left into the wall (36) or up (24). One more uniform
+  // decides between them, u < 1/2 taking the first; a draw of 1/2 or more takes the second
+  const base = cliffWalk({ slippery: true, maxSteps: 1 });
+  const start = base.start;
+  const two = <T>(rows: T[][][]) =>
+    rows.map((row, s) => s !== start ? row : row.map((list) => list.slice(0, 2)));
+  const outcomes = two(
+    base.outcomes.map((row) => row.map((list) => list.map((o) => ({ ...o, prob: 0.5 })))),
+  );
+  const walk = {
+    ...base,
+    outcomes,
+    events: two(base.events.map((row) => row.map((list) => [...list]))),
+  };
+  assert.deepEqual(walk.outcomes[start]![0]!.map((o) => o.next), [36, 24]);
+  const table = Array.from({ length: 48 }, () => [1, 0, 0, 0]);
+  const sampler = new FlatSampler(walk);
+  sampler.load(table.flat());
+  for (const [v, next] of [[0, 36], [0.5 - 2 ** -54, 36], [0.5, 24], [0.75, 24]] as const) {
+    const batch = new EpisodeBatch(1, 1);
+    sampler.sample(new ConstantUniform(v), start, batch);
+    assert.deepEqual([batch.actions[0], batch.finalStates[0]], [0, next], `draw ${v}`);
+    assert.equal(
+      rollout(walk, table, new ConstantUniform(v), { start }).finalState,
+      next,
+      `rollout, draw ${v}`,
+    );
+  }
+});
+
+Deno.test("18 the flat sampler samples only from a loaded table: refused before any load and after a refused load", () => {
+  const walk = cliffWalk({ maxSteps: 1 });
+  const sampler = new FlatSampler(walk);
+  const rows = (row: number[]) => Array.from({ length: 48 }, () => row).flat();
+  assert.throws(
+    () => sampler.sample(new Rng(1), walk.start, new EpisodeBatch(1, 1)),
+    /no policy table/,
+  );
+  sampler.load(rows([0, 1, 0, 0]));
+  const batch = new EpisodeBatch(2, 1);
+  sampler.sample(new Rng(1), walk.start, batch);
+  assert.equal(batch.actions[0], 1);
+  // a refused table is not half-loaded: its valid first rows are not sampled from either
+  const bad = rows([1, 0, 0, 0]);
+  bad[35 * 4 + 3] = -1; // state 35, the last live row before the bottom line
+  assert.throws(() => sampler.load(bad), /is not ≥ 0/);
+  assert.throws(() => sampler.sample(new Rng(1), walk.start, batch), /no policy table/);
+  assert.equal(batch.size, 1);
+  sampler.load(rows([1, 0, 0, 0]));
+  sampler.sample(new Rng(1), walk.start, batch);
+  assert.deepEqual([batch.size, batch.actions[1]], [2, 0]);
 });
 
 Deno.test("18 the target check's decision at a bound exactly at the target is the solve's: V = 88 reaches the target 88", () => {

@@ -118,6 +118,8 @@ export class FlatSampler {
   readonly #terminal: Uint8Array;
   readonly #pi: Float64Array;
   readonly #total: Float64Array;
+  /** Whether the last `load` succeeded: only then does every live row hold a valid table. */
+  #loaded = false;
 
   /**
    * @param walk the walk to sample on
@@ -142,11 +144,14 @@ export class FlatSampler {
    * @param flat the probabilities (e.g. the K tables of a stacked network in one array)
    * @param offset where this table's row 0 begins
    * @throws RangeError for a negative or NaN probability, or a live row that does not sum
-   *   to 1 within 1e-3 (as `sampleAction`)
+   *   to 1 within 1e-3 (as `sampleAction`); the sampler then holds no table until the next
+   *   successful `load`
    */
   load(flat: ArrayLike<number>, offset = 0): void {
     const S = this.#walk.nStates;
     const A = this.#walk.nActions;
+    // a refused table may already have overwritten some rows: no sampling from that mixture
+    this.#loaded = false;
     for (let s = 0; s < S; s++) {
       let total = 0;
       for (let a = 0; a < A; a++) {
@@ -160,6 +165,7 @@ export class FlatSampler {
       }
       this.#total[s] = total;
     }
+    this.#loaded = true;
   }
 
   /**
@@ -170,7 +176,8 @@ export class FlatSampler {
    * @param start a live state
    * @param batch where the episode goes
    * @returns its length T
-   * @throws RangeError if the batch is full or the start is terminal
+   * @throws RangeError if no table is loaded (none yet, or the last `load` was refused), the
+   *   batch is full or the start is terminal
    * @example
    * ```ts
    * import { cliffWalk, rollout } from "../../shared/cliff/mod.ts";
@@ -187,6 +194,8 @@ export class FlatSampler {
    * ```
    */
   sample(rng: Rng, start: number, batch: EpisodeBatch): number {
+    // an all-zero row would otherwise silently give action 0, where sampleAction refuses it
+    if (!this.#loaded) throw new RangeError("FlatSampler: no policy table is loaded");
     if (batch.size >= batch.capacity) throw new RangeError("EpisodeBatch is full");
     if (this.#terminal[start] !== 0) throw new RangeError(`start state ${start} is not live`);
     const A = this.#walk.nActions;
