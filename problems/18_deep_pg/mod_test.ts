@@ -975,6 +975,64 @@ Deno.test("18 the target check's decision at a bound exactly at the target is th
   assert.equal(above.solves, 0);
 });
 
+Deno.test("18 the target check bounds and solves the table that begins at the offset: the second of two stacked tables, or one after a padding", () => {
+  // the edge policy reaches 88 ≥ 83; the uniform one is far below and its bound says so
+  const walk = cliffWalk();
+  const edge = edgePolicyActions(walk).flatMap((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  const uniform = new Array<number>(48 * 4).fill(0.25);
+  const check = new TargetCheck(walk, 83);
+  const alone = { bound: check.upperBound(uniform), decision: check.decide(uniform) };
+  assert.ok(alone.bound < 83, `${alone.bound}`);
+  for (
+    const [flat, offset] of [[[...uniform, ...edge], 48 * 4], [
+      [NaN, NaN, NaN, ...edge],
+      3,
+    ]] as const
+  ) {
+    assert.equal(check.upperBound(flat, offset), 88, `offset ${offset}`);
+    const d = check.decide(flat, offset);
+    assert.equal(d.reached, true, `offset ${offset}`);
+    assert.equal(d.outcome?.value, 88, `offset ${offset}`);
+  }
+  assert.equal(check.upperBound([...edge, ...uniform], 48 * 4), alone.bound);
+  assert.deepEqual(check.decide([...edge, ...uniform], 48 * 4), alone.decision);
+});
+
+Deno.test("18 the target check's bound stops only below the target: a bound equal to it is iterated further", () => {
+  // on the integer walk, "down" at the start (into the wall: reward −1, stay) and the edge
+  // policy elsewhere: U = V* exactly, and each application of T^π lowers the start's bound by
+  // exactly 1 from V*(start) = 88, so after k applications it is 88 − k. With the target 87
+  // the bound 87 after one application is not below it; the second gives 86 and stops there
+  const walk = cliffWalk();
+  const actions = edgePolicyActions(walk);
+  actions[walk.start] = 2;
+  const flat = actions.flatMap((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  for (const k of [1, 2, 3]) {
+    assert.equal(new TargetCheck(walk, -Infinity, walk.start, k).upperBound(flat), 88 - k);
+  }
+  const check = new TargetCheck(walk, 87);
+  assert.equal(check.upperBound(flat), 86);
+  // so the bound alone decides: no solve
+  assert.deepEqual(check.decide(flat), { reached: false, outcome: null });
+  assert.equal(check.solves, 0);
+});
+
+Deno.test("18 the target check sees a positive reward into a live state on the walk's very first outcome: no bound", () => {
+  // outcome 0 of the flat lists is (state 0, up): into the top wall, back to the live state 0.
+  // With reward +1 there an episode's return has no bound by its last reward, so no bound
+  const base = cliffWalk();
+  const outcomes = base.outcomes.map((row, s) =>
+    row.map((list, a) =>
+      list.map((o, i) => (s === 0 && a === 0 && i === 0 ? { ...o, reward: 1 } : o))
+    )
+  );
+  assert.equal(outcomes[0]![0]![0]!.next, 0);
+  const walk = { ...base, outcomes };
+  const edge = edgePolicyActions(walk).flatMap((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  assert.equal(new TargetCheck(walk, 50).upperBound(edge), Infinity);
+  assert.equal(new TargetCheck(base, 50).upperBound(edge), 88);
+});
+
 Deno.test("18 the phase times of training are non-negative durations that add up to at most the call's wall time", async () => {
   const phases: Record<string, number> = {};
   const before = performance.now();
