@@ -240,7 +240,7 @@ export interface OptimalSolution {
   Q: number[][];
   /** An optimal deterministic policy, as one action per state. */
   actions: number[];
-  /** Policy-iteration steps taken. */
+  /** Policy evaluations done, the last one confirming that no state switches (1 from an optimal start). */
   iterations: number;
 }
 
@@ -252,7 +252,7 @@ export interface OptimalSolution {
  *
  * @param mdp the MDP
  * @param start the initial deterministic policy (default: action 0 everywhere)
- * @returns V*, Q*, the policy and the number of improvement steps
+ * @returns V*, Q*, the policy and the number of policy evaluations
  * @throws ImproperPolicyError if a policy met on the way is improper (γ = 1)
  * @example
  * ```ts

@@ -4,6 +4,7 @@ import {
   evaluateActionValues,
   evaluatePolicy,
   ImproperPolicyError,
+  optimalValues,
   valueIteration,
 } from "./evaluation.ts";
 import { evaluatePolicyExact, optimalValuesExact } from "./exact.ts";
@@ -55,6 +56,71 @@ Deno.test("value iteration at γ = 1 has no error bound (Infinity), also on a sw
   assert.deepEqual(discounted.V, [2, 2, 0]);
   assert.equal(discounted.iterations, 3);
   assert.equal(discounted.errorBound, 0);
+});
+
+Deno.test("value iteration never reports a sweep that overflowed to NaN as converged, even under an infinite tolerance, at γ = 1 as at γ < 1", () => {
+  // From the finite start (0, M, −M) with M = 1.7e308, state 0's lookahead is
+  // ½(1e308 + γM) + ½(−1e308 − γM) = ∞ − ∞ = NaN for γ = 1 and γ = 1/2 alike, so the first
+  // sweep's residual is NaN: it is not ≤ ∞, so with one sweep allowed the cap error follows.
+  const M = 1.7e308;
+  const split = (gamma: number) =>
+    makeMdp({
+      gamma,
+      outcomes: [
+        [[{ next: 1, reward: 1e308, prob: 0.5 }, { next: 2, reward: -1e308, prob: 0.5 }]],
+        [[{ next: 1, reward: 0, prob: 1 }]],
+        [[{ next: 2, reward: 0, prob: 1 }]],
+      ],
+    });
+  for (const gamma of [1, 0.5]) {
+    assert.throws(
+      () =>
+        valueIteration(split(gamma), {
+          tolerance: Infinity,
+          initial: [0, M, -M],
+          maxIterations: 1,
+        }),
+      /did not reach tolerance Infinity in 1 sweeps/,
+      `γ = ${gamma}`,
+    );
+  }
+  // the same infinite tolerance accepts the first finite sweep at either γ
+  for (const gamma of [1, 0.5]) {
+    const r = valueIteration(split(gamma), { tolerance: Infinity, maxIterations: 1 });
+    assert.deepEqual([r.V, r.iterations, r.residual], [[0, 0, 0], 1, 0]);
+  }
+});
+
+Deno.test("optimalValues counts its policy evaluations: 1 from an optimal start, 2 after one switch, 3 after two rounds", () => {
+  // one state, arms paying 0 and 1, γ = 1/2: from arm 1 the first evaluation confirms it; from
+  // arm 0 one evaluation switches to arm 1 and a second confirms it (V* = 1/(1 − 1/2) = 2)
+  const arms = makeMdp({
+    gamma: 0.5,
+    outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]],
+  });
+  const confirmed = optimalValues(arms, [1]);
+  assert.deepEqual([confirmed.actions, confirmed.V, confirmed.iterations], [[1], [2], 1]);
+  const switched = optimalValues(arms);
+  assert.deepEqual([switched.actions, switched.V, switched.iterations], [[1], [2], 2]);
+  // s0 → terminal s2 paying 5, or s0 → s1 paying 0; s1 → s2 paying 0 or 10, at γ = 1: s0's
+  // detour only pays once s1 has switched, so the improvement takes two rounds
+  const chain = makeMdp({
+    gamma: 1,
+    terminal: [2],
+    outcomes: [
+      [[{ next: 2, reward: 5, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
+      [[{ next: 2, reward: 0, prob: 1 }], [{ next: 2, reward: 10, prob: 1 }]],
+      [],
+    ],
+  });
+  // round 1 at (0, 0): Q(s0) = (5, 0), Q(s1) = (0, 10) → (0, 1); round 2: Q(s0) = (5, 10) → (1, 1);
+  // round 3 confirms, V* = (10, 10, 0)
+  const twoRounds = optimalValues(chain);
+  assert.deepEqual([twoRounds.actions, twoRounds.V, twoRounds.iterations], [
+    [1, 1, 0],
+    [10, 10, 0],
+    3,
+  ]);
 });
 
 Deno.test("an MDP whose every state is terminal is worth 0 everywhere, by every evaluator (nothing to solve)", () => {

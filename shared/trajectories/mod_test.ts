@@ -151,9 +151,63 @@ Deno.test("trajectories bad input gets a clear error", () => {
       }),
     /override step must be an integer/,
   );
+  // step −1 is refused with the same message; step 0 (the first action) is accepted
+  assert.throws(
+    () =>
+      enumeratePrefixes(mdp, {
+        horizon: 1,
+        policy: [[1]],
+        initial: [1],
+        override: { step: -1, policy: [[1]] },
+      }),
+    (e: unknown) =>
+      e instanceof MdpInputError &&
+      e.message === "override step must be an integer ≥ 0, got -1",
+  );
   assert.throws(
     () => sampleTrajectories(mdp, new Rng(1), { horizon: 1, policy: [[1]], initial: [2] }, 1),
     /initial p0/,
+  );
+});
+
+Deno.test("trajectories an override at step 0 replaces the first action's policy", () => {
+  // one state, arms paying 0 and 1: π always pulls arm 0, the override at step 0 arm 1, so
+  // E[r_0] = 1 and E[r_1] = 0
+  const mdp = makeMdp({
+    gamma: 1,
+    initial: [1],
+    outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]],
+  });
+  const d = enumeratePrefixes(mdp, {
+    horizon: 2,
+    policy: [[1, 0]],
+    override: { step: 0, policy: [[0, 1]] },
+  });
+  assert.deepEqual(d.expectationVector((p) => p.rewards), [1, 0]);
+});
+
+Deno.test("trajectories expectationVector is exactly the vector of expectations, with nothing else on it, and refuses ragged f", () => {
+  // one state, arms paying 0 and 1 chosen ¼ / ¾, horizon 2: the four action paths have
+  // probabilities 1/16, 3/16, 3/16, 9/16 (exact in binary), so E[(r_0, r_1, r_0 r_1)] is
+  // (3/4, 3/4, 9/16) exactly
+  const mdp = makeMdp({
+    gamma: 1,
+    initial: [1],
+    outcomes: [[[{ next: 0, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]]],
+  });
+  const d = enumeratePrefixes(mdp, { horizon: 2, policy: [[0.25, 0.75]] });
+  const e = d.expectationVector((
+    p,
+  ) => [p.rewards[0]!, p.rewards[1]!, p.rewards[0]! * p.rewards[1]!]);
+  // a strict deep equality also compares the array's own keys: only the indices 0..2
+  assert.deepEqual(e, [0.75, 0.75, 0.5625]);
+  assert.deepEqual(Object.keys(e), ["0", "1", "2"]);
+  let calls = 0;
+  assert.throws(
+    () => d.expectationVector(() => new Array<number>(++calls === 1 ? 2 : 3).fill(0)),
+    (err: unknown) =>
+      err instanceof MdpInputError &&
+      err.message === "expectationVector: f returned length 3, earlier 2",
   );
 });
 
