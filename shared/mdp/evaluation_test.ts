@@ -123,6 +123,26 @@ Deno.test("optimalValues counts its policy evaluations: 1 from an optimal start,
   ]);
 });
 
+Deno.test("optimalValuesExact starts from action 0 everywhere: a one-action MDP, and a γ = 1 MDP whose action 1 never terminates, are solved without a start", () => {
+  // reward 1 forever at γ = 1/2: V* = 2, the only action is the argmax
+  const single = optimalValuesExact(
+    makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] }),
+  );
+  assert.deepEqual([single.V.map(String), single.argmax], [["2"], [[0]]]);
+  // s0: action 0 ends in terminal s1 paying 2, action 1 pays −1 and stays (improper at γ = 1,
+  // so it cannot be evaluated): from action 0, V* = (2, 0) and Q*(s0) = (2, −1 + 2)
+  const proper = optimalValuesExact(
+    makeMdp({
+      gamma: 1,
+      terminal: [1],
+      outcomes: [[[{ next: 1, reward: 2, prob: 1 }], [{ next: 0, reward: -1, prob: 1 }]], []],
+    }),
+  );
+  assert.deepEqual(proper.V.map(String), ["2", "0"]);
+  assert.deepEqual(proper.Q.map((row) => row.map(String)), [["2", "1"], ["0", "0"]]);
+  assert.deepEqual(proper.argmax, [[0], [0, 1]]);
+});
+
 Deno.test("an MDP whose every state is terminal is worth 0 everywhere, by every evaluator (nothing to solve)", () => {
   // terminal states are absorbing and worth 0 by convention; with no live state the linear
   // systems are empty and must not be handed to a solver

@@ -166,7 +166,7 @@ export interface ExactOptimalSolution {
  * Bellman optimality equation V(s) = max_a Q(s, a) holds exactly, which characterises V*.
  *
  * @param mdp a small MDP
- * @param start initial deterministic policy (a float solution's actions make this fast)
+ * @param start initial deterministic policy (default action 0 everywhere; a float solution's actions make this fast)
  * @returns exact V*, Q*, argmax sets
  * @example
  * ```ts

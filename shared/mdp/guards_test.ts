@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   argmaxSet,
+  deterministicPolicy,
   makeMdp,
   MdpInputError,
   validateActionValues,
@@ -65,4 +66,22 @@ Deno.test("mdp validateValues refuses an array of the wrong length and a non-arr
     () => validateValues(oneState, { length: 1, 0: 3 } as unknown as number[]),
     /V: expected 1 values/,
   );
+});
+
+Deno.test("mdp deterministicPolicy accepts actions 0 and |A| − 1 and refuses −1, |A| and non-integers, naming the state", () => {
+  const twoActions = makeMdp({
+    gamma: 0.5,
+    outcomes: [
+      [[{ next: 0, reward: 0, prob: 1 }], [{ next: 1, reward: 1, prob: 1 }]],
+      [[{ next: 1, reward: 0, prob: 1 }], [{ next: 0, reward: 1, prob: 1 }]],
+    ],
+  });
+  assert.deepEqual(deterministicPolicy(twoActions, [0, 1]), [[1, 0], [0, 1]]);
+  for (const a of [-1, 2, 0.5, -0.5, NaN]) {
+    refuses(
+      () => deterministicPolicy(twoActions, [0, a]),
+      new RegExp(`^action ${a} chosen in state 1 is not in \\[0, 2\\)$`),
+    );
+  }
+  refuses(() => deterministicPolicy(twoActions, [0]), /expected 2 actions, got 1/);
 });
