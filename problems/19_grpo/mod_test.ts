@@ -476,6 +476,18 @@ Deno.test("19 the length-bias table uses 10,000 bootstrap resamples by default, 
   assert.equal((await lengthBiasTable({ seeds: [1], budget: 0, resamples: 7 })).resamples, 7);
 });
 
+Deno.test("19 the length-bias table trains every run for 3,200 episodes by default, as documented", async () => {
+  // no seeds: no run is trained, so the default budget is read off the table at no cost
+  const t = await lengthBiasTable({ seeds: [], resamples: 1 });
+  assert.equal(t.budget, 3_200);
+  assert.deepEqual([t.runs.grpo.length, t.runs["dr-grpo"].length, t.rows.grpo.success.n], [
+    0,
+    0,
+    0,
+  ]);
+  assert.equal((await lengthBiasTable({ seeds: [], budget: 3_199, resamples: 1 })).budget, 3_199);
+});
+
 Deno.test("19 the length-bias table runs 20 distinct seeds per estimator by default, as documented", async () => {
   // budget 0: no training, only the initial policies' exact outcomes are tabulated
   const t = await lengthBiasTable({ budget: 0, resamples: 1 });
