@@ -109,3 +109,11 @@ Deno.test("08 a Θ whose first row is missing has no columns: refused as such, n
     /row a=1 .*expected 2/,
   );
 });
+
+Deno.test("08 the probability change keeps its relative accuracy when μ_i is within 1e-17 of 0", () => {
+  // μ_0(−40, 0) = e^{−40}/(1 + e^{−40}), about 4e-18, so 1 − μ_0 rounds to 1 before and after
+  // the step to (−39, 0); the change σ(−39) − σ(−40), about 7e-18, must come from μ_0 itself
+  const exact = Math.exp(-39) / (1 + Math.exp(-39)) - Math.exp(-40) / (1 + Math.exp(-40));
+  const change = probabilityChange([-40, 0], [1, 0], 0, 1);
+  assert.ok(Math.abs(change - exact) <= 1e-12 * exact, `${change} vs ${exact}`);
+});

@@ -48,6 +48,7 @@ Deno.test("17 with Q̄ equal to an episode's own returns, every k-step target te
 
 Deno.test("17 train records an error curve for every k", async () => {
   const lines: string[] = [];
+  const before = performance.now();
   const r = await withNoTensorLeak(
     "17 train",
     () =>
@@ -58,6 +59,9 @@ Deno.test("17 train records an error curve for every k", async () => {
         onProgress: (l) => lines.push(l),
       }),
   );
+  const wall = performance.now() - before;
+  // the reported duration is the call's own: non-negative and within the wall time around it
+  assert.ok(r.ms >= 0 && r.ms <= wall, `ms ${r.ms}, wall time ${wall}`);
   assert.equal(r.algorithm, "td");
   const byK = r.extra!.curvesByK as { k: number; curve: unknown[]; rmse: number }[];
   assert.deepEqual(byK.map((c) => c.k), [1, 3, 10]);

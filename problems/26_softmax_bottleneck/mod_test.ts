@@ -108,3 +108,23 @@ Deno.test("26 ε must lie in (0, 2): 0 and 2 are refused, values just inside giv
     assert.ok(h <= eps, `half-half, ε = ${eps}: ℓ1 distance ${h}`);
   }
 });
+
+Deno.test("26 a separation that rounds to 0 or below is refused; a tiny positive one is returned as computed", () => {
+  const notSeparated = (f: () => unknown) =>
+    assert.throws(
+      f,
+      (e: unknown) =>
+        e instanceof BottleneckInputError &&
+        e.message === "row 0 is not separated from the others in float64",
+    );
+  // distinct rows whose norms round to 1 and whose dot product rounds to exactly 1: g = 0
+  notSeparated(() => separation([[1, 0], [1, 1e-9]], 0));
+  // rows of norm 1 + 4e-13 (within the tolerance) with dot product about 1 + 8e-13: g < 0
+  const x = 1 + 4e-13;
+  notSeparated(() => separation([[x, 0], [x, 1e-9], [0, 1]], 0));
+  // the other side of the boundary: g = 1 − cos θ > 0 for θ = 1e-6 is accepted as computed
+  const theta = 1e-6;
+  const g = separation([[1, 0], [Math.cos(theta), Math.sin(theta)]], 0);
+  // 1 − cos θ = θ²/2 − θ⁴/24 + …; the rounded cosine errs by at most 2^−53 and 1 − c is exact
+  assert.ok(g > 0 && Math.abs(g - theta ** 2 / 2) <= 2 ** -53 + theta ** 4 / 24, `g = ${g}`);
+});
