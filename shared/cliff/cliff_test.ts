@@ -495,3 +495,36 @@ Deno.test("cliff policyOutcome refuses a negative or NaN entry in a live row, an
   const terminalRows = edge.map((row, s) => (walk.isTerminal[s] ? [-1, NaN, 0, 0] : row));
   assert.equal(policyOutcome(walk, terminalRows).value, 88);
 });
+
+Deno.test("cliff env: a step before the first reset is refused like a step after the end, and changes nothing", () => {
+  // a fresh environment has no episode: step() must demand reset() rather than move from
+  // the placeholder state −1
+  const env = new CliffEnv(cliffWalk(), new Rng(1));
+  assert.throws(
+    () => env.step(0),
+    (e: unknown) =>
+      e instanceof CliffInputError &&
+      /step\(\) after the episode ended: call reset\(\)/.test(e.message),
+  );
+  assert.equal(env.state, -1);
+  assert.equal(env.t, 0);
+  env.reset();
+  assert.equal(env.step(0).state, 24);
+});
+
+Deno.test("cliff rollout: a maxSteps option of 0 is refused with its message, 1 gives one truncated move", () => {
+  const walk = cliffWalk();
+  const left = Array.from({ length: 48 }, () => [0, 0, 0, 1]);
+  assert.throws(
+    () => rollout(walk, left, new Rng(1), { maxSteps: 0 }),
+    (e: unknown) =>
+      e instanceof CliffInputError &&
+      /maxSteps must be a positive integer or Infinity, got 0/.test(e.message),
+  );
+  // "left" from the start bumps into the wall: one move, −1, cut at length 1
+  const once = rollout(walk, left, new Rng(1), { maxSteps: 1 });
+  assert.deepEqual(
+    [once.length, once.states, once.actions, once.return, once.finalState, once.end],
+    [1, [36], [3], -1, 36, "truncated"],
+  );
+});

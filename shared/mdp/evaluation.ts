@@ -45,6 +45,15 @@ export function evaluatePolicy(mdp: FiniteMdp, pi: Policy): PolicyValues {
   const live = liveStates(mdp);
   const V = new Array<number>(mdp.nStates).fill(0);
   if (live.length > 0) {
+    if (mdp.gamma === 1) {
+      const trapped = trappedStates(mdp, pi);
+      if (trapped.length > 0) {
+        throw new ImproperPolicyError(
+          `policy evaluation: I − γP^π is singular (γ = 1): the policy never reaches a ` +
+            `terminal state from state ${trapped[0]}`,
+        );
+      }
+    }
     const P = transitionUnderPolicy(mdp, pi);
     const r = rewardUnderPolicy(mdp, pi);
     // Bellman equation for π (linear): (I − γ P^π) V = r^π, restricted to live states
@@ -324,4 +333,49 @@ export function liveStates(mdp: FiniteMdp): number[] {
   const out: number[] = [];
   for (let s = 0; s < mdp.nStates; s++) if (!mdp.isTerminal[s]) out.push(s);
   return out;
+}
+
+/**
+ * The live states from which π never reaches a terminal state. At γ = 1 the system
+ * (I − P^π) V = r^π over the live states is singular exactly when this set is non-empty
+ * (P^π restricted to them is then stochastic on a closed class, so it has eigenvalue 1);
+ * LU solvers do not always notice, because a consistent singular system (e.g. a zero-reward
+ * loop) can still be "solved", so the evaluators check this structurally.
+ *
+ * @param mdp the MDP
+ * @param pi the policy (only which entries are positive matters)
+ * @returns the trapped states, ascending
+ * @example
+ * ```ts
+ * import { makeMdp, trappedStates } from "./mod.ts";
+ * // action 1 loops on s0 for free: under it s0 never ends
+ * const m = makeMdp({
+ *   gamma: 1,
+ *   terminal: [1],
+ *   outcomes: [[[{ next: 1, reward: 0, prob: 1 }], [{ next: 0, reward: 0, prob: 1 }]], []],
+ * });
+ * if (trappedStates(m, [[0, 1], [1, 0]]).join() !== "0") throw new Error();
+ * ```
+ */
+export function trappedStates(
+  mdp: FiniteMdp,
+  pi: ArrayLike<ArrayLike<number>>,
+): number[] {
+  const reaches = Array.from({ length: mdp.nStates }, (_, s) => mdp.isTerminal[s]!);
+  // grow the set of states that reach a terminal state until no live state joins it
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (let s = 0; s < mdp.nStates; s++) {
+      if (reaches[s]) continue;
+      for (let a = 0; a < mdp.nActions && !reaches[s]; a++) {
+        if (!(pi[s]![a]! > 0)) continue;
+        if (mdp.outcomes[s]![a]!.some((o) => o.prob > 0 && reaches[o.next])) {
+          reaches[s] = true;
+          grew = true;
+        }
+      }
+    }
+  }
+  return liveStates(mdp).filter((s) => !reaches[s]);
 }

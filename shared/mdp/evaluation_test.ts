@@ -143,6 +143,33 @@ Deno.test("optimalValuesExact starts from action 0 everywhere: a one-action MDP,
   assert.deepEqual(proper.argmax, [[0], [0, 1]]);
 });
 
+Deno.test("optimalValuesExact keeps the current action on an exact tie: at γ = 1 a free self-loop tied with stopping is never chosen", () => {
+  // s0: action 0 ends in terminal s1 paying 0, action 1 pays 0 and stays. From action 0,
+  // V = (0, 0) and Q(s0) = (0, 0 + V(s0)) = (0, 0): an exact tie. Switching only to a strictly
+  // better action keeps action 0; switching to the loop would give an improper policy whose
+  // γ = 1 system I − P is singular.
+  const mdp = makeMdp({
+    gamma: 1,
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward: 0, prob: 1 }], [{ next: 0, reward: 0, prob: 1 }]], []],
+  });
+  const best = optimalValuesExact(mdp);
+  assert.deepEqual(best.V.map(String), ["0", "0"]);
+  assert.deepEqual(best.Q.map((row) => row.map(String)), [["0", "0"], ["0", "0"]]);
+  assert.deepEqual(best.argmax, [[0, 1], [0, 1]]);
+  // the same from an explicit start at action 0
+  assert.deepEqual(optimalValuesExact(mdp, [0, 0]).argmax, [[0, 1], [0, 1]]);
+  // the loop itself never terminates, so every evaluator refuses it although 0 solves the
+  // (singular, consistent) system
+  const loop = [[0, 1], [1, 0]];
+  assert.throws(
+    () => evaluatePolicyExact(mdp, loop),
+    /never reaches a terminal state from state 0/,
+  );
+  assert.throws(() => evaluatePolicy(mdp, loop), ImproperPolicyError);
+  assert.throws(() => evaluateActionValues(mdp, loop), ImproperPolicyError);
+});
+
 Deno.test("an MDP whose every state is terminal is worth 0 everywhere, by every evaluator (nothing to solve)", () => {
   // terminal states are absorbing and worth 0 by convention; with no live state the linear
   // systems are empty and must not be handed to a solver

@@ -11,7 +11,7 @@
  */
 import { type Fraction, fraction, lusolve } from "mathjs";
 import { type FiniteMdp, MdpInputError } from "./model.ts";
-import { liveStates } from "./evaluation.ts";
+import { liveStates, trappedStates } from "./evaluation.ts";
 import { type Policy, validatePolicy } from "./policy.ts";
 
 /** A policy given exactly: policy[s][a] = π(a | s) as fractions. */
@@ -66,7 +66,18 @@ const ONE = fraction(1);
  * ```
  */
 export function evaluatePolicyExact(mdp: FiniteMdp, pi: Policy | ExactPolicy): ExactPolicyValues {
-  validatePolicy(mdp, pi.map((row) => row.map((x) => Number(x.valueOf()))));
+  const piNumbers = pi.map((row) => row.map((x) => Number(x.valueOf())));
+  validatePolicy(mdp, piNumbers);
+  // γ = 1 with a state that never terminates: singular even when LU happens to "solve" it
+  if (mdp.gamma === 1) {
+    const trapped = trappedStates(mdp, piNumbers);
+    if (trapped.length > 0) {
+      throw new MdpInputError(
+        `exact evaluation: I − γP^π is singular (γ = 1): the policy never reaches a terminal ` +
+          `state from state ${trapped[0]}`,
+      );
+    }
+  }
   const gamma = toFraction(mdp.gamma, "γ");
   const piF = pi.map((row, s) =>
     row.map((x, a) => typeof x === "number" ? toFraction(x, `π(a=${a} | s=${s})`) : x)

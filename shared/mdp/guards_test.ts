@@ -85,3 +85,16 @@ Deno.test("mdp deterministicPolicy accepts actions 0 and |A| âˆ’ 1 and refuses â
   }
   refuses(() => deterministicPolicy(twoActions, [0]), /expected 2 actions, got 1/);
 });
+
+Deno.test("mdp validateDistribution refuses an entry just above 1 + tolerance by name and accepts one within it", () => {
+  // 1 + 2e-9 exceeds 1 + PROB_SUM_TOLERANCE (1e-9): the entry itself is not a probability,
+  // which is reported before the sum is looked at
+  refuses(
+    () => validateDistribution([1 + 2e-9, 0], 2, "p"),
+    /p: entry 0 = 1\.000000002 is not a probability/,
+  );
+  refuses(() => validateDistribution([0, 1.5], 2, "p"), /p: entry 1 = 1\.5 is not a probability/);
+  // 1 + 5e-10 is within the tolerance both as an entry and as a sum
+  validateDistribution([1 + 5e-10, 0], 2, "p");
+  validateDistribution([0, 1], 2, "p");
+});
