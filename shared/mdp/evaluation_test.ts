@@ -203,3 +203,23 @@ Deno.test("mdp evaluation accepts values up to 10^12 · (1 + R) in magnitude and
   assert.throws(() => evaluatePolicy(loop(outside), [[1]]), ImproperPolicyError);
   assert.throws(() => evaluateActionValues(loop(outside), [[1]]), ImproperPolicyError);
 });
+
+Deno.test("mdp evaluation accepts a value exactly at the bound 10^12 · (1 + R), on both routes", () => {
+  // Action 1 pays 1 into a terminal state, so R = 1 and the bound is 2 · 10¹² exactly. Action
+  // 0 loops on state 0 paying r = 244140625 · 2⁻²⁸ (exact: 2 · 10¹² = 244140625 · 2¹³) with
+  // γ = 1 − 2⁻⁴¹, so the systems solve without rounding to r · 2⁴¹ = 2 · 10¹², the bound itself.
+  const r = 244140625 * 2 ** -28;
+  const mdp = makeMdp({
+    gamma: 1 - 2 ** -41,
+    outcomes: [
+      [[{ next: 0, reward: r, prob: 1 }], [{ next: 1, reward: 1, prob: 1 }]],
+      [],
+    ],
+    terminal: [1],
+  });
+  assert.equal(mdp.rewardBound, 1);
+  assert.equal(r * 2 ** 41, 2e12);
+  const loop = [[1, 0], [1, 0]];
+  assert.equal(evaluatePolicy(mdp, loop).V[0], 2e12);
+  assert.deepEqual(evaluateActionValues(mdp, loop)[0], [2e12, 1]);
+});
