@@ -84,27 +84,25 @@ Deno.test("18 the entropy bonus acts below β₀ = 1 and its first update uses �
 Deno.test("18 the value-target-gradient control differs from the correct update only in V_φ, and only when an episode is cut", async () => {
   await withNoTensorLeak("cut term", async () => {
     const config = { budget: 16, episodesPerUpdate: 16, maxSteps: 1 };
+    // seed 4 trained correctly and with the control's mistake, on the same walk
+    const pair = async (walk: CliffWalk) => {
+      const [right] = await trainSeeds([4], config, { walk });
+      const [control] = await trainSeeds([4], config, { walk, mistake: "value-target-gradient" });
+      return [right!, control!] as const;
+    };
     // the classic walk cut after one move: every episode is cut, so the cut weights C are
     // nonzero and the control's value loss has the extra −Σ C V_φ term
     const cut = cliffWalk({ variant: "classic", maxSteps: 1 });
-    const [right] = await trainSeeds([4], config, { walk: cut });
-    const [control] = await trainSeeds([4], config, {
-      walk: cut,
-      mistake: "value-target-gradient",
-    });
-    assert.equal(control!.truncatedFraction, 1);
+    const [right, control] = await pair(cut);
+    assert.equal(control.truncatedFraction, 1);
     // the policy loss does not see the mistake
-    assert.deepEqual(control!.policy, right!.policy);
-    assert.notDeepEqual(control!.baseline, right!.baseline);
+    assert.deepEqual(control.policy, right.policy);
+    assert.notDeepEqual(control.baseline, right.baseline);
     // every episode ends after its one move: C = 0 and the control is the correct update
     const ends = oneMoveWalk(cut.start, -1);
-    const [right2] = await trainSeeds([4], config, { walk: ends });
-    const [control2] = await trainSeeds([4], config, {
-      walk: ends,
-      mistake: "value-target-gradient",
-    });
-    assert.equal(control2!.truncatedFraction, 0);
-    assert.deepEqual(control2!.baseline, right2!.baseline);
+    const [right2, control2] = await pair(ends);
+    assert.equal(control2.truncatedFraction, 0);
+    assert.deepEqual(control2.baseline, right2.baseline);
   });
 });
 
