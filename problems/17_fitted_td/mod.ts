@@ -38,17 +38,18 @@ export interface FittedTdConfig extends FittedRunConfig {
 }
 
 /**
- * The defaults: the budget, rounds and network of Problem 16, k ∈ {1, 3, 10}, Q̄ refreshed
- * every 10 Adam steps: 4 rounds of 2,000 episodes with 25 steps each and 400 final steps,
- * 500 full-table steps in all (the initial Q̄ and 49 refreshes: 50 target networks).
+ * The defaults: the budget, rounds, final steps and network of Problem 16, k ∈ {1, 3, 10},
+ * Q̄ refreshed every 10 Adam steps: 4 rounds of 2,000 episodes with 25 steps each and 700
+ * final steps, 800 full-table steps in all (the initial Q̄ and 79 refreshes: 80 target
+ * networks).
  *
  * @example
  * ```ts
  * import { FITTED_TD_CONFIG } from "./mod.ts";
- * // the budget is whole rounds, and 4 rounds of 25 steps plus the final steps make 500
+ * // the budget is whole rounds, and 4 rounds of 25 steps plus the final steps make 800
  * const c = FITTED_TD_CONFIG;
  * if (c.episodes % c.episodesPerRound !== 0) throw new Error();
- * if ((c.episodes / c.episodesPerRound) * c.stepsPerRound + c.finalSteps !== 500) throw new Error();
+ * if ((c.episodes / c.episodesPerRound) * c.stepsPerRound + c.finalSteps !== 800) throw new Error();
  * ```
  */
 export const FITTED_TD_CONFIG: Readonly<FittedTdConfig> = {
@@ -56,10 +57,12 @@ export const FITTED_TD_CONFIG: Readonly<FittedTdConfig> = {
   episodes: 8000,
   episodesPerRound: 2000,
   stepsPerRound: 25,
-  finalSteps: 400,
+  // Problem 16's: with 400 final steps, 6 of 300 seeds left k = 10 at RMSE 7.5–10.6, a
+  // rarely visited pair of the start state not yet fitted (README, 17a)
+  finalSteps: 700,
   learningRate: 3e-3,
   // a k = 1 target moves values one step back per refresh, and the longest walks of π take
-  // about 15 steps: 50 target networks leave room (every 20 steps, one seed in 12 ended at 7.5)
+  // about 15 steps: 80 target networks leave room
   targetEvery: 10,
   hidden: [64, 64],
   ks: [1, 3, 10],

@@ -10,6 +10,7 @@ export * from "./assert_close.ts";
 export * from "./property.ts";
 export * from "./pinned.ts";
 export * from "./binomial.ts";
+export * from "./seed_reliability.ts";
 export * from "./constant_uniform.ts";
 export * from "./stated_config.ts";
 export * from "./claims.ts";
