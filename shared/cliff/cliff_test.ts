@@ -463,6 +463,20 @@ Deno.test("cliff tableRows splits a plain array into consecutive rows of nAction
   ]);
 });
 
+Deno.test("cliff tableRows accepts rows of one action (nActions = 1, the guard's boundary) and refuses 0, negative and fractional row lengths", () => {
+  // a one-action table is valid: every state's row is the single probability 1
+  assert.deepEqual(tableRows([1, 1, 1], 1).map((r) => Array.from(r)), [[1], [1], [1]]);
+  assert.deepEqual(tableRows(new Float32Array([1, 1]), 1).map((r) => Array.from(r)), [[1], [1]]);
+  // just below the boundary and beyond it: no row length splits a table
+  for (const nActions of [0, -1, -2, 0.5, 1.5, Number.NaN]) {
+    assert.throws(
+      () => tableRows([1, 1], nActions),
+      CliffInputError,
+      `nActions = ${nActions}`,
+    );
+  }
+});
+
 Deno.test("cliff stateOf is row · cols + col on the whole grid and refuses rows and columns just outside it", () => {
   const walk = cliffWalk(); // 4 × 12
   assert.equal(stateOf(walk, 0, 0), 0);
