@@ -4,6 +4,7 @@ import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims, threeArmedBandit, twoLengthMdp } from "./claims.ts";
 import {
+  advantageGivenReward,
   enumerateTrajectories,
   exactObjective,
   expectedGroupGradient,
@@ -245,6 +246,32 @@ Deno.test("28 bad input gets a clear error naming what and where", () => {
     () => validateTerminalRewardMdp(startsTerminal),
     /p0 puts mass 0.5 on the terminal state 1/,
   );
+});
+
+Deno.test("28 the group size of ω and φ_N: N = 1 is a group (its advantage is 0), N = 0 and N = 1.5 are refused", () => {
+  // a group of one is its own baseline: r − mean = 0 and GRPO's std is 0, so
+  // ω(τ) = ((N − 1)/N)(r(τ) − J) and φ_1(x) = 0 exactly, whatever the reward
+  const coin = [{ value: 0, prob: 0.5 }, { value: 1, prob: 0.5 }];
+  for (const kind of ["dr-grpo", "grpo"] as const) {
+    const w = trajectoryWeights(twoStep, theta, 1, kind);
+    // every trajectory of positive probability is listed (eight of them, see below)
+    assert.equal(w.length, 8, kind);
+    assert.deepEqual(w.map((x) => x.weight), new Array(8).fill(0), kind);
+    for (const x of [0, 1, 3]) assert.equal(advantageGivenReward(coin, x, 1, kind), 0, kind);
+  }
+  const refused = /the group size N must be a positive integer, got /;
+  for (const n of [0, 1.5]) {
+    assert.throws(
+      () => trajectoryWeights(twoStep, theta, n, "dr-grpo"),
+      (e: unknown) => e instanceof MdpInputError && refused.test(e.message),
+      `ω at N = ${n}`,
+    );
+    assert.throws(
+      () => advantageGivenReward(coin, 1, n, "dr-grpo"),
+      (e: unknown) => e instanceof MdpInputError && refused.test(e.message),
+      `φ at N = ${n}`,
+    );
+  }
 });
 
 Deno.test("28 a trajectory's environment probability is p0(s_0)·Π p(s_{t+1} | s_t, a_t), and its probability that times Π π(a_t | s_t)", () => {
