@@ -112,6 +112,23 @@ Deno.test("17 train's firstBelowBound is the earliest curve point within rmseBou
   assert.deepEqual([tiedFirst?.episodes, tiedFirst?.rmse], [50, first.rmse]);
 });
 
+Deno.test("17 train's reachedTarget holds exactly when the worst final RMSE is within rmseBound, equality included", async () => {
+  // the training does not depend on the bound, so the same seed gives the same final RMSEs;
+  // a bound equal to the worst of them is met (≤), a double just below it is not
+  const small = { episodesPerRound: 50, stepsPerRound: 2, finalSteps: 0 };
+  const ref = await train({ seed: 3, budget: 100, config: small });
+  const finals = (ref.extra!.curvesByK as { rmse: number }[]).map((c) => c.rmse);
+  const worst = Math.max(...finals);
+  // x·(1 − 2⁻⁵²) rounds to a double below a positive normal x (a relative step of one ulp)
+  const below = worst * (1 - 2 ** -52);
+  assert.ok(below < worst && below > 0, `worst ${worst}`);
+  for (const [rmseBound, want] of [[worst, true], [below, false]] as const) {
+    const r = await train({ seed: 3, budget: 100, config: { ...small, rmseBound } });
+    assert.deepEqual((r.extra!.curvesByK as { rmse: number }[]).map((c) => c.rmse), finals);
+    assert.equal(r.reachedTarget, want, `bound ${rmseBound}, final RMSEs ${finals}`);
+  }
+});
+
 Deno.test("17 bad input gets a clear error naming what and where", () => {
   const ep = { states: [0], actions: [0], rewards: [1] };
   assert.throws(() => kStepTarget(ep, 0, 0, 1, [], 4), /k must be a positive integer, got 0/);
