@@ -274,6 +274,40 @@ Deno.test("28 the group size of ω and φ_N: N = 1 is a group (its advantage is 
   }
 });
 
+Deno.test("28 φ_N accepts exactly the reward laws that are distributions: probabilities ≥ 0 (0 included), mass 1 within 1e-9", () => {
+  // Dr. GRPO, N = 2: φ_2(x) = (1/2)(x − E[r]), computed here by hand
+  // 0.1 + 0.2 + 0.7 rounds to 1 + 2^−52 in float64: within the tolerance; E[r] = 0.2 + 2.1 = 2.3
+  const uneven = [{ value: 0, prob: 0.1 }, { value: 1, prob: 0.2 }, { value: 3, prob: 0.7 }];
+  assertAllClose(
+    [advantageGivenReward(uneven, 3, 2, "dr-grpo")],
+    [0.35],
+    { abs: 1e-12, rel: 0 },
+    "φ_2(3)",
+  );
+  // an outcome of probability 0 is allowed: E[r] = 1, φ_2(0) = −1/2
+  const sure = [{ value: 0, prob: 0 }, { value: 1, prob: 1 }];
+  assert.equal(advantageGivenReward(sure, 0, 2, "dr-grpo"), -0.5);
+  // mass 1 + 5e-10 is inside the tolerance, 1 + 2e-9 outside it; inside, φ_2(1) is
+  // Σ_y p_y (1 − y)/2 = (1/2)(1/2)(1 − 0) = 1/4, the other member's 1 contributing 0
+  const massOff = (d: number) => [{ value: 0, prob: 0.5 }, { value: 1, prob: 0.5 + d }];
+  assert.equal(advantageGivenReward(massOff(5e-10), 1, 2, "dr-grpo"), 0.25);
+  const notALaw = /the reward law must be a distribution, its mass is /;
+  const refused: [string, { value: number; prob: number }[]][] = [
+    ["mass 1 + 2e-9", massOff(2e-9)],
+    ["mass 1/2, no negative probability", [{ value: 0, prob: 0.5 }]],
+    ["mass 2", [{ value: 0, prob: 1 }, { value: 1, prob: 1 }]],
+    ["mass 1 with a negative probability", [{ value: 0, prob: -0.5 }, { value: 1, prob: 1.5 }]],
+    ["a NaN probability", [{ value: 0, prob: NaN }, { value: 1, prob: 1 }]],
+  ];
+  for (const [what, law] of refused) {
+    assert.throws(
+      () => advantageGivenReward(law, 1, 2, "dr-grpo"),
+      (e: unknown) => e instanceof MdpInputError && notALaw.test(e.message),
+      what,
+    );
+  }
+});
+
 Deno.test("28 a trajectory's environment probability is p0(s_0)·Π p(s_{t+1} | s_t, a_t), and its probability that times Π π(a_t | s_t)", () => {
   // twoStep has coins of probability 1/2, 1/4 and 3/4 and p0 = (3/4, 1/4): every
   // environment probability below is a product of dyadic fractions, exact in float64
