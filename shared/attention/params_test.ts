@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
 import { seedFor } from "../testing/mod.ts";
-import { glorotUniform, initLayer, isMatrix } from "./params.ts";
+import { glorotUniform, initEncoder, initLayer, isMatrix } from "./params.ts";
 import {
   add,
   columns,
@@ -48,6 +48,20 @@ Deno.test("attention initLayer needs a whole number of heads H ≥ 1 dividing d:
   for (const heads of [0.5, 0.999, 0, -1, 4]) {
     assert.throws(() => initLayer(rng("heads"), { d: 6, heads }), /heads H = .* must divide d = 6/);
   }
+});
+
+Deno.test("attention initEncoder's learned positional table covers 64 positions unless maxLength is given (the same draws as an explicit 64)", () => {
+  const shape = { vocab: 3, d: 4, heads: 2, depth: 1, positional: "learned" } as const;
+  const table = (maxLength?: number) => {
+    const p = initEncoder(rng("learned table"), { ...shape, maxLength }).positional;
+    assert.equal(p.kind, "learned");
+    return p.kind === "learned" ? p.table : matrix(0, 0);
+  };
+  const byDefault = table();
+  assert.deepEqual([byDefault.rows, byDefault.cols], [64, 4]);
+  assert.deepEqual(Array.from(byDefault.data), Array.from(table(64).data));
+  // an explicit length is honoured on both sides of the default
+  assert.deepEqual([table(7).rows, table(65).rows], [7, 65]);
 });
 
 Deno.test("attention varied rows: the default mean range is 3 (the same draws as an explicit 3)", () => {
