@@ -36,6 +36,9 @@ Deno.test("qnet initialisation is seeded and follows U(−1/√fan_in, 1/√fan_
     [a, b, c].forEach((n) => n.dispose());
     assert.deepEqual(wa, wb, "same seed, same weights");
     assert.notDeepEqual(wa, wc, "another seed, other weights");
+    // the seed reaches every parameter tensor, not only the kernels: each layer's biases
+    // change with it (two seeds drawing 64 equal uniforms has probability 0)
+    wa.biases.forEach((b, l) => assert.notDeepEqual(b, wc.biases[l], `layer ${l} biases`));
     const fanIns = [48, 64, 64];
     wa.kernels.forEach((k, l) => {
       const bound = 1 / Math.sqrt(fanIns[l]!);
