@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../random/mod.ts";
 import { seedFor } from "../testing/mod.ts";
-import { glorotUniform, initEncoder, initLayer, isMatrix } from "./params.ts";
+import { countParameters, glorotUniform, initEncoder, initLayer, isMatrix } from "./params.ts";
 import {
   add,
   columns,
@@ -62,6 +62,38 @@ Deno.test("attention initEncoder's learned positional table covers 64 positions 
   assert.deepEqual(Array.from(byDefault.data), Array.from(table(64).data));
   // an explicit length is honoured on both sides of the default
   assert.deepEqual([table(7).rows, table(65).rows], [7, 65]);
+});
+
+Deno.test("attention initEncoder draws token embeddings N(0, 1): sample mean near 0 and sample variance near 1", () => {
+  // 40·50 = 2000 draws: the sample variance of N(0, 1) has standard deviation √(2/2000) ≈ 0.032,
+  // so [0.85, 1.15] is a ≥ 4.7σ band; a standard deviation of 2 would give variance ≈ 4
+  const e = initEncoder(rng("embedding scale"), { vocab: 40, d: 50, heads: 2, depth: 0 }).embedding;
+  assert.deepEqual([e.rows, e.cols], [40, 50]);
+  const n = e.data.length;
+  const mean = e.data.reduce((s, x) => s + x, 0) / n;
+  const variance = e.data.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
+  assert.ok(Math.abs(mean) < 0.15, `mean ${mean}`);
+  assert.ok(variance > 0.85 && variance < 1.15, `variance ${variance}`);
+});
+
+Deno.test("attention countParameters of an encoder is N·d + L·d + depth·(12d² + 4d) by hand, and empty containers count 0", () => {
+  // per layer: two LayerNorms (gain + bias, 2d each), W_Q, W_K, W_V [d, d] and W_O [d, d] (4d²),
+  // FFN [d, 4d] and [4d, d] (8d²); head counts and widths are numbers, not parameters
+  const [N, d, L, depth] = [5, 6, 7, 3];
+  const learned = initEncoder(rng("count"), {
+    vocab: N,
+    d,
+    heads: 2,
+    depth,
+    positional: "learned",
+    maxLength: L,
+  });
+  assert.equal(countParameters(learned), N * d + L * d + depth * (12 * d * d + 4 * d));
+  const plain = initEncoder(rng("count"), { vocab: N, d, heads: 3, depth });
+  assert.equal(countParameters(plain), N * d + depth * (12 * d * d + 4 * d));
+  assert.equal(countParameters([]), 0);
+  assert.equal(countParameters({}), 0);
+  assert.equal(countParameters([[], { a: [] }]), 0);
 });
 
 Deno.test("attention varied rows: the default mean range is 3 (the same draws as an explicit 3)", () => {
