@@ -123,6 +123,25 @@ Deno.test("optimalValues counts its policy evaluations: 1 from an optimal start,
   ]);
 });
 
+Deno.test("optimalValues switches action only for an improvement above 1e-12·(1 + |Q(s, current)|): just above switches, just below keeps", () => {
+  // s0 → terminal s1 at γ = 1/2 by either action, paying base (action 0, the start) or
+  // base + gap (action 1): Q(s0) = (base, base + gap) since V(s1) = 0, so the threshold is
+  // 1e-12·(1 + |base|) — 1e-12 at base 0 and 2e-12 at base 1
+  const chosen = (base: number, gap: number) =>
+    optimalValues(makeMdp({
+      gamma: 0.5,
+      terminal: [1],
+      outcomes: [
+        [[{ next: 1, reward: base, prob: 1 }], [{ next: 1, reward: base + gap, prob: 1 }]],
+        [],
+      ],
+    })).actions[0];
+  assert.equal(chosen(0, 1.5e-12), 1);
+  assert.equal(chosen(0, 0.5e-12), 0);
+  assert.equal(chosen(1, 2.5e-12), 1);
+  assert.equal(chosen(1, 1.5e-12), 0);
+});
+
 Deno.test("optimalValuesExact starts from action 0 everywhere: a one-action MDP, and a γ = 1 MDP whose action 1 never terminates, are solved without a start", () => {
   // reward 1 forever at γ = 1/2: V* = 2, the only action is the argmax
   const single = optimalValuesExact(
