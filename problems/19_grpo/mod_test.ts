@@ -169,6 +169,24 @@ Deno.test("19 exact outcome agrees with sampled episodes (Hoeffding, δ = 1e-6 e
   assert.ok(exact.truncated > 0.001, `some truncation: ${exact.truncated}`);
 });
 
+Deno.test("19 exact outcome: the failure length is undefined (NaN) when every episode reaches the goal, lengths not integers", () => {
+  // 3 × 3 walk: start 6, cliff 7, goal 8. From the start up to 3; from 3 up (3/7) to the long
+  // way 0 → 1 → 2 → 5 → goal (6 moves) or right (4/7) to 4 → 5 → goal (4 moves). No path
+  // falls or loops, so success = 1 exactly and E[T] = (6·3 + 4·4)/7 = 34/7; the recursions for
+  // E[T] and E[T 1{goal}] round differently here, so only the success < 1 test gives NaN
+  const walk = cliffWalk({ variant: "terminal-only", rows: 3, cols: 3, maxSteps: 10 });
+  const [up, right, down] = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]];
+  const none = [0, 0, 0, 0];
+  const table = [right, right, down, [3 / 7, 4 / 7, 0, 0], right, down, up, none, none];
+  const o = exactOutcome(walk, table, 10);
+  assert.equal(o.success, 1);
+  assert.equal(o.fall, 0);
+  assert.equal(o.truncated, 0);
+  assertClose(o.expectedLength, 34 / 7, { abs: 1e-12, rel: 0 }, "E[T]");
+  assertClose(o.successLength, 34 / 7, { abs: 1e-12, rel: 0 }, "E[T | goal]");
+  assert.ok(Number.isNaN(o.failureLength), `failureLength ${o.failureLength}`);
+});
+
 Deno.test("19 exact outcome over a long horizon tends to the linear solve of the untruncated walk", () => {
   const walk = cliffWalk({ variant: "terminal-only" });
   const edge = edgePolicyActions(walk);

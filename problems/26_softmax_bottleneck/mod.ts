@@ -301,7 +301,7 @@ export interface DescentResult {
   v: number[];
   /** The smallest sup-distance to the target over all iterates (the start included). */
   bestSupDistance: number;
-  /** The iterate that attained it. */
+  /** The first iterate that attained it (the start if no step improved on it). */
   bestV: number[];
 }
 

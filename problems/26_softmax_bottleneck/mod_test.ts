@@ -92,6 +92,16 @@ Deno.test("26c descend takes exactly `steps` steps v ← v − η·Bᵀ(μ(Bv) �
   assert.deepEqual(one.bestV, [1, -1]);
 });
 
+Deno.test("26c descend reports the first iterate reaching the best distance: steps that do not improve leave the start", () => {
+  // at v = 40 the logits (40, −40) give μ = (1, 0) exactly in float64 (e^−80 < 2^−53), so
+  // every step (v ← v − 1·(μ_0 − μ_1) = v − 1) keeps the sup-distance at 1/2: no iterate
+  // improves on the start, which is the one reported
+  const r = descend([[1], [-1]], [0.5, 0.5], [40], { steps: 3, learningRate: 1 });
+  assert.deepEqual(r.v, [37]);
+  assert.equal(r.bestSupDistance, 0.5);
+  assert.deepEqual(r.bestV, [40]);
+});
+
 Deno.test("26 ε must lie in (0, 2): 0 and 2 are refused, values just inside give the promised ℓ1 accuracy", () => {
   // 2 is the largest ℓ1 distance between two distributions, so an accuracy ε ≥ 2 promises
   // nothing; ε ≤ 0 cannot be met

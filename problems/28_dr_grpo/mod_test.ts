@@ -384,6 +384,23 @@ Deno.test("28d trajectory weights: a group of exactly 10^7 tuples is summed, 10^
   );
 });
 
+Deno.test("28 trajectory weights list only trajectories of positive probability: an arm whose softmax probability underflows to 0 has none", () => {
+  // two arms paying 1 and 0; θ = (0, −1000) gives π = (1, 0) exactly (e^−1000 underflows),
+  // so the only trajectory is arm 0 with probability 1, and with every reward equal to 1
+  // the Dr. GRPO advantage r − mean is 0
+  const bandit = makeMdp({
+    gamma: 1,
+    initial: [1, 0],
+    terminal: [1],
+    outcomes: [[[{ next: 1, reward: 1, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]], []],
+  });
+  const w = trajectoryWeights(bandit, [[0, -1000], [0, 0]], 2, "dr-grpo");
+  assert.equal(w.length, 1);
+  assert.deepEqual(w[0]!.traj.actions, [0]);
+  assert.equal(w[0]!.traj.prob, 1);
+  assert.equal(w[0]!.weight, 0);
+});
+
 Deno.test("28 RLOO with N = 1 is refused even when the MDP has a single trajectory", () => {
   // one action, one outcome: the only trajectory is the single tuple of the enumeration,
   // and the leave-one-out baseline of a group of one is undefined
