@@ -92,7 +92,7 @@ Deno.test("26c descend takes exactly `steps` steps v ← v − η·Bᵀ(μ(Bv) �
   assert.deepEqual(one.bestV, [1, -1]);
 });
 
-Deno.test("26c descend reports the first iterate reaching the best distance: steps that do not improve leave the start", () => {
+Deno.test("26 descend reports the first iterate reaching the best distance: steps that do not improve leave the start", () => {
   // at v = 40 the logits (40, −40) give μ = (1, 0) exactly in float64 (e^−80 < 2^−53), so
   // every step (v ← v − 1·(μ_0 − μ_1) = v − 1) keeps the sup-distance at 1/2: no iterate
   // improves on the start, which is the one reported
