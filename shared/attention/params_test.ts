@@ -66,14 +66,15 @@ Deno.test("attention initEncoder's learned positional table covers 64 positions 
 
 Deno.test("attention initEncoder draws token embeddings N(0, 1): sample mean near 0 and sample variance near 1", () => {
   // 40·50 = 2000 draws: the sample variance of N(0, 1) has standard deviation √(2/2000) ≈ 0.032,
-  // so [0.85, 1.15] is a ≥ 4.7σ band; a standard deviation of 2 would give variance ≈ 4
+  // so [0.8, 1.2] is a ≥ 6σ band (a false alarm below 1e-6 for any seed, the sample variance
+  // being close to normal at this n); a standard deviation of 2 would give variance ≈ 4
   const e = initEncoder(rng("embedding scale"), { vocab: 40, d: 50, heads: 2, depth: 0 }).embedding;
   assert.deepEqual([e.rows, e.cols], [40, 50]);
   const n = e.data.length;
   const mean = e.data.reduce((s, x) => s + x, 0) / n;
   const variance = e.data.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
   assert.ok(Math.abs(mean) < 0.15, `mean ${mean}`);
-  assert.ok(variance > 0.85 && variance < 1.15, `variance ${variance}`);
+  assert.ok(variance > 0.8 && variance < 1.2, `variance ${variance}`);
 });
 
 Deno.test("attention countParameters of an encoder is N·d + L·d + depth·(12d² + 4d) by hand, and empty containers count 0", () => {
