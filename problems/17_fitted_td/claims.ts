@@ -141,7 +141,6 @@ function accuracyCheck(variant: KStepVariant, role: "claim" | "control"): Eviden
       alpha: MAX_FALSE_ALARM,
       stopWhenRefuted: role === "control",
     });
-    const rmses = verdict.attempts.map((a) => a.result);
     const worst = verdict.attempts.reduce((a, b) => (b.result > a.result ? b : a));
     const failed = verdict.attempts.filter((a) => !a.succeeded).map((a) => a.result.toFixed(2));
     const count = `${verdict.successes} of ${verdict.runs} seeds`;
@@ -149,15 +148,14 @@ function accuracyCheck(variant: KStepVariant, role: "claim" | "control"): Eviden
       `k=${k}: ${count} within the bound (lower bound ${verdict.lowerBound.toFixed(3)}), ` +
         `worst RMSE ${worst.result.toFixed(2)} at seed ${worst.seed}` +
         (failed.length > 0 ? `; misses ${failed.join(", ")}` : "") +
-        (verdict.stoppedEarly ? ` (stopped after ${rmses.length} seeds: settled)` : ""),
+        (verdict.stoppedEarly ? ` (stopped after ${verdict.attempts.length} seeds: settled)` : ""),
     );
-    if (!verdict.holds) misses.push(`k=${k}: ${count}, ${verdict.needed} needed`);
-    else {checkClopperPearsonBound(
-        verdict.successes,
-        verdict.runs,
-        MAX_FALSE_ALARM,
-        verdict.lowerBound,
-      );}
+    if (verdict.holds) {
+      const { successes, runs, lowerBound } = verdict;
+      checkClopperPearsonBound(successes, runs, MAX_FALSE_ALARM, lowerBound);
+    } else {
+      misses.push(`k=${k}: ${count}, ${verdict.needed} needed`);
+    }
     worstMargin = Math.min(worstMargin, verdict.lowerBound - GUARANTEED_RATE);
   }
   const note = `${notes.join("; ")}; bound ${bound}, guaranteed rate ${GUARANTEED_RATE} at ` +
