@@ -34,6 +34,10 @@ Deno.test("09 the truncated series W agrees with the linear-solve V^π within it
     ],
     [11, 2 ** -10],
   );
+  // W is the sum of exactly those `steps` terms: Σ_{j<11} 2^{−j} = 2 − 2^{−10}, exact in float64
+  // (one term more would give 2 − 2^{−11}); a tolerance the empty sum already meets gives W = 0
+  assert.deepEqual(truncatedValue(one, [[1]], 2 ** -10).W, [2 - 2 ** -10]);
+  assert.deepEqual(truncatedValue(one, [[1]], 2), { W: [0], steps: 0, remainderBound: 2 });
   for (const gamma of [0.001, 0.5, 0.999]) {
     const mdp = makeMdp({ ...pinnedCase.mdp, outcomes: pinnedCase.mdp.outcomes, gamma });
     const w = truncatedValue(mdp, pinnedCase.pi);

@@ -31,6 +31,8 @@ export type ExpectedStats = Omit<BatchStats, "truncated">;
  * @param start the start state (default the walk's start)
  * @param discount γ of the returns-to-go (default 1)
  * @returns E[W], E[n], E[S], E[C]
+ * @throws RangeError for a horizon that is not a positive integer, a table row with an entry
+ *   that is not a finite number ≥ 0, or a baseline or bootstrap that is not |S| finite numbers
  * @example
  * ```ts
  * import { cliffWalk, edgePolicyActions } from "../../shared/cliff/mod.ts";
@@ -57,6 +59,21 @@ export function expectedStats(
   }
   const S = walk.nStates;
   const A = walk.nActions;
+  // Finite inputs are what make the skipped terms exact zeros below: a step taken with
+  // probability 0, or into a terminal state (whose M and R rows stay 0), adds nothing.
+  if (table.length !== S) throw new RangeError(`table has ${table.length} rows, not ${S}`);
+  table.forEach((row, s) => {
+    if (row.length !== A) {
+      throw new RangeError(`table row ${s} has ${row.length} entries, not ${A}`);
+    }
+    row.forEach((p, a) => {
+      if (!(p >= 0 && Number.isFinite(p))) {
+        throw new RangeError(`table entry (${s}, ${a}) is ${p}, not a finite number ≥ 0`);
+      }
+    });
+  });
+  checkFiniteTable("baseline", baseline, S);
+  if (bootstrap !== null) checkFiniteTable("bootstrap", bootstrap, S);
   const live = walk.isTerminal.flatMap((t, s) => (t ? [] : [s]));
   // forward: d_t
   const d: Float64Array[] = [];
@@ -132,4 +149,11 @@ export function expectedStats(
     R = Rt;
   }
   return { policyWeights, visits, targetSums, cutWeights };
+}
+
+/** Throws unless `values` holds exactly `n` finite numbers, naming the first that is not. */
+function checkFiniteTable(name: string, values: readonly number[], n: number): void {
+  if (values.length !== n) throw new RangeError(`${name} has ${values.length} entries, not ${n}`);
+  const bad = values.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) throw new RangeError(`${name} entry ${bad} is ${values[bad]}, not finite`);
 }

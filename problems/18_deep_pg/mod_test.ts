@@ -15,7 +15,12 @@ import {
   stackedValueTables,
 } from "../../shared/mlp/mod.ts";
 import { Rng } from "../../shared/random/mod.ts";
-import { assertAllClose, ConstantUniform, registerClaimTests } from "../../shared/testing/mod.ts";
+import {
+  assertAllClose,
+  ConstantUniform,
+  registerClaimTests,
+  UsageError,
+} from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { claims } from "./claims.ts";
 import {
@@ -31,9 +36,10 @@ import {
   train,
   trainSeeds,
 } from "./mod.ts";
+import { expectedStats } from "./expected.ts";
 import { accumulateBatch, flatStats } from "./returns.ts";
 import { EpisodeBatch, flatOutcomes, FlatSampler } from "./sampler.ts";
-import { episodesToTargetSummary, reliabilitySweep } from "./sweep.ts";
+import { episodesToTargetSummary, parseSweepArgs, reliabilitySweep } from "./sweep.ts";
 import { TargetCheck } from "./target.ts";
 
 registerClaimTests(claims);
@@ -774,6 +780,87 @@ Deno.test("18 the episode batch and the flat sampler refuse bad input at each bo
   sampler.sample(new Rng(1), walk.start, batch);
   assert.equal(batch.size, 1);
   assert.throws(() => sampler.sample(new Rng(1), walk.start, batch), /full/);
+});
+
+Deno.test("18 the sweep's command line: seeds, start and numeric fields, and a clear error for anything else", () => {
+  assert.deepEqual(parseSweepArgs([]), { seeds: 40, start: "start", overrides: {} });
+  assert.deepEqual(
+    parseSweepArgs(["--start", "live", "--seeds", "1", "--entropy", "0", "--budget", "2.5e3"]),
+    { seeds: 1, start: "live", overrides: { entropy: 0, budget: 2500 } },
+  );
+  for (
+    const bad of [
+      ["--start", "3"], // a numeric value for a field that is not numeric
+      ["--nope", "1"], // not a field of the configuration
+      ["xxbudget", "1"], // a field without its dashes
+      ["--seeds", "0"],
+      ["--seeds", "1.5"],
+      ["--budget", "x"],
+      ["--budget", "Infinity"],
+      ["--budget"],
+    ]
+  ) {
+    assert.throws(
+      () => parseSweepArgs(bad),
+      (e) => e instanceof UsageError && e.message.startsWith(`bad argument ${bad.join(" ")}`),
+      bad.join(" "),
+    );
+  }
+});
+
+Deno.test("18 expectedStats refuses a table, baseline or bootstrap that is not finite, and accepts zeros", () => {
+  const walk = cliffWalk();
+  const uniform = () => Array.from({ length: 48 }, () => [0.25, 0.25, 0.25, 0.25]);
+  const zero = new Array<number>(48).fill(0);
+  const withEntry = (s: number, a: number, p: number) => {
+    const t = uniform();
+    t[s]![a] = p;
+    return t;
+  };
+  // zeros are allowed everywhere (a deterministic policy, a zero baseline and bootstrap)
+  expectedStats(walk, withEntry(36, 2, 0), zero, zero, 3);
+  for (const p of [-1e-12, Number.NaN, Infinity]) {
+    assert.throws(
+      () => expectedStats(walk, withEntry(36, 2, p), zero, null, 3),
+      new RegExp(`table entry \\(36, 2\\) is ${p}, not a finite number ≥ 0`),
+    );
+  }
+  assert.throws(
+    () => expectedStats(walk, uniform().slice(1), zero, null, 3),
+    /table has 47 rows, not 48/,
+  );
+  assert.throws(
+    () =>
+      expectedStats(
+        walk,
+        withEntry(5, 0, 1).map((r, s) => (s === 5 ? r.slice(1) : r)),
+        zero,
+        null,
+        3,
+      ),
+    /table row 5 has 3 entries, not 4/,
+  );
+  const bad = zero.map((x, s) => (s === 7 ? Number.NaN : x));
+  assert.throws(
+    () => expectedStats(walk, uniform(), bad, null, 3),
+    /baseline entry 7 is NaN, not finite/,
+  );
+  assert.throws(
+    () => expectedStats(walk, uniform(), zero, bad, 3),
+    /bootstrap entry 7 is NaN, not finite/,
+  );
+  assert.throws(
+    () => expectedStats(walk, uniform(), zero, zero.map((x, s) => (s === 0 ? -Infinity : x)), 3),
+    /bootstrap entry 0 is -Infinity, not finite/,
+  );
+  assert.throws(
+    () => expectedStats(walk, uniform(), zero.slice(1), null, 3),
+    /baseline has 47 entries, not 48/,
+  );
+  assert.throws(
+    () => expectedStats(walk, uniform(), zero, [...zero, 0], 3),
+    /bootstrap has 49 entries, not 48/,
+  );
 });
 
 Deno.test("18 accumulateBatch reads only the batch's first `size` episodes: a stale episode past them changes nothing", () => {

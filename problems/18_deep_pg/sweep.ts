@@ -9,7 +9,7 @@
  * @module
  */
 import { type Reliability, reliability } from "../../shared/stats/mod.ts";
-import { seedFor, verifySeed } from "../../shared/testing/mod.ts";
+import { runCommand, seedFor, UsageError, verifySeed } from "../../shared/testing/mod.ts";
 import { defaultConfig, type PgConfig } from "./config.ts";
 import { type SeedRun, trainSeeds } from "./train_seeds.ts";
 
@@ -85,45 +85,73 @@ export function episodesToTargetSummary(
   };
 }
 
-if (import.meta.main) {
-  const args = [...Deno.args];
-  let seeds = 40;
-  let start: PgConfig["start"] = "start";
-  const overrides: Record<string, number> = {};
+/** The sweep's command line: seeds, start distribution and overrides of numeric fields. */
+export interface SweepArgs {
+  /** How many seeds (one attempt each). */
+  seeds: number;
+  /** The start distribution p0. */
+  start: PgConfig["start"];
+  /** Numeric fields of {@link PgConfig} given on the command line. */
+  overrides: Record<string, number>;
+}
+
+/**
+ * Parses `[--seeds N] [--start start|live] [--<numeric field of PgConfig> x …]`.
+ *
+ * @param args the command-line arguments
+ * @returns the seeds (default 40), the start (default `start`) and the overrides
+ * @throws UsageError naming the first argument that is not one of these
+ * @example
+ * ```ts
+ * import { parseSweepArgs } from "./sweep.ts";
+ * const a = parseSweepArgs(["--seeds", "8", "--entropy", "0"]);
+ * if (a.seeds !== 8 || a.start !== "start" || a.overrides.entropy !== 0) throw new Error();
+ * ```
+ */
+export function parseSweepArgs(args: readonly string[]): SweepArgs {
+  const out: SweepArgs = { seeds: 40, start: "start", overrides: {} };
   const numeric = Object.keys(defaultConfig).filter((k) =>
     typeof defaultConfig[k as keyof PgConfig] === "number"
   );
-  while (args.length > 0) {
-    const flag = args.shift()!;
-    const value = args.shift();
-    const field = flag.slice(2);
+  for (let i = 0; i < args.length; i += 2) {
+    const flag = args[i]!;
+    const value = args[i + 1];
+    const field = flag.startsWith("--") ? flag.slice(2) : "";
     if (flag === "--seeds" && value !== undefined && /^[1-9][0-9]*$/.test(value)) {
-      seeds = Number(value);
-    } else if (flag === "--start" && (value === "start" || value === "live")) start = value;
+      out.seeds = Number(value);
+    } else if (flag === "--start" && (value === "start" || value === "live")) out.start = value;
     else if (numeric.includes(field) && value !== undefined && Number.isFinite(Number(value))) {
-      overrides[field] = Number(value);
+      out.overrides[field] = Number(value);
     } else {
-      console.error(
-        `sweep: bad argument ${flag} ${value ?? ""} (use --seeds N, --start start|live, ` +
+      throw new UsageError(
+        `bad argument ${flag} ${value ?? ""} (use --seeds N, --start start|live, ` +
           `--<numeric field of PgConfig> x)`,
       );
-      Deno.exit(2);
     }
   }
-  const r = await reliabilitySweep({ seeds, config: { ...overrides, start } });
-  const rel = r.reliability;
-  console.log(
-    `p0 = ${start}: ${rel.successes}/${rel.runs} seeds reached V(start) ≥ ` +
-      `${88 - defaultConfig.targetGap} within ${defaultConfig.budget} episodes; Clopper–Pearson ` +
-      `lower bound ${rel.lowerBound.toFixed(3)} at 1e-6; episodes to target median ` +
-      `${r.episodesToTarget.median}, worst ${r.episodesToTarget.worst}; ${
-        (r.ms / 1000).toFixed(1)
-      } s`,
-  );
-  for (const run of r.runs.filter((x) => !x.reached)) {
+  return out;
+}
+
+if (import.meta.main) {
+  await runCommand("sweep", async () => {
+    const { seeds, start, overrides } = parseSweepArgs(Deno.args);
+    const config = { ...defaultConfig, ...overrides, start };
+    const r = await reliabilitySweep({ seeds, config });
+    const rel = r.reliability;
     console.log(
-      `  seed ${run.seed}: V(start) = ${run.final.value.toFixed(2)}, P(goal) = ` +
-        `${run.final.success.toFixed(3)}, P(fall) = ${run.final.fall.toFixed(3)}`,
+      `p0 = ${start}: ${rel.successes}/${rel.runs} seeds reached V(start) ≥ ` +
+        `${88 - config.targetGap} within ${config.budget} episodes; Clopper–Pearson ` +
+        `lower bound ${rel.lowerBound.toFixed(3)} at 1e-6; episodes to target median ` +
+        `${r.episodesToTarget.median}, worst ${r.episodesToTarget.worst}; ${
+          (r.ms / 1000).toFixed(1)
+        } s`,
     );
-  }
+    for (const run of r.runs.filter((x) => !x.reached)) {
+      console.log(
+        `  seed ${run.seed}: V(start) = ${run.final.value.toFixed(2)}, P(goal) = ` +
+          `${run.final.success.toFixed(3)}, P(fall) = ${run.final.fall.toFixed(3)}`,
+      );
+    }
+    return 0;
+  });
 }

@@ -487,6 +487,16 @@ Deno.test("19 perStepObjective's softmax is shift-invariant: logits near 1000 (w
   assert.ok(Math.abs(near1000.value - 1.2) < 1e-12, String(near1000.value));
 });
 
+Deno.test("19 perStepObjective stays exact when one row's logits span 800 (beyond exp's range): π = (0, 1/2, 1/2)", () => {
+  // e^(−800) underflows to 0 after the shift by the largest logit, so π = (0, 1/2, 1/2) exactly
+  const group = [{ states: [0], actions: [1] }];
+  const j = perStepObjective(group, [-1], "grpo", [[0, 800, 800]], [[0.25, 0.25, 0.5]], 0.2);
+  // ρ = (1/2)/(1/4) = 2 and Â = −1: min(−2, −1.2) = −2 is the unclipped term, J = −2
+  assert.equal(j.value, -2);
+  // J = −4 π₁ and ∂π₁/∂z_b = π₁(1[b = 1] − π_b) = (0, 1/4, −1/4), so ∂J/∂z = (0, −1, 1)
+  assert.deepEqual(j.gradient, [[0, -1, 1]]);
+});
+
 Deno.test("19 the length-bias table uses 10,000 bootstrap resamples by default, as documented", async () => {
   // budget 0: no training, only the initial policies' exact outcomes are tabulated
   const t = await lengthBiasTable({ seeds: [1], budget: 0 });

@@ -37,6 +37,25 @@ Deno.test("value iteration's sweep cap is honoured exactly (35 sweeps suffice wh
   }
 });
 
+Deno.test("value iteration stops at the first sweep whose bound equals the tolerance exactly, and one sweep later for a tolerance just below it", () => {
+  // one state, one action, reward 1, γ = 1/2, from V_0 = 0: V_k = 2 − 2^(1−k), the residual
+  // is 2^(1−k) and γ/(1 − γ) = 1, so the bounds are 1, 1/2, 1/4, 1/8, … exactly in binary
+  const mdp = makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 1, prob: 1 }]]] });
+  const atBound = valueIteration(mdp, { tolerance: 0.25 });
+  assert.deepEqual(
+    [atBound.iterations, atBound.V, atBound.residual, atBound.errorBound],
+    [3, [1.75], 0.25, 0.25],
+  );
+  // the largest double below 1/4: sweep 3's bound 1/4 is above it, sweep 4's 1/8 is not
+  const below = valueIteration(mdp, { tolerance: 0.25 * (1 - 2 ** -53) });
+  assert.deepEqual(
+    [below.iterations, below.V, below.residual, below.errorBound],
+    [4, [1.875], 0.125, 0.125],
+  );
+  // the first sweep's bound 1 meets a tolerance of exactly 1
+  assert.equal(valueIteration(mdp, { tolerance: 1 }).iterations, 1);
+});
+
 Deno.test("value iteration at γ = 1 has no error bound (Infinity), also on a sweep whose residual is exactly 0; at γ < 1 that sweep's bound is 0", () => {
   // s0 → s1 → terminal s2 with rewards 1 and 2: V* = (3, 2, 0) at γ = 1 and (2, 2, 0) at
   // γ = 1/2, both reached on sweep 2, so sweep 3 changes nothing (residual 0)
@@ -187,6 +206,47 @@ Deno.test("optimalValuesExact keeps the current action on an exact tie: at γ = 
   );
   assert.throws(() => evaluatePolicy(mdp, loop), ImproperPolicyError);
   assert.throws(() => evaluateActionValues(mdp, loop), ImproperPolicyError);
+});
+
+Deno.test("optimalValuesExact counts its policy evaluations and honours a cap on them exactly: 3 suffice where 3 are needed, 2 do not", () => {
+  // the two-round chain: s0 → terminal s2 paying 5, or s0 → s1 paying 0; s1 → s2 paying 0 or
+  // 10, γ = 1. By hand: (0, 0, 0) has Q(s0) = (5, 0), Q(s1) = (0, 10) → (0, 1, 0); then
+  // Q(s0) = (5, 10) → (1, 1, 0); the third evaluation confirms V* = (10, 10, 0), with every
+  // action tied at the terminal s2
+  const chain = makeMdp({
+    gamma: 1,
+    terminal: [2],
+    outcomes: [
+      [[{ next: 2, reward: 5, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
+      [[{ next: 2, reward: 0, prob: 1 }], [{ next: 2, reward: 10, prob: 1 }]],
+      [],
+    ],
+  });
+  for (const options of [undefined, { maxEvaluations: 3 }, { maxEvaluations: Infinity }]) {
+    const sol = optimalValuesExact(chain, undefined, options);
+    assert.deepEqual(
+      [sol.V.map(String), sol.argmax, sol.iterations],
+      [["10", "10", "0"], [[1], [1], [0, 1]], 3],
+      JSON.stringify(options),
+    );
+  }
+  assert.throws(
+    () => optimalValuesExact(chain, undefined, { maxEvaluations: 2 }),
+    /did not stabilise in 2 policy evaluations/,
+  );
+  // from the optimal policy one evaluation confirms it, so a cap of 1 is enough there
+  assert.equal(optimalValuesExact(chain, [1, 1, 0], { maxEvaluations: 1 }).iterations, 1);
+  assert.throws(
+    () => optimalValuesExact(chain, [0, 0, 0], { maxEvaluations: 1 }),
+    /did not stabilise in 1 policy evaluations/,
+  );
+  for (const maxEvaluations of [0, -1, 2.5, NaN, -Infinity]) {
+    assert.throws(
+      () => optimalValuesExact(chain, undefined, { maxEvaluations }),
+      (e: unknown) => e instanceof MdpInputError && /maxEvaluations must be/.test(e.message),
+      `maxEvaluations ${maxEvaluations}`,
+    );
+  }
 });
 
 Deno.test("an MDP whose every state is terminal is worth 0 everywhere, by every evaluator (nothing to solve)", () => {

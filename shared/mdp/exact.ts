@@ -169,16 +169,37 @@ export interface ExactOptimalSolution {
   Q: Fraction[][];
   /** argmax_a Q*(s, a) for each state, decided exactly. */
   argmax: number[][];
+  /** Policy evaluations done, the last one confirming that no state switches (1 from an optimal start). */
+  iterations: number;
+}
+
+/** Options for {@link optimalValuesExact}. */
+export interface ExactPolicyIterationOptions {
+  /**
+   * Give up (with an Error) once this many policy evaluations have not reached a stable
+   * policy: a positive integer or `Infinity`. Default `Infinity`: the loop always ends, within
+   * |A|^(number of live states) evaluations (see {@link optimalValuesExact}).
+   */
+  maxEvaluations?: number;
 }
 
 /**
- * V*, Q* and the exact argmax sets, by policy iteration in rational arithmetic (each
- * state switches only to a strictly better action, so it terminates). At the end the
- * Bellman optimality equation V(s) = max_a Q(s, a) holds exactly, which characterises V*.
+ * V*, Q* and the exact argmax sets, by policy iteration in rational arithmetic. At the end
+ * the Bellman optimality equation V(s) = max_a Q(s, a) holds exactly, which characterises V*.
+ *
+ * It needs no iteration cap: each state switches only to an action whose exact Q^π is
+ * strictly larger, so by the policy improvement theorem V^π rises (weakly everywhere,
+ * strictly at a switched state) and no deterministic policy is met twice; hence at most
+ * |A|^(number of live states) evaluations. At γ = 1 the same holds for proper policies, and a
+ * switch to an improper one is refused by the evaluation.
  *
  * @param mdp a small MDP
  * @param start initial deterministic policy (default action 0 everywhere; a float solution's actions make this fast)
- * @returns exact V*, Q*, argmax sets
+ * @param options an optional cap on the number of policy evaluations
+ * @returns exact V*, Q*, argmax sets and the number of policy evaluations
+ * @throws MdpInputError if `maxEvaluations` is not a positive integer or `Infinity`, or if a
+ *   policy met on the way cannot be evaluated (γ = 1 and the policy is improper)
+ * @throws Error if `maxEvaluations` evaluations pass without a stable policy
  * @example
  * ```ts
  * import { makeMdp, optimalValuesExact } from "./mod.ts";
@@ -191,9 +212,17 @@ export interface ExactOptimalSolution {
 export function optimalValuesExact(
   mdp: FiniteMdp,
   start?: readonly number[],
+  options: ExactPolicyIterationOptions = {},
 ): ExactOptimalSolution {
+  const maxEvaluations = options.maxEvaluations ?? Infinity;
+  if (!(Number.isInteger(maxEvaluations) && maxEvaluations >= 1) && maxEvaluations !== Infinity) {
+    throw new MdpInputError(
+      `maxEvaluations must be a positive integer or Infinity, got ${maxEvaluations}`,
+    );
+  }
   let actions = start ? [...start] : new Array<number>(mdp.nStates).fill(0);
-  for (let step = 0; step < 10_000; step++) {
+  // ends by the policy improvement theorem (see above), not by a count
+  for (let iterations = 1;; iterations++) {
     const pi = actions.map((a) =>
       Array.from({ length: mdp.nActions }, (_, b) => (a === b ? 1 : 0))
     );
@@ -212,10 +241,14 @@ export function optimalValuesExact(
         const max = row[actions[s]!]!;
         return row.flatMap((q, b) => (q.equals(max) ? [b] : []));
       });
-      return { V, Q, argmax };
+      return { V, Q, argmax, iterations };
+    }
+    if (iterations >= maxEvaluations) {
+      throw new Error(
+        `exact policy iteration did not stabilise in ${maxEvaluations} policy evaluations`,
+      );
     }
   }
-  throw new Error("exact policy iteration did not stabilise in 10,000 steps");
 }
 
 /**

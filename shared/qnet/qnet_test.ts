@@ -292,6 +292,7 @@ Deno.test("qnet the fitted-evaluation loop feeds the learner every terminated ep
   };
   const added: number[] = [];
   const fitted: number[] = [];
+  const before = performance.now();
   const r = await withNoTensorLeak(
     "qnet fitted loop",
     () =>
@@ -312,6 +313,14 @@ Deno.test("qnet the fitted-evaluation loop feeds the learner every terminated ep
   assert.equal(r.episodes, 25);
   assert.equal(added.length + r.truncated, 25);
   assert.equal(r.samples, added.reduce((a, b) => a + b, 0));
+  // the reported times are elapsed times since the run began: within the time the call took,
+  // non-decreasing over the rounds, and the run's at least its last round's
+  const took = performance.now() - before;
+  const times = [...r.curve.map((p) => p.ms), r.ms];
+  times.forEach((ms, i) => {
+    assert.ok(ms >= 0 && ms <= took, `time ${i} is ${ms} ms, the call took ${took} ms`);
+    if (i > 0) assert.ok(ms >= times[i - 1]!, `time ${i} is before time ${i - 1}: ${times}`);
+  });
   // a learner that cannot be built leaves no network behind either
   await withNoTensorLeak("qnet fitted loop, failing learner", () =>
     assert.throws(
