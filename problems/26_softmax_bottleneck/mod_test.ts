@@ -14,6 +14,7 @@ import {
   separation,
   softmax,
   supDistance,
+  validateUnitRows,
 } from "./mod.ts";
 
 registerClaimTests(claims);
@@ -28,6 +29,9 @@ Deno.test("26 bad input is refused with a message naming what and where", () => 
   refuses(() => separation([[1, 0], [0, 1]], -1), /token index -1 is not in 0\.\.1/);
   refuses(() => separation([[1, 0], [0, 1]], 0.5), /token index 0.5 is not in 0\.\.1/);
   refuses(() => separation([[], []], 0), /row 0 has length 0, expected 0 ≥ 1/);
+  // one token has no other row to be separated from (two rows are accepted, below)
+  refuses(() => separation([[1]], 0), /B needs at least 2 rows, got 1/);
+  refuses(() => validateUnitRows([]), /B needs at least 2 rows, got 0/);
   refuses(() => oneHotVector([[1, 0], [0, 1]], 0, 0), /ε = 0 is not in \(0, 2\)/);
   refuses(() => softmax([0, NaN]), /logit 1 is NaN/);
   refuses(() => l1Distance([1], [0.5, 0.5]), /lengths differ: 1 vs 2/);

@@ -70,22 +70,15 @@ export function trajectoryWeights(
   return trajs.map((traj) => {
     const scale = options.perToken ? 1 / traj.states.length : 1;
     let weight = 0;
-    // odometer over the other N − 1 members
-    const idx = new Array<number>(n - 1).fill(0);
-    const rewards = new Array<number>(n).fill(0);
-    rewards[0] = traj.reward;
-    for (let count = 0; count < m ** (n - 1); count++) {
+    // every tuple of trajectories of the other N − 1 members
+    const rewards = [traj.reward];
+    for (const idx of indexTuples(m, n - 1)) {
       let p = 1;
-      for (let j = 0; j < n - 1; j++) {
-        p *= trajs[idx[j]!]!.prob;
-        rewards[j + 1] = trajs[idx[j]!]!.reward;
-      }
+      idx.forEach((i, j) => {
+        p *= trajs[i]!.prob;
+        rewards[j + 1] = trajs[i]!.reward;
+      });
       weight += p * groupAdvantages(rewards, kind)[0]! * scale;
-      for (let digit = 0; digit < n - 1; digit++) {
-        idx[digit]!++;
-        if (idx[digit]! < m) break;
-        idx[digit] = 0;
-      }
     }
     return { traj, weight };
   });
@@ -124,24 +117,36 @@ export function advantageGivenReward(
     throw new MdpInputError(`the reward law must be a distribution, its mass is ${mass}`);
   }
   const k = law.length;
-  const idx = new Array<number>(n - 1).fill(0);
-  const rewards = new Array<number>(n).fill(0);
-  rewards[0] = x;
+  const rewards = [x];
   let phi = 0;
-  for (let count = 0; count < k ** (n - 1); count++) {
+  for (const idx of indexTuples(k, n - 1)) {
     let p = 1;
-    for (let j = 0; j < n - 1; j++) {
-      p *= law[idx[j]!]!.prob;
-      rewards[j + 1] = law[idx[j]!]!.value;
-    }
+    idx.forEach((i, j) => {
+      p *= law[i]!.prob;
+      rewards[j + 1] = law[i]!.value;
+    });
     phi += p * groupAdvantages(rewards, kind)[0]!;
-    for (let digit = 0; digit < n - 1; digit++) {
-      idx[digit]!++;
-      if (idx[digit]! < k) break;
-      idx[digit] = 0;
-    }
   }
   return phi;
+}
+
+/**
+ * Every tuple in {0, …, base − 1}^length, tuple number c being the base-`base` digits of c
+ * (least significant first). The same array is yielded each time, rewritten in place: read
+ * it before the next step. Decoding each count, rather than carrying an odometer, keeps the
+ * tuple exactly `length` long, which is the group size the callers' rewards inherit.
+ */
+function* indexTuples(base: number, length: number): Generator<readonly number[]> {
+  const idx = new Array<number>(length).fill(0);
+  const total = base ** length;
+  for (let count = 0; count < total; count++) {
+    let rest = count;
+    for (let j = 0; j < length; j++) {
+      idx[j] = rest % base;
+      rest = (rest - idx[j]!) / base;
+    }
+    yield idx;
+  }
 }
 
 /**

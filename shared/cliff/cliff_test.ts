@@ -267,6 +267,15 @@ Deno.test("cliff rollout: truncated episodes are not terminal and carry a partia
   assert.throws(() => rollout(walk, left, new Rng(3), { start: 40 }), /start state 40 is terminal/);
 });
 
+Deno.test("cliff rollout: without a maxSteps option an episode is cut after the documented 1000 moves", () => {
+  // always "left" from the start bumps into the wall forever: only the time limit ends it
+  const left = Array.from({ length: 48 }, () => [0, 0, 0, 1]);
+  const ep = rollout(cliffWalk(), left, new Rng(3));
+  assert.equal(ep.end, "truncated");
+  assert.equal(ep.length, 1000);
+  assert.equal(ep.return, -1000);
+});
+
 Deno.test("cliff classic rollout: a fall resets to the start and is counted, not terminal", () => {
   const walk = cliffWalk({ variant: "classic", maxSteps: 4 });
   const right = Array.from({ length: 48 }, () => [0, 1, 0, 0]);
