@@ -69,6 +69,13 @@ Deno.test("makeMdp rejects a reward beyond the stated bound R and a non-finite r
     () => makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: Infinity, prob: 1 }]]] }),
     /reward Infinity is not finite/,
   );
+  // a reward equal to R is allowed, so the message names the outcome past it, not the one on it
+  const onBound = [{ next: 0, reward: -0.5, prob: 0.5 }, { next: 1, reward: 0.5, prob: 0.5 }];
+  const past = [{ next: 0, reward: 0.5, prob: 0.5 }, { next: 1, reward: 0.75, prob: 0.5 }];
+  rejects(
+    () => makeMdp({ gamma: 0.5, rewardBound: 0.5, outcomes: [[onBound], [past]] }),
+    /^p\(·, · \| s=1, a=0\), outcome 1: \|reward\| = 0.75 exceeds the bound R = 0.5$/,
+  );
 });
 
 Deno.test("makeMdp rejects wrong shapes: a missing action list, a next state out of range", () => {

@@ -167,6 +167,19 @@ Deno.test("stats the variance check accepts an exact mean at either end of [lo, 
     () => assertVarianceEquals([below, 0], 0.5, { ...opts, mean: 0 }),
     /sample 0 = .* lies outside/,
   );
+  // a sample past the end near the mean has a small square, which the variance band alone
+  // would take: with mean 0.9, x = 1.1 gives (x − 0.9)² = 0.04 ≤ (−1 − 0.9)², so only the
+  // range check on the samples themselves refuses it, naming the sample and [lo, hi]
+  assert.throws(
+    () => assertVarianceEquals([0.9, 1.1], 0.01, { ...opts, mean: 0.9 }),
+    (e) =>
+      e instanceof RangeError && e.message === "point mass: sample 1 = 1.1 lies outside [-1, 1]",
+  );
+  assert.throws(
+    () => assertVarianceEquals([-1.1, -0.9], 0.01, { ...opts, mean: -0.9 }),
+    (e) =>
+      e instanceof RangeError && e.message === "point mass: sample 0 = -1.1 lies outside [-1, 1]",
+  );
 });
 
 Deno.test("stats median of means averages exactly K consecutive groups of ⌊N/K⌋ and takes their middle value", () => {
