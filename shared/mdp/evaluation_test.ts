@@ -123,15 +123,7 @@ Deno.test("optimalValues counts its policy evaluations: 1 from an optimal start,
   assert.deepEqual([switched.actions, switched.V, switched.iterations], [[1], [2], 2]);
   // s0 → terminal s2 paying 5, or s0 → s1 paying 0; s1 → s2 paying 0 or 10, at γ = 1: s0's
   // detour only pays once s1 has switched, so the improvement takes two rounds
-  const chain = makeMdp({
-    gamma: 1,
-    terminal: [2],
-    outcomes: [
-      [[{ next: 2, reward: 5, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
-      [[{ next: 2, reward: 0, prob: 1 }], [{ next: 2, reward: 10, prob: 1 }]],
-      [],
-    ],
-  });
+  const chain = twoRoundChain();
   // round 1 at (0, 0): Q(s0) = (5, 0), Q(s1) = (0, 10) → (0, 1); round 2: Q(s0) = (5, 10) → (1, 1);
   // round 3 confirms, V* = (10, 10, 0)
   const twoRounds = optimalValues(chain);
@@ -213,15 +205,7 @@ Deno.test("optimalValuesExact counts its policy evaluations and honours a cap on
   // 10, γ = 1. By hand: (0, 0, 0) has Q(s0) = (5, 0), Q(s1) = (0, 10) → (0, 1, 0); then
   // Q(s0) = (5, 10) → (1, 1, 0); the third evaluation confirms V* = (10, 10, 0), with every
   // action tied at the terminal s2
-  const chain = makeMdp({
-    gamma: 1,
-    terminal: [2],
-    outcomes: [
-      [[{ next: 2, reward: 5, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
-      [[{ next: 2, reward: 0, prob: 1 }], [{ next: 2, reward: 10, prob: 1 }]],
-      [],
-    ],
-  });
+  const chain = twoRoundChain();
   for (const options of [undefined, { maxEvaluations: 3 }, { maxEvaluations: Infinity }]) {
     const sol = optimalValuesExact(chain, undefined, options);
     assert.deepEqual(
@@ -302,3 +286,19 @@ Deno.test("mdp evaluation accepts a value exactly at the bound 10^12 · (1 + R),
   assert.equal(evaluatePolicy(mdp, loop).V[0], 2e12);
   assert.deepEqual(evaluateActionValues(mdp, loop)[0], [2e12, 1]);
 });
+
+/**
+ * s0 → terminal s2 paying 5, or s0 → s1 paying 0; s1 → s2 paying 0 or 10; γ = 1. From the
+ * all-zeros policy, policy improvement needs two rounds: s0's detour pays only once s1 switched.
+ */
+function twoRoundChain() {
+  return makeMdp({
+    gamma: 1,
+    terminal: [2],
+    outcomes: [
+      [[{ next: 2, reward: 5, prob: 1 }], [{ next: 1, reward: 0, prob: 1 }]],
+      [[{ next: 2, reward: 0, prob: 1 }], [{ next: 2, reward: 10, prob: 1 }]],
+      [],
+    ],
+  });
+}
