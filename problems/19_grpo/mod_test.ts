@@ -200,6 +200,19 @@ Deno.test("19 exact outcome over a long horizon tends to the linear solve of the
   assert.ok(exactOutcome(walk, table, 100).success <= solved.success + 1e-12);
 });
 
+Deno.test("19 exact outcome: the truncated mass stays a probability where 1 − success − fall rounds below 0", () => {
+  // 90% the edge policy, 10% uniform, 1000 moves: every episode ends, and the two sums of
+  // 1000 rounds leave 1 − success − fall at −3.9e-16. That is rounding, not mass: the
+  // truncated probability must be exactly 0, never below it.
+  const walk = cliffWalk({ variant: "terminal-only" });
+  const edge = edgePolicyActions(walk);
+  const table = edge.map((a) => [0, 1, 2, 3].map((b) => 0.9 * (a === b ? 1 : 0) + 0.1 / 4));
+  const o = exactOutcome(walk, table, 1000);
+  const rounded = 1 - o.success - o.fall;
+  assert.ok(rounded < 0, `the case must round below 0 to test the clamp: ${rounded}`);
+  assert.equal(o.truncated, 0);
+});
+
 Deno.test("19 training reports progress every 25 updates, from update 0", async () => {
   // 27 groups of 64 episodes are updates 0..26: progress at 0 and 25
   const lines: string[] = [];

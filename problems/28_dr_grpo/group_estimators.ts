@@ -107,9 +107,7 @@ export function expectedGroupGradient(
   const pi = softmaxPolicy(mdp, theta);
   const trajs = enumerateTrajectories(mdp, pi);
   const m = trajs.length;
-  if (m ** n > 1e7) {
-    throw new MdpInputError(`${m}^${n} tuples of trajectories are too many to enumerate`);
-  }
+  checkTupleCount(m, n);
   const S = mdp.nStates;
   const A = mdp.nActions;
   const D = S * A;
@@ -117,29 +115,21 @@ export function expectedGroupGradient(
   // 1/|o_i| for the per-token mean, else 1
   const scale = trajs.map((t) => (options.perToken ? 1 / t.states.length : 1));
   const acc = new Float64Array(D);
-  const idx = new Array<number>(n).fill(0);
-  const rewards = new Array<number>(n).fill(0);
-  for (let count = 0; count < m ** n; count++) {
+  const rewards = new Array<number>(n);
+  for (const idx of indexTuples(m, n)) {
     // the tuple (τ^(idx[0]), …, τ^(idx[n−1])), IID: its probability is the product
     let p = 1;
-    for (let i = 0; i < n; i++) {
-      p *= trajs[idx[i]!]!.prob;
-      rewards[i] = trajs[idx[i]!]!.reward;
-    }
+    idx.forEach((t, i) => {
+      p *= trajs[t]!.prob;
+      rewards[i] = trajs[t]!.reward;
+    });
+    // only saves time: a tuple of probability 0 would add 0 · (finite advantage) below
     if (p > 0) {
       const adv = groupAdvantages(rewards, kind);
-      for (let i = 0; i < n; i++) {
-        const w = (p * adv[i]! * scale[idx[i]!]!) / n;
-        if (w === 0) continue;
-        const sc = scores[idx[i]!]!;
-        for (let d = 0; d < D; d++) acc[d]! += w * sc[d]!;
-      }
-    }
-    // odometer: next tuple
-    for (let i = 0; i < n; i++) {
-      idx[i]!++;
-      if (idx[i]! < m) break;
-      idx[i] = 0;
+      idx.forEach((t, i) => {
+        const w = (p * adv[i]! * scale[t]!) / n;
+        if (w !== 0) scores[t]!.forEach((x, d) => (acc[d]! += w * x));
+      });
     }
   }
   return Array.from({ length: S }, (_, s) => Array.from(acc.subarray(s * A, (s + 1) * A)));
@@ -182,7 +172,6 @@ export function expectedStepScoreTimesBaseline(
   const pi = softmaxPolicy(mdp, theta);
   const out = pi.map((row) => row.map(() => 0));
   for (const traj of enumerateTrajectories(mdp, pi)) {
-    if (!(traj.prob > 0)) continue;
     // E[b(Y) | τ]
     const eb = lawOfY(traj).reduce((acc, y) => acc + y.prob * b(y.value), 0);
     const g = stepScore(pi, traj, t);
@@ -216,4 +205,60 @@ export function rewardLaw(mdp: FiniteMdp, theta: Logits): FiniteLaw {
     byValue.set(tr.reward, (byValue.get(tr.reward) ?? 0) + tr.prob);
   }
   return [...byValue].map(([value, prob]) => ({ value, prob }));
+}
+
+/** The most tuples an exact expectation enumerates: 10^7 take a few seconds. */
+export const MAX_ENUMERATED_TUPLES = 10_000_000;
+
+/**
+ * Refuses to enumerate more than {@link MAX_ENUMERATED_TUPLES} tuples: `m` trajectories (or
+ * reward values) in each of `n` places make m^n of them.
+ *
+ * @param m choices per place
+ * @param n places
+ * @throws MdpInputError naming m^n when m^n > 10^7
+ * @example
+ * ```ts
+ * import { checkTupleCount } from "./mod.ts";
+ * checkTupleCount(10, 7); // exactly 10^7: accepted
+ * let refused = false;
+ * try { checkTupleCount(10, 8); } catch { refused = true; }
+ * if (!refused) throw new Error();
+ * ```
+ */
+export function checkTupleCount(m: number, n: number): void {
+  if (m ** n > MAX_ENUMERATED_TUPLES) {
+    throw new MdpInputError(`${m}^${n} tuples of trajectories are too many to enumerate`);
+  }
+}
+
+/**
+ * Every tuple in {0, …, base − 1}^length, tuple number c being the base-`base` digits of c
+ * (least significant first); length 0 gives the one empty tuple. The same array is yielded
+ * each time, rewritten in place: read it before the next step. Decoding each count, rather
+ * than carrying an odometer, keeps the tuple exactly `length` long, which is the group size
+ * the callers' rewards inherit, and visits each tuple exactly once.
+ *
+ * @param base choices per place (≥ 1)
+ * @param length places (≥ 0)
+ * @returns a generator of the base^length tuples
+ * @example
+ * ```ts
+ * import { indexTuples } from "./mod.ts";
+ * const all = [...indexTuples(2, 2)].length; // the generator reuses one array: count only
+ * const listed = Array.from(indexTuples(3, 2), (t) => t.join("")).join(" ");
+ * if (all !== 4 || listed !== "00 10 20 01 11 21 02 12 22") throw new Error(listed);
+ * ```
+ */
+export function* indexTuples(base: number, length: number): Generator<readonly number[]> {
+  const idx = new Array<number>(length);
+  const total = base ** length;
+  for (let count = 0; count < total; count++) {
+    let rest = count;
+    for (let j = 0; j < length; j++) {
+      idx[j] = rest % base;
+      rest = (rest - idx[j]!) / base;
+    }
+    yield idx;
+  }
 }

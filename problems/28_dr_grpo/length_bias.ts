@@ -11,10 +11,12 @@
  */
 import { type FiniteMdp, MdpInputError } from "../../shared/mdp/mod.ts";
 import {
+  checkTupleCount,
   type FiniteLaw,
   groupAdvantages,
   type GroupBaseline,
   type GroupEstimatorOptions,
+  indexTuples,
 } from "./group_estimators.ts";
 import { type Logits, softmaxPolicy, validateLogits } from "./policy_gradient.ts";
 import { enumerateTrajectories, type Trajectory } from "./terminal_mdp.ts";
@@ -64,9 +66,7 @@ export function trajectoryWeights(
   }
   const trajs = enumerateTrajectories(mdp, softmaxPolicy(mdp, theta)).filter((t) => t.prob > 0);
   const m = trajs.length;
-  if (m ** n > 1e7) {
-    throw new MdpInputError(`${m}^${n} tuples of trajectories are too many to enumerate`);
-  }
+  checkTupleCount(m, n);
   return trajs.map((traj) => {
     const scale = options.perToken ? 1 / traj.states.length : 1;
     let weight = 0;
@@ -94,7 +94,7 @@ export function trajectoryWeights(
  * @param n the group size N ≥ 1
  * @param kind the group baseline
  * @returns φ_N(x)
- * @throws MdpInputError for N < 1 or a law that is not a distribution
+ * @throws MdpInputError for N < 1, a law that is not a distribution, or more than 10^7 tuples
  * @example
  * ```ts
  * import { advantageGivenReward } from "./mod.ts";
@@ -117,6 +117,7 @@ export function advantageGivenReward(
     throw new MdpInputError(`the reward law must be a distribution, its mass is ${mass}`);
   }
   const k = law.length;
+  checkTupleCount(k, n - 1);
   const rewards = [x];
   let phi = 0;
   for (const idx of indexTuples(k, n - 1)) {
@@ -128,25 +129,6 @@ export function advantageGivenReward(
     phi += p * groupAdvantages(rewards, kind)[0]!;
   }
   return phi;
-}
-
-/**
- * Every tuple in {0, …, base − 1}^length, tuple number c being the base-`base` digits of c
- * (least significant first). The same array is yielded each time, rewritten in place: read
- * it before the next step. Decoding each count, rather than carrying an odometer, keeps the
- * tuple exactly `length` long, which is the group size the callers' rewards inherit.
- */
-function* indexTuples(base: number, length: number): Generator<readonly number[]> {
-  const idx = new Array<number>(length).fill(0);
-  const total = base ** length;
-  for (let count = 0; count < total; count++) {
-    let rest = count;
-    for (let j = 0; j < length; j++) {
-      idx[j] = rest % base;
-      rest = (rest - idx[j]!) / base;
-    }
-    yield idx;
-  }
 }
 
 /**

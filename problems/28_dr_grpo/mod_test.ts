@@ -5,6 +5,7 @@ import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts"
 import { claims, threeArmedBandit, twoLengthMdp } from "./claims.ts";
 import {
   advantageGivenReward,
+  checkTupleCount,
   enumerateTrajectories,
   exactObjective,
   expectedGroupGradient,
@@ -12,6 +13,8 @@ import {
   gradObjectiveFiniteDifference,
   groupAdvantages,
   horizon,
+  indexTuples,
+  MAX_ENUMERATED_TUPLES,
   objectiveAndGradAutodiff,
   softmaxPolicy,
   trajectoryWeights,
@@ -125,6 +128,55 @@ Deno.test("28 E[∇log π(a_0 | s_0) · b(Y)] with Y the trajectory's own reward
   const ownReward = (traj: { reward: number }) => [{ value: traj.reward, prob: 1 }];
   const g = expectedStepScoreTimesBaseline(bandit, [[0, 0], [0, 0]], 0, ownReward, (y) => y);
   assert.deepEqual(g, [[0.25, -0.25], [0, 0]]);
+});
+
+Deno.test("28 E[∇log π(a_0 | s_0) · b(Y)] averages b over a law of Y that depends on the trajectory: [3/8, −3/8] by hand", () => {
+  // θ = 0 on the 1-or-0 bandit: scores ±(1/2, −1/2). Given arm 0, Y is 1 or 2 with
+  // probability 1/2 each, so E[b(Y) | arm 0] = 3/2 with b(y) = y; given arm 1, Y = 0.
+  // E = 1/2 · 3/2 · (1/2, −1/2) = (3/8, −3/8): every term of E[b(Y) | τ] counts
+  const bandit = twoArmBandit(1);
+  const law = (traj: { reward: number }) =>
+    traj.reward === 1
+      ? [{ value: 1, prob: 0.5 }, { value: 2, prob: 0.5 }]
+      : [{ value: 0, prob: 1 }];
+  const g = expectedStepScoreTimesBaseline(bandit, [[0, 0], [0, 0]], 0, law, (y) => y);
+  assert.deepEqual(g, [[0.375, -0.375], [0, 0]]);
+});
+
+Deno.test("28 the enumeration limit is 10^7 tuples: exactly 10^7 is accepted, one more is refused", () => {
+  assert.equal(MAX_ENUMERATED_TUPLES, 1e7);
+  checkTupleCount(10, 7);
+  checkTupleCount(1e7, 1);
+  for (const [m, n] of [[1e7 + 1, 1], [10, 8], [2, 24]]) {
+    assert.throws(
+      () => checkTupleCount(m!, n!),
+      (e: unknown) =>
+        e instanceof MdpInputError &&
+        e.message === `${m}^${n} tuples of trajectories are too many to enumerate`,
+    );
+  }
+  // φ_N enumerates the other N − 1 rewards: 10 values and N = 9 make 10^8 tuples
+  const ten = Array.from({ length: 10 }, (_, value) => ({ value, prob: 0.1 }));
+  assert.throws(() => advantageGivenReward(ten, 0, 9, "dr-grpo"), /10\^8 tuples/);
+});
+
+Deno.test("28 indexTuples visits each of base^length tuples exactly once, first place fastest", () => {
+  const listed = (base: number, length: number) =>
+    Array.from(indexTuples(base, length), (t) => [...t]);
+  assert.deepEqual(listed(2, 3), [
+    [0, 0, 0],
+    [1, 0, 0],
+    [0, 1, 0],
+    [1, 1, 0],
+    [0, 0, 1],
+    [1, 0, 1],
+    [0, 1, 1],
+    [1, 1, 1],
+  ]);
+  assert.deepEqual(listed(3, 1), [[0], [1], [2]]);
+  assert.deepEqual(listed(1, 4), [[0, 0, 0, 0]]);
+  // N = 1 leaves no other group member: one empty tuple, so the sum has exactly one term
+  assert.deepEqual(listed(5, 0), [[]]);
 });
 
 Deno.test("28d the two-length MDP: per-token GRPO gives short right answers twice the push of long ones; Dr. GRPO gives both the same", () => {

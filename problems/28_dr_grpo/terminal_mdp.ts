@@ -95,11 +95,12 @@ export function validateTerminalRewardMdp(mdp: FiniteMdp): void {
  */
 export function horizon(mdp: FiniteMdp): number {
   // depth[s] = longest path from s to a terminal state; memoised DFS with cycle detection
-  const depth = new Array<number>(mdp.nStates).fill(-1);
+  const depth = new Array<number | undefined>(mdp.nStates);
   const onStack = new Array<boolean>(mdp.nStates).fill(false);
   const visit = (s: number): number => {
     if (mdp.isTerminal[s]) return 0;
-    if (depth[s]! >= 0) return depth[s]!;
+    const known = depth[s];
+    if (known !== undefined) return known;
     if (onStack[s]) {
       throw new MdpInputError(
         `state ${s} lies on a cycle of positive-probability moves: trajectories have no finite horizon`,
@@ -116,9 +117,7 @@ export function horizon(mdp: FiniteMdp): number {
     depth[s] = best;
     return best;
   };
-  let h = 0;
-  for (let s = 0; s < mdp.nStates; s++) h = Math.max(h, visit(s));
-  return h;
+  return Math.max(...Array.from({ length: mdp.nStates }, (_, s) => visit(s)));
 }
 
 /**

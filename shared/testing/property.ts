@@ -29,6 +29,13 @@ export interface PropertyEvidence {
   worstMargin: number;
 }
 
+/**
+ * How many cases a failing property evaluates while shrinking its counterexample, after the
+ * first failure. Enough for the integer and array shrinks of the suite's generators to reach
+ * small cases, few enough that a failing claim reports in seconds.
+ */
+export const SHRINK_BUDGET = 200;
+
 /** Thrown when a property fails; the message has the seed, the counterexample and its path. */
 export class PropertyFailure extends Error {
   override name = "PropertyFailure";
@@ -86,7 +93,23 @@ export function checkProperty<T>(
 ): PropertyEvidence {
   let worst = Infinity;
   let cases = 0;
+  // Shrinking re-runs the predicate on ever smaller cases, and on an expensive check an
+  // unbounded shrink can take minutes: a wrong implementation would look like a hang. After
+  // the first failure at most SHRINK_BUDGET more cases are evaluated; later candidates are
+  // skipped as holding, so the shrinker stops at the smallest failure found so far. The
+  // budget counts evaluations, not time, so the counterexample still depends on the seed alone.
+  let failed = false;
+  let evaluatedAfterFailure = 0;
   const prop = fc.property(arb, (value) => {
+    if (failed && ++evaluatedAfterFailure > SHRINK_BUDGET) return;
+    try {
+      judge(value);
+    } catch (e) {
+      failed = true;
+      throw e;
+    }
+  });
+  const judge = (value: T) => {
     const margin = predicate(value);
     if (typeof margin === "number") {
       // NaN decides nothing: a check that computes no number has crashed, and a negative
@@ -97,7 +120,7 @@ export function checkProperty<T>(
       }
       if (margin < worst) worst = margin;
     }
-  });
+  };
   const numRuns = opts.numRuns ?? 200;
   const result = fc.check(prop, {
     seed: opts.seed | 0,

@@ -8,6 +8,7 @@ import {
   PropertyFailure,
   runClaim,
   seedFor,
+  SHRINK_BUDGET,
 } from "./mod.ts";
 
 Deno.test("checkProperty reports the worst margin and the number of cases", () => {
@@ -102,4 +103,33 @@ Deno.test("seeds derived from labels are deterministic and distinct", () => {
   assert.equal(seedFor("01a", 5), seedFor("01a", 5));
   assert.notEqual(seedFor("01a", 5), seedFor("01b", 5));
   assert.notEqual(seedFor("01a", 5), seedFor("01a", 6));
+});
+
+Deno.test("shrinking a counterexample evaluates at most SHRINK_BUDGET cases after the first failure", () => {
+  // fails when at least 10 of 20..40 entries are odd: most shrink candidates (an entry halved
+  // toward 0) turn an odd entry even and pass, so an unbounded shrink evaluates about a
+  // thousand cases here; bounded, it stops after the budget with a failure still in hand
+  let calls = 0;
+  let firstFailure = -1;
+  let reported = "";
+  try {
+    checkProperty(
+      { seed: 3, over: "arrays", numRuns: 100 },
+      fc.array(fc.integer({ min: 0, max: 1e9 }), { minLength: 20, maxLength: 40 }),
+      (xs) => {
+        calls++;
+        const odd = xs.filter((x) => x % 2 === 1).length;
+        if (odd >= 10 && firstFailure < 0) firstFailure = calls;
+        return odd >= 10 ? -1 : 1;
+      },
+    );
+  } catch (e) {
+    assert.ok(e instanceof PropertyFailure, String(e));
+    reported = e.message;
+  }
+  assert.ok(firstFailure > 0, "the property failed");
+  assert.equal(calls - firstFailure, SHRINK_BUDGET, "cases evaluated after the first failure");
+  // the counterexample reported is one that failed: at least 10 odd entries
+  const shown = JSON.parse(/Counterexample: \[(\[[\d,]*\])\]/.exec(reported)![1]!) as number[];
+  assert.ok(shown.filter((x) => x % 2 === 1).length >= 10, `counterexample ${shown}`);
 });

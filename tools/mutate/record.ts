@@ -1,8 +1,12 @@
 /**
- * `deno task mutate:record <report.json> …`: merges mutation reports from `out/mutate/` into
- * the committed score table `tools/mutate/scores.json`, which the book's index shows per
- * problem. Where several reports judged the same mutant, the latest judgement counts, so a
- * long run may be made of several shorter ones; the table lists every run it came from.
+ * `deno task mutate:record [<report.json> …]`: merges mutation reports from `out/mutate/`
+ * into the committed judgements `tools/mutate/judgements.jsonl` (one judged mutant per line,
+ * with the start of the run that judged it) and rebuilds from them the score table
+ * `tools/mutate/scores.json`, which the book's index shows per problem. Where several runs
+ * judged the same mutant, the latest judgement counts, so a long run may be made of several
+ * shorter ones, on any clone: the reports themselves stay in the ignored `out/`, the
+ * judgements travel with the repository. Without reports it rebuilds the table from the
+ * committed judgements alone (after edits have moved or removed lines).
  *
  * @module
  */
@@ -36,6 +40,8 @@ export interface JudgedMutant {
   unreached?: boolean;
   /** Which of several identical mutants of its file it is (1 when absent). */
   occurrence?: number;
+  /** When the run that judged it started (ISO time): the later judgement of a mutant counts. */
+  started?: string;
 }
 
 /**
@@ -196,30 +202,171 @@ interface Report {
   mutants: JudgedMutant[];
 }
 
+/** One run a table was built from, as `scores.json` lists it. */
+interface RunEntry {
+  started: string;
+  args: unknown;
+  planned: number;
+  judged: number;
+  interrupted: boolean;
+}
+
+/** The fields of a judgement that are kept: what identifies the mutant, and its outcome. */
+const KEPT_FIELDS = [
+  "started",
+  "group",
+  "file",
+  "lineText",
+  "operator",
+  "original",
+  "mutated",
+  "occurrence",
+  "status",
+  "byClaims",
+] as const;
+
+/**
+ * Writes judgements one per line, in a stable order (by key), so that a new run changes
+ * only the lines of the mutants it judged. Guard and coverage flags are left out: they are
+ * properties of the tree, measured again on each recording.
+ *
+ * @param mutants the judgements, at most one per key
+ * @returns the text of `judgements.jsonl`
+ * @example
+ * ```ts
+ * import { formatJudgements, parseJudgements } from "./record.ts";
+ * const m = { started: "t1", group: "04", file: "f.ts", lineText: "a + b", operator: "arithmetic", original: "+", mutated: "-", status: "killed" as const, byClaims: true, guard: true };
+ * const back = parseJudgements(formatJudgements([m]), "judgements.jsonl");
+ * if (back.length !== 1 || back[0]!.guard !== undefined || back[0]!.byClaims !== true) throw new Error();
+ * ```
+ */
+export function formatJudgements(mutants: readonly JudgedMutant[]): string {
+  const lines = mutants.map((m) => {
+    const kept: Record<string, unknown> = {};
+    for (const f of KEPT_FIELDS) if (m[f] !== undefined) kept[f] = m[f];
+    return { key: judgementKey(m), line: JSON.stringify(kept) };
+  });
+  lines.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return lines.map((l) => l.line + "\n").join("");
+}
+
+const STATUSES = new Set(["killed", "timeout", "survived", "invalid", "equivalent", "error"]);
+
+/**
+ * Reads `judgements.jsonl`: one judged mutant per line (blank lines ignored).
+ *
+ * @param text the file's text
+ * @param name the file's name, for messages
+ * @returns the judgements
+ * @throws UsageError naming the line that is not a judgement
+ * @example
+ * ```ts
+ * import { parseJudgements } from "./record.ts";
+ * let message = "";
+ * try { parseJudgements('{"file": "f.ts"}\n', "j.jsonl"); } catch (e) { message = (e as Error).message; }
+ * if (!message.startsWith("j.jsonl line 1:")) throw new Error(message);
+ * ```
+ */
+export function parseJudgements(text: string, name: string): JudgedMutant[] {
+  const out: JudgedMutant[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let m: JudgedMutant;
+    try {
+      m = JSON.parse(line);
+    } catch {
+      throw new UsageError(`${name} line ${i + 1}: not JSON`);
+    }
+    const text = ["started", "group", "file", "lineText", "operator", "original", "mutated"]
+      .find((f) => typeof (m as unknown as Record<string, unknown>)[f] !== "string");
+    if (text !== undefined || !STATUSES.has(m.status)) {
+      throw new UsageError(
+        `${name} line ${i + 1}: ${
+          text === undefined ? `unknown status ${JSON.stringify(m.status)}` : `no string "${text}"`
+        }`,
+      );
+    }
+    out.push(m);
+  });
+  return out;
+}
+
+/**
+ * The latest judgement of each mutant: by the start of the run that judged it, and between
+ * judgements of one run, the one given last.
+ *
+ * @param mutants judgements from any runs, in any order
+ * @returns one judgement per key
+ * @example
+ * ```ts
+ * import { latestJudgements } from "./record.ts";
+ * const m = { group: "04", file: "f.ts", lineText: "a + b", operator: "arithmetic", original: "+", mutated: "-" };
+ * const latest = latestJudgements([
+ *   { ...m, started: "2026-02-01", status: "killed" as const },
+ *   { ...m, started: "2026-01-01", status: "survived" as const }, // an older run, read later
+ * ]);
+ * if (latest.length !== 1 || latest[0]!.status !== "killed") throw new Error();
+ * ```
+ */
+export function latestJudgements(mutants: readonly JudgedMutant[]): JudgedMutant[] {
+  const latest = new Map<string, JudgedMutant>();
+  for (const m of mutants) {
+    const key = judgementKey(m);
+    const seen = latest.get(key);
+    if (seen === undefined || (seen.started ?? "") <= (m.started ?? "")) latest.set(key, m);
+  }
+  return [...latest.values()];
+}
+
+async function readReport(path: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch {
+    throw new UsageError(`report ${JSON.stringify(path)} cannot be read`);
+  }
+  let r: Report;
+  try {
+    r = JSON.parse(text) as Report;
+  } catch {
+    throw new UsageError(`report ${JSON.stringify(path)} is not JSON`);
+  }
+  if (!Array.isArray(r.mutants) || typeof r.started !== "string") {
+    throw new UsageError(`report ${JSON.stringify(path)} is not a report of deno task mutate`);
+  }
+  return r;
+}
+
 async function main(args: readonly string[]): Promise<number> {
-  if (args.length === 0) {
-    throw new UsageError(
-      "give one or more reports, e.g. out/mutate/2026-12-02T18-00-00-000Z.json; usage: deno task mutate:record <report.json> …",
-    );
+  const root = new URL("../../", import.meta.url);
+  const judgementsUrl = new URL("./judgements.jsonl", import.meta.url);
+  const scoresUrl = new URL("./scores.json", import.meta.url);
+  const committed = parseJudgements(
+    await Deno.readTextFile(judgementsUrl).catch(() => ""),
+    "tools/mutate/judgements.jsonl",
+  );
+  const runs = new Map<string, RunEntry>();
+  const previous = await Deno.readTextFile(scoresUrl).catch(() => undefined);
+  if (previous !== undefined) {
+    for (const r of (JSON.parse(previous).runs ?? []) as RunEntry[]) runs.set(r.started, r);
   }
   const reports: Report[] = [];
-  for (const path of args) {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch {
-      throw new UsageError(`report ${JSON.stringify(path)} cannot be read`);
-    }
-    const r = JSON.parse(text) as Report;
-    if (!Array.isArray(r.mutants) || typeof r.started !== "string") {
-      throw new UsageError(`report ${JSON.stringify(path)} is not a report of deno task mutate`);
-    }
-    reports.push(r);
+  for (const path of args) reports.push(await readReport(path));
+  for (const r of reports) {
+    runs.set(r.started, {
+      started: r.started,
+      args: r.args,
+      planned: r.planned,
+      judged: r.mutants.length,
+      interrupted: r.interrupted ?? false,
+    });
   }
-  reports.sort((a, b) => a.started.localeCompare(b.started));
+  const merged = latestJudgements([
+    ...committed,
+    ...reports.flatMap((r) => r.mutants.map((m) => ({ ...m, started: r.started }))),
+  ]).filter((m) => m.status !== "error"); // not judged: the unmutated tree failed too
   // A mutant whose line is no longer in its file (edited or moved since) judges code that
   // is gone: it is left out, so the table describes the tree as it is.
-  const root = new URL("../../", import.meta.url);
   const lines = new Map<string, Set<string>>();
   const current = async (m: JudgedMutant) => {
     if (!lines.has(m.file)) {
@@ -228,9 +375,8 @@ async function main(args: readonly string[]): Promise<number> {
     }
     return lines.get(m.file)!.has(m.lineText);
   };
-  const all = reports.flatMap((r) => r.mutants);
   const kept: JudgedMutant[] = [];
-  for (const m of all) if (await current(m)) kept.push(m);
+  for (const m of merged) if (await current(m)) kept.push(m);
   // Which lines the claims execute is a property of the tree as it is, not of the run that
   // judged a mutant: it is measured again here, once, for every mutant kept.
   console.error("mutate:record: running every claim once with coverage …");
@@ -244,26 +390,27 @@ async function main(args: readonly string[]): Promise<number> {
   }
   for (const m of kept) m.guard = now.get(judgementKey(m))?.guard ?? m.guard;
   const scores = scoreMutants(kept);
+  // Only the runs that still judge a mutant of the tree are listed.
+  const used = new Set(kept.map((m) => m.started));
   const table = {
     recorded: new Date().toISOString(),
-    runs: reports.map((r) => ({
-      started: r.started,
-      args: r.args,
-      planned: r.planned,
-      judged: r.mutants.length,
-      interrupted: r.interrupted ?? false,
-    })),
+    runs: [...runs.values()].filter((r) => used.has(r.started))
+      .sort((a, b) => a.started.localeCompare(b.started)),
     groups: Object.fromEntries([...scores].sort(([a], [b]) => a.localeCompare(b))),
   };
-  const out = new URL("./scores.json", import.meta.url);
-  await Deno.writeTextFile(out, JSON.stringify(table, null, 2) + "\n");
+  await Deno.writeTextFile(judgementsUrl, formatJudgements(kept));
+  await Deno.writeTextFile(scoresUrl, JSON.stringify(table, null, 2) + "\n");
   const total = scores.get("all");
   console.log(
-    `mutate:record: ${reports.length} report(s), ${total?.judged ?? 0} judged mutants (${
-      all.length - kept.length
+    `mutate:record: ${reports.length} new report(s), ${committed.length} committed judgements, ${
+      total?.judged ?? 0
+    } judged mutants in the table (${
+      merged.length - kept.length
     } left out: their line has changed since); kill rate ${
       ((total?.suite ?? 0) * 100).toFixed(1)
-    }% (suite), ${((total?.claims ?? 0) * 100).toFixed(1)}% (claims); written ${out.pathname}`,
+    }% (suite), ${
+      ((total?.claims ?? 0) * 100).toFixed(1)
+    }% (claims); written ${scoresUrl.pathname}`,
   );
   return 0;
 }
