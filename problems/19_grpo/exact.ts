@@ -54,22 +54,16 @@ export function exactOutcome(
   }
   const n = walk.nStates;
   // the transitions as flat arrays: w = π(a|s) p(s'|s,a) per (s, s'), and s' = goal / cliff / live
-  const from: number[] = [];
-  const to: number[] = [];
-  const weight: number[] = [];
+  const moves: { s: number; next: number; w: number }[] = [];
   for (let s = 0; s < n; s++) {
     if (walk.isTerminal[s]) continue;
     for (let a = 0; a < walk.nActions; a++) {
-      const pa = table[s]![a]!;
-      if (pa === 0) continue;
       for (const o of walk.outcomes[s]![a]!) {
-        from.push(s);
-        to.push(o.next === walk.goal ? -1 : walk.isTerminal[o.next] ? -2 : o.next);
-        weight.push(pa * o.prob);
+        const next = o.next === walk.goal ? -1 : walk.isTerminal[o.next] ? -2 : o.next;
+        moves.push({ s, next, w: table[s]![a]! * o.prob });
       }
     }
   }
-  const m = from.length;
   let g = new Float64Array(n);
   let c = new Float64Array(n);
   let L = new Float64Array(n);
@@ -79,10 +73,7 @@ export function exactOutcome(
     const c2 = new Float64Array(n);
     const L2 = new Float64Array(n);
     const M2 = new Float64Array(n);
-    for (let j = 0; j < m; j++) {
-      const s = from[j]!;
-      const next = to[j]!;
-      const w = weight[j]!;
+    for (const { s, next, w } of moves) {
       L2[s]! += w;
       if (next === -1) {
         g2[s]! += w;
@@ -109,9 +100,14 @@ export function exactOutcome(
     fall,
     truncated,
     expectedLength,
-    successLength: success > 0 ? successTime / success : NaN,
-    failureLength: success < 1 ? (expectedLength - successTime) / (1 - success) : NaN,
+    successLength: conditionalMean(successTime, success),
+    failureLength: conditionalMean(expectedLength - successTime, 1 - success),
   };
+}
+
+/** E[X | A] = E[X 1_A] / P(A), undefined (NaN) when P(A) = 0. */
+function conditionalMean(total: number, probability: number): number {
+  return probability === 0 ? NaN : total / probability;
 }
 
 /** The most probable successful path of a stochastic policy. */
@@ -128,7 +124,10 @@ export interface ProbablePath {
  * The single episode from the start that ends in the goal within `horizon` moves and has
  * the highest probability under the policy (Viterbi over the moves: best[k][s] is the
  * largest probability of a k-move path from the start to s through live states). On a
- * non-slippery walk a path's probability is the product of its action probabilities.
+ * non-slippery walk a path's probability is the product of its action probabilities. Ties
+ * go to the first found: the shortest among equally probable paths, and where two moves
+ * reach a state with the same probability, the one from the lower-numbered state (then the
+ * lower-numbered action), so the path is a function of the policy alone.
  *
  * @param walk a non-slippery walk
  * @param table rows π(· | s)
@@ -154,15 +153,16 @@ export function mostProbablePath(
   const n = walk.nStates;
   // best[k][s], and the (state, action) it came from, for k = 0 … horizon
   const best: Float64Array[] = [new Float64Array(n)];
-  const from: Int32Array[] = [new Int32Array(n).fill(-1)];
+  // back-pointers are read only along the winning path, where each was written
+  const from: Int32Array[] = [new Int32Array(n)];
   best[0]![walk.start] = 1;
   let winner: { k: number; p: number } | null = null;
   for (let k = 1; k <= horizon; k++) {
     const prev = best[k - 1]!;
     const cur = new Float64Array(n);
-    const back = new Int32Array(n).fill(-1);
+    const back = new Int32Array(n);
     for (let s = 0; s < n; s++) {
-      if (prev[s] === 0 || walk.isTerminal[s]) continue;
+      if (walk.isTerminal[s]) continue;
       for (let a = 0; a < walk.nActions; a++) {
         const p = prev[s]! * table[s]![a]!;
         const next = walk.outcomes[s]![a]![0]!.next;

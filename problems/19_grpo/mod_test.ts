@@ -25,6 +25,7 @@ import {
   exactOutcome,
   groupAdvantages,
   grpoConfig,
+  mostProbablePath,
   packCopy,
   perStepObjective,
   trainGrpoRuns,
@@ -211,6 +212,40 @@ Deno.test("19 exact outcome: the truncated mass stays a probability where 1 − 
   const rounded = 1 - o.success - o.fall;
   assert.ok(rounded < 0, `the case must round below 0 to test the clamp: ${rounded}`);
   assert.equal(o.truncated, 0);
+});
+
+Deno.test("19 exact outcome refuses a horizon that is not a positive integer, and takes 1", () => {
+  const walk = cliffWalk({ variant: "terminal-only" });
+  const table = edgePolicyActions(walk).map((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  for (const h of [0, -3, 1.5, NaN, Infinity]) {
+    assert.throws(
+      () => exactOutcome(walk, table, h),
+      (e: unknown) =>
+        e instanceof RangeError && e.message === `horizon must be a positive integer, got ${h}`,
+    );
+  }
+  // one move up from the start: nothing ends, everything is truncated
+  assert.equal(exactOutcome(walk, table, 1).truncated, 1);
+});
+
+Deno.test("19 most probable path: of two equally probable paths, the one whose tie is found first (lower state) is returned", () => {
+  // 4 × 12 walk, start 36, goal 47; actions up 0, right 1, down 2. From 24 the policy goes up
+  // or right with probability 1/2; both branches meet at 13 after three moves (via 12 or
+  // via 25), then run right along row 1 and down twice: two 15-move paths of probability 1/2.
+  // At 13 the move from state 12 is found before the move from 25 and is kept.
+  const walk = cliffWalk({ variant: "terminal-only" });
+  const [up, right, down] = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]];
+  const table = Array.from({ length: walk.nStates }, () => right);
+  table[36] = up;
+  table[24] = [0.5, 0.5, 0, 0];
+  table[25] = up;
+  table[23] = down;
+  table[35] = down;
+  const path = mostProbablePath(walk, table, 100)!;
+  const row1 = Array.from({ length: 11 }, (_, i) => 13 + i); // 13 … 23
+  assert.deepEqual(path.states, [36, 24, 12, ...row1, 35]);
+  assert.deepEqual(path.actions, [0, 0, 1, ...new Array(10).fill(1), 2, 2]);
+  assert.equal(path.probability, 0.5);
 });
 
 Deno.test("19 training reports progress every 25 updates, from update 0", async () => {
