@@ -83,10 +83,8 @@ export function expectedStats(
     d.push(cur);
     const next = new Float64Array(S);
     for (const s of live) {
-      if (cur[s] === 0) continue;
       for (let a = 0; a < A; a++) {
         const pa = table[s]![a]!;
-        if (pa === 0) continue;
         for (const o of walk.outcomes[s]![a]!) {
           if (!walk.isTerminal[o.next]) next[o.next]! += cur[s]! * pa * o.prob;
         }
@@ -97,22 +95,19 @@ export function expectedStats(
   // backward: U_t, Q_t, M_t, R_t (M and R as S × S rows per state, only live rows used)
   const boot = bootstrap ?? new Array<number>(S).fill(0);
   let U = new Float64Array(S);
-  let M: Float64Array[] = [];
-  let R: Float64Array[] = [];
-  for (const s of live) U[s] = boot[s]!;
-  for (let s = 0; s < S; s++) {
-    M.push(new Float64Array(S));
-    R.push(new Float64Array(S));
-    if (!walk.isTerminal[s]) {
-      M[s]![s] = 1; // at time H the episode is cut where it stands
-      R[s]![s] = boot[s]!;
-    }
+  let M = Array.from({ length: S }, () => new Float64Array(S));
+  let R = Array.from({ length: S }, () => new Float64Array(S));
+  for (const s of live) {
+    U[s] = boot[s]!;
+    M[s]![s] = 1; // at time H the episode is cut where it stands
+    R[s]![s] = boot[s]!;
   }
   const policyWeights = Array.from({ length: S }, () => new Array<number>(A).fill(0));
   const visits = new Array<number>(S).fill(0);
   const targetSums = new Array<number>(S).fill(0);
   const cutWeights = new Array<number>(S).fill(0);
-  for (let t = horizon - 1; t >= 0; t--) {
+  // backward over exactly the steps the forward pass recorded
+  for (let t = d.length - 1; t >= 0; t--) {
     const Ut = new Float64Array(S);
     const Mt = Array.from({ length: S }, () => new Float64Array(S));
     const Rt = Array.from({ length: S }, () => new Float64Array(S));
@@ -123,7 +118,7 @@ export function expectedStats(
         for (const o of walk.outcomes[s]![a]!) {
           const liveNext = !walk.isTerminal[o.next];
           q += o.prob * (o.reward + (liveNext ? discount * U[o.next]! : 0));
-          if (liveNext && pa > 0) {
+          if (liveNext) {
             const w = pa * o.prob;
             const m = M[o.next]!;
             const r = R[o.next]!;

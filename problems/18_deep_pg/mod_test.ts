@@ -808,6 +808,27 @@ Deno.test("18 the sweep's command line: seeds, start and numeric fields, and a c
   }
 });
 
+Deno.test("18 expectedStats refuses a horizon that is not a positive integer, and takes 1", () => {
+  const walk = cliffWalk();
+  const table = edgePolicyActions(walk).map((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
+  const zero = new Array<number>(48).fill(0);
+  for (const h of [0, -2, 1.5, NaN, Infinity]) {
+    assert.throws(
+      () => expectedStats(walk, table, zero, null, h),
+      (e: unknown) =>
+        e instanceof RangeError && e.message === `horizon must be a positive integer, got ${h}`,
+    );
+  }
+  // one move up from the start, then the episode is cut: its return-to-go is the −1 of that
+  // move plus the bootstrap value of where it stands (nothing without a bootstrap)
+  assert.equal(expectedStats(walk, table, zero, null, 1).policyWeights[36]![0], -1);
+  const five = zero.map(() => 5);
+  assert.equal(expectedStats(walk, table, zero, five, 1).policyWeights[36]![0], 4);
+  // two moves: −1 − 1, and the cut after the second
+  assert.equal(expectedStats(walk, table, zero, null, 2).policyWeights[36]![0], -2);
+  assert.equal(expectedStats(walk, table, zero, null, 2).visits[36], 1);
+});
+
 Deno.test("18 expectedStats refuses a table, baseline or bootstrap that is not finite, and accepts zeros", () => {
   const walk = cliffWalk();
   const uniform = () => Array.from({ length: 48 }, () => [0.25, 0.25, 0.25, 0.25]);
