@@ -324,6 +324,8 @@ Deno.test("18 a target met by the second attempt: its time to target adds the fi
   assert.equal(report.extra?.attempts, 2);
   assert.equal(report.reachedTarget, true);
   assert.equal(report.episodesToTarget, 0);
+  // the summary names the attempt that met the target
+  assert.ok(report.summary.endsWith("target after 0 episodes (attempt 2)"), report.summary);
   // durations, not clock readings: each is positive and no longer than the whole call
   const toTarget = report.msToTarget!;
   assert.ok(
@@ -349,6 +351,10 @@ Deno.test("18 with a second attempt the curve continues at the episodes the firs
   const config = { episodesPerUpdate: 16, attempts: 2 };
   const report = await train({ seed: 1, budget: 32, config });
   assert.equal(report.episodes, 64);
+  assert.ok(report.summary.endsWith("target not reached (attempt 2)"), report.summary);
+  // a single attempt is not numbered
+  const single = await train({ seed: 1, budget: 32, config: { episodesPerUpdate: 16 } });
+  assert.ok(single.summary.endsWith("target not reached"), single.summary);
   assert.deepEqual(report.curve.map((p) => p.episode), [0, 16, 32, 32, 48, 64]);
 });
 

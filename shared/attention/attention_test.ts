@@ -399,6 +399,9 @@ Deno.test("attention softmaxRowsInPlace subtracts each row's own maximum: a late
   // row 0 is small, row 1 is huge: exp(1000) overflows unless row 1's own maximum is used
   const p = softmaxRowsInPlace(fromRows([[0, 0], [1000, 1000 + Math.log(3)]]));
   assertAllClose(Array.from(p.data), [0.5, 0.5, 0.25, 0.75], { abs: 1e-12, rel: 0 }, "softmax");
+  // the maximum over the whole row, not its first entry: shifting [−800, 0] by −800 would
+  // overflow exp(800); by the true maximum 0 it is (e^−800, 1) = (0, 1) exactly
+  assert.deepEqual(Array.from(softmaxRowsInPlace(fromRows([[-800, 0]])).data), [0, 1]);
 });
 
 Deno.test("attention oneHot accepts tokens 0 and N − 1 and refuses −1 and N by position", () => {
