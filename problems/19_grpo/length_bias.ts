@@ -10,7 +10,7 @@
  * @module
  */
 import { Rng } from "../../shared/random/mod.ts";
-import { seedFor, verifySeed } from "../../shared/testing/mod.ts";
+import { runCommand, seedFor, UsageError, verifySeed } from "../../shared/testing/mod.ts";
 import { defaultConfig, type GrpoVariant } from "./config.ts";
 import type { ExactOutcome } from "./exact.ts";
 import { trainGrpoRuns } from "./trainer.ts";
@@ -200,15 +200,22 @@ export function lengthBiasArgs(args: readonly string[]): { k: number; budget: nu
 }
 
 if (import.meta.main) {
-  const parsed = lengthBiasArgs(Deno.args);
-  if (parsed === null) {
-    console.error(`usage: length_bias.ts [K ≥ 1] [budget ≥ 0]; got ${Deno.args.join(" ")}`);
-    Deno.exit(2);
-  }
-  const { k, budget } = parsed;
-  const seeds = Array.from(
-    { length: k },
-    (_, i) => seedFor(`19 length bias run ${i}`, verifySeed()),
-  );
-  for (const line of formatLengthBias(await lengthBiasTable({ seeds, budget }))) console.log(line);
+  // runCommand exits with the job's code (2 with one line for bad arguments)
+  await runCommand("length_bias", async () => {
+    const parsed = lengthBiasArgs(Deno.args);
+    if (parsed === null) {
+      throw new UsageError(
+        `usage: length_bias.ts [K ≥ 1] [budget ≥ 0]; got ${Deno.args.join(" ")}`,
+      );
+    }
+    const { k, budget } = parsed;
+    const seeds = Array.from(
+      { length: k },
+      (_, i) => seedFor(`19 length bias run ${i}`, verifySeed()),
+    );
+    for (const line of formatLengthBias(await lengthBiasTable({ seeds, budget }))) {
+      console.log(line);
+    }
+    return 0;
+  });
 }

@@ -155,14 +155,10 @@ export function validateUnitRows(rows: Rows): void {
     if (!(Math.abs(norm - 1) <= 1e-12)) {
       throw new BottleneckInputError(`row ${k} has norm ${norm}, not 1`);
     }
+    // the first row equal to b is b itself unless an earlier row repeats it
+    const j = rows.findIndex((other) => other.every((x, i) => x === b[i]));
+    if (j < k) throw new BottleneckInputError(`rows ${j} and ${k} are equal`);
   });
-  for (let k = 0; k < rows.length; k++) {
-    for (let j = 0; j < k; j++) {
-      if (rows[k]!.every((x, i) => x === rows[j]![i])) {
-        throw new BottleneckInputError(`rows ${j} and ${k} are equal`);
-      }
-    }
-  }
 }
 
 /**

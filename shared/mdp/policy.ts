@@ -158,7 +158,7 @@ export function transitionUnderPolicy(mdp: FiniteMdp, pi: Policy): number[][] {
     const out = new Array<number>(mdp.nStates).fill(0);
     rows.forEach((p, a) => {
       const w = pi[s]![a]!;
-      if (w !== 0) p.forEach((x, t) => (out[t]! += w * x));
+      p.forEach((x, t) => (out[t]! += w * x));
     });
     return out;
   });
