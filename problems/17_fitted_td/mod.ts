@@ -139,17 +139,18 @@ export function kStepRewardPart(
 
 /**
  * The time step whose pair the k-step target bootstraps on: t + k if the episode is still
- * running then (t + k < T), otherwise none (−1); always none without the bootstrap term.
+ * running then (t + k < T), otherwise null; always null without the bootstrap term. (null
+ * rather than a −1 sentinel, so that no caller compares an index with a boundary.)
  *
  * @param T the episode's length
  * @param t the time step
  * @param k the number of reward steps
  * @param variant which target
- * @returns t + k, or −1
+ * @returns t + k, or null
  * @example
  * ```ts
  * import { bootstrapStep } from "./mod.ts";
- * if (bootstrapStep(5, 1, 3) !== 4 || bootstrapStep(5, 2, 3) !== -1) throw new Error();
+ * if (bootstrapStep(5, 1, 3) !== 4 || bootstrapStep(5, 2, 3) !== null) throw new Error();
  * ```
  */
 export function bootstrapStep(
@@ -157,8 +158,8 @@ export function bootstrapStep(
   t: number,
   k: number,
   variant: KStepVariant = "k-step",
-): number {
-  return variant !== "no-bootstrap" && t + k < T ? t + k : -1;
+): number | null {
+  return variant !== "no-bootstrap" && t + k < T ? t + k : null;
 }
 
 /**
@@ -201,7 +202,7 @@ export function kStepTarget(
   }
   const y = kStepRewardPart(episode, t, k, gamma, variant);
   const b = bootstrapStep(T, t, k, variant);
-  if (b < 0) return y;
+  if (b === null) return y;
   return y + gamma ** k * qbar[episode.states[b]! * nActions + episode.actions[b]!]!;
 }
 
@@ -275,7 +276,7 @@ export class KStepData {
       this.#rewardSum[p]! += kStepRewardPart(episode, t, this.k, this.gamma, this.variant);
       this.#count[p]! += 1;
       const b = bootstrapStep(T, t, this.k, this.variant);
-      if (b >= 0) {
+      if (b !== null) {
         const q = episode.states[b]! * A + episode.actions[b]!;
         const m = this.#boot[p]!;
         m.set(q, (m.get(q) ?? 0) + 1);

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { evaluatePolicy } from "../mdp/mod.ts";
-import { cliffWalk, edgePolicyActions, greedyEpisode, policyOutcome, renderValues } from "./mod.ts";
+import {
+  CliffInputError,
+  cliffWalk,
+  edgePolicyActions,
+  greedyEpisode,
+  policyOutcome,
+  renderValues,
+} from "./mod.ts";
 
 const oneHot = (actions: readonly number[]) =>
   actions.map((a) => [0, 1, 2, 3].map((b) => (a === b ? 1 : 0)));
@@ -15,6 +22,23 @@ Deno.test("cliff renderValues: a cliff cell shows 'cliff' only where it ends the
     const cliffCells = variant === "handout" ? ["cliff", "cliff"] : ["15", "16"];
     assert.deepEqual(bottom, ["14", ...cliffCells, "goal"], variant);
     assert.equal(walk.cliff.every((s) => walk.isTerminal[s]), variant === "handout");
+  }
+});
+
+Deno.test("cliff renderValues: digits from 0 to 10 print, and -1, 11, 1.5 and NaN are refused with one line", () => {
+  const walk = cliffWalk({ rows: 2, cols: 4 });
+  const V = Array.from({ length: walk.nStates }, (_, s) => s + 0.25);
+  // the start state 4 prints with exactly the requested number of decimals, at both ends
+  assert.equal(renderValues(walk, V, 0).split("\n")[1]!.trim().split(/\s+/)[0], "4");
+  assert.equal(renderValues(walk, V, 10).split("\n")[1]!.trim().split(/\s+/)[0], "4.2500000000");
+  for (const digits of [-1, 11, 1.5, Number.NaN]) {
+    assert.throws(
+      () => renderValues(walk, V, digits),
+      (e) =>
+        e instanceof CliffInputError &&
+        e.message === `digits must be an integer in [0, 10], got ${digits}`,
+      String(digits),
+    );
   }
 });
 

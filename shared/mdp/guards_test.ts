@@ -4,6 +4,7 @@ import {
   deterministicPolicy,
   makeMdp,
   MdpInputError,
+  PROB_SUM_TOLERANCE,
   validateActionValues,
   validateDistribution,
   validateValues,
@@ -94,6 +95,12 @@ Deno.test("mdp validateDistribution refuses an entry just above 1 + tolerance by
     /p: entry 0 = 1\.000000002 is not a probability/,
   );
   refuses(() => validateDistribution([0, 1.5], 2, "p"), /p: entry 1 = 1\.5 is not a probability/);
+  // exactly 1 + tolerance is still allowed as an entry (the bound is inclusive), so the
+  // refusal names the sum, which rounding puts 1.00000008e-9 above 1
+  refuses(
+    () => validateDistribution([1 + PROB_SUM_TOLERANCE, 0], 2, "p"),
+    /p: entries sum to 1\.000000001, not 1/,
+  );
   // 1 + 5e-10 is within the tolerance both as an entry and as a sum
   validateDistribution([1 + 5e-10, 0], 2, "p");
   validateDistribution([0, 1], 2, "p");

@@ -165,7 +165,7 @@ export class TableQNet {
           }
         }
         if (relu) {
-          for (let j = 0; j < fanOut; j++) if (!(out[o + j]! > 0)) out[o + j] = 0;
+          for (let j = 0; j < fanOut; j++) out[o + j] = Math.max(out[o + j]!, 0);
         }
       }
       acts.push(out);
