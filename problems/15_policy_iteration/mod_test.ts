@@ -212,6 +212,8 @@ Deno.test("15 residual helper: the largest gap wins over later smaller ones, and
     [3],
   );
   assert.deepEqual(optimalityResidual(mdp, [0, 0, 0, 0], 1), { residual: 4, state: 0 });
+  // at the fixed point V = (4, 1, 4, 0) every gap is 0, and the first live state is named
+  assert.deepEqual(optimalityResidual(mdp, [4, 1, 4, 0], 1), { residual: 0, state: 0 });
 });
 
 Deno.test("15 value-iteration bounds count their backups: one sweep closes the band of a one-step MDP", () => {

@@ -42,6 +42,16 @@ Deno.test("23 a pmf has at least one outcome: [] is refused as empty, [1] accept
   assert.equal(klDivergence([1], [1]), 0);
 });
 
+Deno.test("23 KL counts 0 · log(0 / q) as 0, is infinite where q = 0 < p, and is finite where both are 0", () => {
+  // a point mass p = δ₀: KL = 1 · log(1 / q₀)
+  assert.equal(klDivergence([1, 0], [0.5, 0.5]), Math.LN2);
+  // p = (¼, 0, ¾), q = (½, ¼, ¼): ¼ log ½ + ¾ log 3, the middle outcome contributing nothing
+  const d = klDivergence([0.25, 0, 0.75], [0.5, 0.25, 0.25]);
+  assert.ok(Math.abs(d - (0.75 * Math.log(3) - 0.25 * Math.LN2)) < 1e-15, String(d));
+  assert.equal(klDivergence([0.5, 0.5], [1, 0]), Infinity);
+  assert.equal(klDivergence([1, 0], [1, 0]), 0);
+});
+
 Deno.test("23 a pmf sums to 1 within 1e-9: 1 ± 0.9e-9 accepted, 1 ± 1.1e-9 refused", () => {
   for (const total of [1 + 0.9e-9, 1 - 0.9e-9]) validatePmf([0.5, total - 0.5], "p");
   for (const total of [1 + 1.1e-9, 1 - 1.1e-9]) {

@@ -67,3 +67,28 @@ Deno.test("qnet TableQNet's gradient leaves out a state whose weights are all 0,
   assert.deepEqual(grads.kernels.map((k) => Array.from(k)), [[1, 0], [2 ** -30], [2 ** 30]]);
   assert.deepEqual(grads.biases.map((b) => Array.from(b)), [[1], [2 ** -30], [1]]);
 });
+
+Deno.test("qnet TableQNet's loss ignores the target of a pair with weight 0, NaN included, in a state that is otherwise weighted", () => {
+  // Layers 2 → 1 → 2, c = 1, dyadic weights so that every value is exact.
+  // h(s=0) = relu(0.75 + 0.25) = 1 and h(s=1) = relu(−2 + 0.25) = 0 (a dead unit);
+  // Q(0, ·) = (2·1 + 0.5, −1·1 + 0) = (2.5, −1) and Q(1, ·) = (0.5, 0).
+  // Weights (1, 0, 1, 2), Σ w = 4; the pair (0, 1) has no sample, so its target is NaN.
+  // Errors Q − y: (0, 0) 2.5 − 1.5 = 1, (1, 0) 0.5 + 0.5 = 1, (1, 1) 0 − 1 = −1;
+  // L = (1 + 1 + 2) / (2 · 4) = ½ and δ = w e / Σ w = (¼, 0, ¼, −½).
+  // Output layer: ∂b₂ = (¼ + ¼, 0 − ½), ∂W₂ = h(0) δ(0, ·) + h(1) δ(1, ·) = (¼, 0).
+  // Hidden: ∂L/∂h(0) = 2·¼ − 1·0 = ½ through a live unit, nothing through the dead one:
+  // ∂b₁ = ½, ∂W₁ = [[½], [0]].
+  const net = new TableQNet(
+    { nStates: 2, nActions: 2, seed: 1, hidden: [1] },
+    undefined,
+    { kernels: [[[0.75], [-2]], [[2, -1]]], biases: [[0.25], [0.5, 0]], outputScale: 1 },
+  );
+  assert.deepEqual(Array.from(net.table()), [2.5, -1, 0.5, 0]);
+  const { loss, grads } = net.lossAndGradient(
+    Float64Array.of(1.5, NaN, -0.5, 1),
+    Float64Array.of(1, 0, 1, 2),
+  );
+  assert.equal(loss, 0.5);
+  assert.deepEqual(grads.kernels.map((k) => Array.from(k)), [[0.5, 0], [0.25, 0]]);
+  assert.deepEqual(grads.biases.map((b) => Array.from(b)), [[0.5], [0.5, -0.5]]);
+});
