@@ -109,13 +109,14 @@ export interface FittedMcOptions {
  * ```
  */
 export function monteCarloReturns(episode: Pick<Episode, "rewards">, gamma: number): number[] {
-  const G = new Array<number>(episode.rewards.length).fill(0);
+  // built backwards, G_{T−1} first, so that no entry needs a placeholder value
+  const backwards: number[] = [];
   let g = 0;
   for (let t = episode.rewards.length - 1; t >= 0; t--) {
     g = episode.rewards[t]! + gamma * g; // G_t = r_t + γ G_{t+1}
-    G[t] = g;
+    backwards.push(g);
   }
-  return G;
+  return backwards.reverse();
 }
 
 /**

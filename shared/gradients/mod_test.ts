@@ -164,6 +164,14 @@ Deno.test("gradients: a NaN entry is reported even when it comes first, and an e
   // equal entries leave the whole tolerance as margin: nothing past the ends is read as 0
   assert.equal(gradientMargin([1, 2], [1, 2], tol), 1e-8);
   assert.equal(assertGradientsClose([1, 2], [1, 2], tol, "g"), 1e-8);
+  // the tolerance is inclusive: an error of exactly abs (0.5 here, exact in binary) has margin
+  // 0 and passes, and equal infinite entries also have margin 0
+  assert.equal(assertGradientsClose([1.5, 2], [1, 2], { abs: 0.5, rel: 0 }, "g"), 0);
+  assert.equal(assertGradientsClose([Infinity, 1], [Infinity, 1], tol, "g"), 0);
+  assert.throws(
+    () => assertGradientsClose([1.5 + 2 ** -51, 2], [1, 2], { abs: 0.5, rel: 0 }, "g"),
+    /g\[0\]: 1\.5000000000000004 vs expected 1,/,
+  );
   // the default steps of both finite-difference helpers are the documented 1e-5: x² + x³ at 1
   // has derivative 5 and central-difference error h² exactly (the cubic's third derivative, 6, times h²/6)
   const [d] = centralDifference(([x]) => x! ** 2 + x! ** 3, [1]);
