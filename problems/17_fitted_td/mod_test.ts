@@ -137,7 +137,14 @@ Deno.test("17 bad input gets a clear error naming what and where", () => {
   assert.throws(() => kStepTarget(ep, 0.5, 1, 1, [], 4), /time step 0.5 is not in \[0, 1\)/);
   assert.throws(() => kStepTarget(ep, 0, 1.5, 1, [], 4), /k must be a positive integer, got 1.5/);
   assert.equal(kStepTarget(ep, 0, 1, 1, [], 4), 1);
-  assert.throws(() => new KStepData(48, 4, 2.5, 1), QNetInputError);
+  for (const k of [0, -1, 2.5, NaN]) {
+    assert.throws(
+      () => new KStepData(48, 4, k, 1),
+      (e) => e instanceof QNetInputError && e.message === `k must be a positive integer, got ${k}`,
+      `k = ${k}`,
+    );
+  }
+  assert.equal(new KStepData(48, 4, 1, 1).k, 1);
   assert.throws(
     () => fittedKStepTd({ seed: 1, k: 1, config: { targetEvery: 0 } }),
     /targetEvery must be a positive integer, got 0/,

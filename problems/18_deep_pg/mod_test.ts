@@ -613,6 +613,13 @@ Deno.test("18 a batch of episodes without steps gives zero statistics", () => {
   const ep = { states: [], actions: [], rewards: [], finalState: 36, truncated: true };
   const st = batchStats([ep, ep], 48, 4);
   assert.ok(st.policyWeights.flat().every((x) => x === 0));
+  // no episodes at all is refused: an average over an empty batch is 0/0
+  assert.throws(() => batchStats([], 48, 4), /^RangeError: batchStats: empty batch$/);
+  const empty = new EpisodeBatch(2, 3);
+  assert.throws(
+    () => accumulateBatch(empty, 4, {}, flatStats(48, 4)),
+    /^RangeError: accumulateBatch: empty batch$/,
+  );
 });
 
 Deno.test("18 every numeric field of the configuration is refused just past its bound and accepted at it", () => {
