@@ -248,7 +248,16 @@ Deno.test("cliff env: termination and truncation are reported separately", () =>
   assert.equal(t.terminated, false);
   assert.throws(() => env.reset(47), /start state 47 is terminal/);
   assert.throws(() => env.reset(48), /start state 48 is not a state/);
-  assert.throws(() => sampleTransition(walk, 0, 4, new Rng(1)), /action 4 is not in \[0, 4\)/);
+  for (const a of [4, -1, 1.5, NaN]) {
+    assert.throws(
+      () => sampleTransition(walk, 0, a, new Rng(1)),
+      (e) => e instanceof CliffInputError && e.message === `action ${a} is not in [0, 4)`,
+      `action ${a}`,
+    );
+  }
+  // both ends of the range move: action 0 (up) from the top-left corner stays, 3 (left) too
+  assert.equal(sampleTransition(walk, 0, 0, new Rng(1)).next, 0);
+  assert.equal(sampleTransition(walk, 0, 3, new Rng(1)).next, 0);
 });
 
 Deno.test("cliff rollout: truncated episodes are not terminal and carry a partial return", () => {
