@@ -4,6 +4,7 @@ import {
   deterministicPolicy,
   makeMdp,
   MdpInputError,
+  policyOnSets,
   PROB_SUM_TOLERANCE,
   validateActionValues,
   validateDistribution,
@@ -104,4 +105,17 @@ Deno.test("mdp validateDistribution refuses an entry just above 1 + tolerance by
   // 1 + 5e-10 is within the tolerance both as an entry and as a sum
   validateDistribution([1 + 5e-10, 0], 2, "p");
   validateDistribution([0, 1], 2, "p");
+});
+
+Deno.test("mdp policyOnSets refuses an empty action set and a weight that is not a positive integer, naming the state and action", () => {
+  refuses(() => policyOnSets([[0], []], [[1], [1]]), /^state 1: the allowed action set is empty$/);
+  for (const x of [0, -1, 1.5, NaN]) {
+    refuses(
+      () => policyOnSets([[0, 1]], [[2, x]]),
+      new RegExp(`^state 0, action 1: weight ${x} is not a positive integer$`),
+    );
+  }
+  // weight 1 is the smallest allowed: the set {0, 1} with weights (1, 3) gives (1/4, 3/4)
+  const [row] = policyOnSets([[0, 1]], [[1, 3]]);
+  assert.deepEqual(row!.map((f) => f.toFraction()), ["1/4", "3/4"]);
 });

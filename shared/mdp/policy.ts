@@ -197,11 +197,10 @@ export function rewardUnderPolicy(mdp: FiniteMdp, pi: Policy): number[] {
  */
 export function argmaxSet(row: readonly number[], tolerance: number): number[] {
   if (!(tolerance >= 0)) throw new MdpInputError(`tolerance must be ≥ 0, got ${tolerance}`);
-  let max = -Infinity;
   row.forEach((x, a) => {
     if (Number.isNaN(x)) throw new MdpInputError(`value of action ${a} is NaN`);
-    if (x > max) max = x;
   });
+  const max = Math.max(...row);
   const out: number[] = [];
   row.forEach((x, a) => {
     if (x >= max - tolerance) out.push(a);
