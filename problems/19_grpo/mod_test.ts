@@ -45,6 +45,19 @@ Deno.test("19 group advantages: GRPO has mean 0 and std 1, Dr. GRPO mean 0, equa
   assert.ok(Math.abs(mean) < 1e-12 && Math.abs(std - 1) < 1e-12);
   assert.deepEqual(groupAdvantages(r, "dr-grpo"), [80, -120, -120, 80, 80]);
   assert.deepEqual(groupAdvantages([-100, -100], "grpo"), [0, 0]);
+  // equal scores whose float mean is not exactly them (0.1 + 0.1 + 0.1 ≠ 0.3) still give 0
+  assert.deepEqual(groupAdvantages([0.1, 0.1, 0.1], "grpo"), [0, 0, 0]);
+  // distinct scores whose squared deviations underflow cannot be standardised: a clear error
+  assert.throws(
+    () => groupAdvantages([1e-200, 3e-200], "grpo"),
+    (e) =>
+      e instanceof RangeError &&
+      e.message === "scores 1e-200, 3e-200 differ too little to standardise",
+  );
+  // deviations (−1, 0, 1), std √(2/3): advantages ∓√1.5 and an exact 0 in the middle
+  const mid = groupAdvantages([0, 1, 2], "grpo");
+  assert.equal(mid[1], 0);
+  assert.ok(Math.abs(mid[2]! - Math.sqrt(1.5)) < 1e-15 && mid[0] === -mid[2]!, String(mid));
   assert.throws(() => groupAdvantages([], "grpo"), /at least one trajectory/);
 });
 

@@ -14,12 +14,12 @@ export type Steps = Pick<Episode, "states" | "actions">;
 
 /**
  * Group-relative advantages of outcome scores: (R_i − mean) / std for GRPO (population
- * standard deviation; all zeros when it is 0), R_i − mean for Dr. GRPO.
+ * standard deviation; all zeros when every score is the same), R_i − mean for Dr. GRPO.
  *
  * @param rewards the group's scores R_1 … R_G
  * @param variant "grpo" or "dr-grpo"
  * @returns the advantages
- * @throws RangeError for an empty group
+ * @throws RangeError for an empty group, or GRPO scores that differ by less than about 1e-160
  * @example
  * ```ts
  * import { groupAdvantages } from "./objective.ts";
@@ -33,8 +33,16 @@ export function groupAdvantages(rewards: readonly number[], variant: GrpoVariant
   const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
   const centred = rewards.map((r) => r - mean);
   if (variant === "dr-grpo") return centred;
+  // all scores equal: no trajectory is better than another, so every advantage is 0. This is
+  // decided on the scores, not on std = 0: their float mean need not equal them (0.1 + 0.1 +
+  // 0.1 is 0.30000000000000004), and that residue over an equally tiny std would give −1s
+  if (rewards.every((r) => r === rewards[0])) return centred.map(() => 0);
   const std = Math.sqrt(centred.reduce((a, c) => a + c * c, 0) / rewards.length);
-  return std === 0 ? centred.map(() => 0) : centred.map((c) => c / std);
+  if (!(std > 0)) {
+    // distinct scores whose squared deviations underflow (below about 1e-160 apart)
+    throw new RangeError(`scores ${rewards.join(", ")} differ too little to standardise`);
+  }
+  return centred.map((c) => c / std);
 }
 
 /**

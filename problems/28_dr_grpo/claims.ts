@@ -31,6 +31,7 @@ import {
   type Trajectory,
   trajectoryWeights,
 } from "./mod.ts";
+import { grpoPhiByCounts } from "./claims_oracles.ts";
 
 /**
  * Float32 autodiff of J versus float64 sums: J is a sum of at most a few hundred products
@@ -250,8 +251,9 @@ const OVER_D = "random acyclic terminal-reward MDPs (1–3 live states, so 1–3
 /** φ_N(x) = E[advantage_1 | r^(1) = x]: closed form without the std, enumerated with it. */
 function phiOf(c: CaseD): (x: number) => number {
   if (c.std) {
+    // by count vectors of the other N − 1 rewards, not through the estimator's advantages
     const law = rewardLaw(c.mdp, c.theta);
-    return (x) => advantageGivenReward(law, x, c.n, "grpo");
+    return (x) => grpoPhiByCounts(law, x, c.n);
   }
   // ((N − 1)/N)(x − J), with J from the float64 linear solve
   const J = exactObjective(c.mdp, c.theta);
@@ -285,6 +287,13 @@ function marginD(c: CaseD): number {
   if (!c.std) {
     for (const { traj, weight } of trajectoryWeights(c.mdp, c.theta, c.n, "dr-grpo")) {
       margin = Math.min(margin, closeMargin(weight, phi(traj.reward), zeroTol(R)));
+    }
+  } else {
+    // the library's φ_N (tuples through groupAdvantages) against the count-vector oracle
+    const law = rewardLaw(c.mdp, c.theta);
+    for (const { value } of law) {
+      const lib = advantageGivenReward(law, value, c.n, "grpo");
+      margin = Math.min(margin, closeMargin(lib, phi(value), zeroTol(R)));
     }
   }
   // (iii) the direction, read off the enumerated weights

@@ -35,7 +35,8 @@ export interface GroupEstimatorOptions {
  * @param rewards r^(1), …, r^(N)
  * @param kind Dr. GRPO (r − mean), GRPO ((r − mean)/std) or RLOO (r − mean of the others)
  * @returns one advantage per trajectory
- * @throws MdpInputError for an empty group, a non-finite reward, or RLOO with N = 1
+ * @throws MdpInputError for an empty group, a non-finite reward, RLOO with N = 1, or GRPO
+ *   rewards that differ by less than about 1e-160
  * @example
  * ```ts
  * import { groupAdvantages } from "./mod.ts";
@@ -56,9 +57,16 @@ export function groupAdvantages(rewards: readonly number[], kind: GroupBaseline)
     case "dr-grpo":
       return rewards.map((r) => r - mean);
     case "grpo": {
+      // all rewards equal: every numerator is 0, and GRPO implementations give advantage 0.
+      // Decided on the rewards, not on std = 0: their float mean need not equal them (0.1 +
+      // 0.1 + 0.1 is 0.30000000000000004), and that residue over an equally tiny std gives −1s
+      if (rewards.every((r) => r === rewards[0])) return rewards.map(() => 0);
       const std = Math.sqrt(rewards.reduce((acc, r) => acc + (r - mean) ** 2, 0) / n);
-      // all rewards equal: every numerator is 0, and GRPO implementations give advantage 0
-      return rewards.map((r) => (std === 0 ? 0 : (r - mean) / std));
+      if (!(std > 0)) {
+        // distinct rewards whose squared deviations underflow (below about 1e-160 apart)
+        throw new MdpInputError(`rewards ${rewards.join(", ")} differ too little to standardise`);
+      }
+      return rewards.map((r) => (r - mean) / std);
     }
     case "rloo":
       if (n < 2) throw new MdpInputError("RLOO needs a group of at least 2 trajectories");

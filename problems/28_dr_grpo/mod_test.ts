@@ -3,6 +3,7 @@ import { makeMdp, MdpInputError, withGamma } from "../../shared/mdp/mod.ts";
 import { withNoTensorLeak } from "../../shared/tf/mod.ts";
 import { assertAllClose, registerClaimTests } from "../../shared/testing/mod.ts";
 import { claims, threeArmedBandit, twoLengthMdp } from "./claims.ts";
+import { grpoPhiByCounts } from "./claims_oracles.ts";
 import {
   advantageGivenReward,
   checkTupleCount,
@@ -208,8 +209,21 @@ Deno.test("28c on every group the Dr. GRPO advantage is (N−1)/N times the RLOO
   }
 });
 
-Deno.test("28 GRPO advantages are 0 when the whole group has the same reward", () => {
+Deno.test("28 GRPO advantages are 0 when the whole group has the same reward, also one whose float mean is not exactly it", () => {
   assert.deepEqual(groupAdvantages([2, 2, 2], "grpo"), [0, 0, 0]);
+  // 0.1 + 0.1 + 0.1 = 0.30000000000000004: the mean is off by a rounding residue
+  assert.deepEqual(groupAdvantages([0.1, 0.1, 0.1], "grpo"), [0, 0, 0]);
+  // distinct scores whose squared deviations underflow cannot be standardised: a clear error
+  assert.throws(
+    () => groupAdvantages([1e-200, 3e-200], "grpo"),
+    (e) =>
+      e instanceof MdpInputError &&
+      e.message === "rewards 1e-200, 3e-200 differ too little to standardise",
+  );
+  // deviations (−1, 0, 1), std √(2/3): advantages ∓√1.5 and an exact 0 in the middle
+  const mid = groupAdvantages([0, 1, 2], "grpo");
+  assert.equal(mid[1], 0);
+  assert.ok(Math.abs(mid[2]! - Math.sqrt(1.5)) < 1e-15 && mid[0] === -mid[2]!, String(mid));
 });
 
 Deno.test("28 a rewarded move of probability 0 to a non-terminal state is never taken: the MDP is terminal-reward", () => {
@@ -467,4 +481,19 @@ Deno.test("28 RLOO with N = 1 is refused even when the MDP has a single trajecto
     /RLOO needs a group of at least 2 trajectories/,
   );
   assert.deepEqual(expectedGroupGradient(single, [[0], [0]], 1, "dr-grpo"), [[0], [0]]);
+});
+
+Deno.test("28 the count-vector φ_N of GRPO by hand: a fair coin's reward, N = 2 and N = 3", () => {
+  const coin = [{ value: 0, prob: 0.5 }, { value: 1, prob: 0.5 }];
+  // N = 2, r = 1: the other member is 1 (all equal, advantage 0) or 0 (mean ½, std ½, advantage
+  // 1), each with probability ½
+  assert.equal(grpoPhiByCounts(coin, 1, 2), 0.5);
+  assert.equal(grpoPhiByCounts(coin, 0, 2), -0.5);
+  // N = 3, r = 1: others (1, 1) w.p. ¼ give 0; one 0 and one 1 w.p. ½ give mean ⅔, std √2/3,
+  // advantage (1/3)/(√2/3) = 1/√2; (0, 0) w.p. ¼ give mean ⅓, std √2/3, advantage √2
+  const want = 0.5 / Math.SQRT2 + 0.25 * Math.SQRT2;
+  assert.ok(Math.abs(grpoPhiByCounts(coin, 1, 3) - want) < 1e-15);
+  assert.ok(
+    Math.abs(grpoPhiByCounts(coin, 1, 3) - advantageGivenReward(coin, 1, 3, "grpo")) < 1e-15,
+  );
 });
