@@ -334,6 +334,30 @@ Deno.test("qnet the fitted-evaluation loop feeds the learner every terminated ep
     () => runFittedEvaluation({ ...config, episodesPerRound: 0 }, { seed: 4 }, () => ({} as never)),
     /episodesPerRound must be a positive integer, got 0/,
   );
+  // every count field at its bound: episodes and episodesPerRound refuse 0, the step counts
+  // refuse −1 and 1.5 and take 0 (a round with no fitting)
+  const refused: [keyof typeof config, number, string][] = [
+    ["episodes", 0, "a positive integer"],
+    ["episodesPerRound", 2.5, "a positive integer"],
+    ["stepsPerRound", -1, "a non-negative integer"],
+    ["stepsPerRound", 1.5, "a non-negative integer"],
+    ["finalSteps", -1, "a non-negative integer"],
+    ["finalSteps", NaN, "a non-negative integer"],
+  ];
+  for (const [key, value, what] of refused) {
+    assert.throws(
+      () => runFittedEvaluation({ ...config, [key]: value }, { seed: 4 }, () => ({} as never)),
+      (e) => e instanceof QNetInputError && e.message === `${key} must be ${what}, got ${value}`,
+      `${key} = ${value}`,
+    );
+  }
+  const steps: number[] = [];
+  runFittedEvaluation(
+    { ...config, episodes: 1, episodesPerRound: 1, stepsPerRound: 0, finalSteps: 0 },
+    { seed: 4 },
+    () => ({ samples: 0, add: () => {}, fit: (_net, n) => void steps.push(n) }),
+  );
+  assert.deepEqual(steps, [0]); // one round: its steps plus the final ones, 0 + 0
 });
 
 /** Random targets and non-negative weights for a table, with some zero-weight entries. */
