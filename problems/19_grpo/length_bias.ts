@@ -199,23 +199,39 @@ export function lengthBiasArgs(args: readonly string[]): { k: number; budget: nu
   return { k, budget };
 }
 
-if (import.meta.main) {
-  // runCommand exits with the job's code (2 with one line for bad arguments)
-  await runCommand("length_bias", async () => {
-    const parsed = lengthBiasArgs(Deno.args);
-    if (parsed === null) {
-      throw new UsageError(
-        `usage: length_bias.ts [K ≥ 1] [budget ≥ 0]; got ${Deno.args.join(" ")}`,
-      );
-    }
-    const { k, budget } = parsed;
-    const seeds = Array.from(
-      { length: k },
-      (_, i) => seedFor(`19 length bias run ${i}`, verifySeed()),
-    );
-    for (const line of formatLengthBias(await lengthBiasTable({ seeds, budget }))) {
-      console.log(line);
-    }
-    return 0;
-  });
+/**
+ * The command `deno run … length_bias.ts [K] [budget]`: trains K seeds of each variant and
+ * prints the table.
+ *
+ * @param args the arguments after the script's name
+ * @param print where each line of the table goes (default the console)
+ * @returns the exit code, 0
+ * @throws UsageError for arguments out of range (the command prints it in one line, exit 2)
+ * @example
+ * ```ts
+ * import { lengthBiasCommand } from "./length_bias.ts";
+ * const lines: string[] = [];
+ * if (await lengthBiasCommand(["1", "0"], (l) => lines.push(l)) !== 0 || lines.length !== 7) {
+ *   throw new Error(lines.join("\n"));
+ * }
+ * ```
+ */
+export async function lengthBiasCommand(
+  args: readonly string[],
+  print: (line: string) => void = console.log,
+): Promise<number> {
+  const parsed = lengthBiasArgs(args);
+  if (parsed === null) {
+    throw new UsageError(`usage: length_bias.ts [K ≥ 1] [budget ≥ 0]; got ${args.join(" ")}`);
+  }
+  const { k, budget } = parsed;
+  const seeds = Array.from(
+    { length: k },
+    (_, i) => seedFor(`19 length bias run ${i}`, verifySeed()),
+  );
+  for (const line of formatLengthBias(await lengthBiasTable({ seeds, budget }))) print(line);
+  return 0;
 }
+
+// runCommand exits with the job's code (2 with one line for bad arguments)
+if (import.meta.main) await runCommand("length_bias", () => lengthBiasCommand(Deno.args));

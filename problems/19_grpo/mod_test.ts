@@ -12,6 +12,7 @@ import {
   ConstantUniform,
   registerClaimTests,
   seedFor,
+  UsageError,
   verifySeed,
 } from "../../shared/testing/mod.ts";
 import { tf, withNoTensorLeak } from "../../shared/tf/mod.ts";
@@ -32,7 +33,13 @@ import {
   trainJob,
 } from "./mod.ts";
 import { EpisodeSampler } from "./group_sampler.ts";
-import { bootstrap, lengthBiasArgs, lengthBiasTable } from "./length_bias.ts";
+import {
+  bootstrap,
+  LENGTH_BIAS_QUANTITIES,
+  lengthBiasArgs,
+  lengthBiasCommand,
+  lengthBiasTable,
+} from "./length_bias.ts";
 import { createStackedMlp, disposeStackedMlp, stackedLogits } from "./stacked_mlp.ts";
 
 registerClaimTests(claims);
@@ -536,6 +543,19 @@ Deno.test("19 the length-bias command takes K ≥ 1 seeds and a budget ≥ 0, de
   for (const args of [["0"], ["1", "-1"], ["1.5"], ["2", "0.5"], ["x"], ["2", "many"]]) {
     assert.equal(lengthBiasArgs(args), null, args.join(" "));
   }
+});
+
+Deno.test("19 the length-bias command prints its table and exits 0, and bad arguments are a usage error", async () => {
+  const lines: string[] = [];
+  assert.equal(await lengthBiasCommand(["1", "0"], (l) => lines.push(l)), 0);
+  assert.equal(lines.length, 2 + LENGTH_BIAS_QUANTITIES.length);
+  assert.ok(lines[0]!.startsWith("1 seeds, 0 episodes each"), lines[0]);
+  await assert.rejects(
+    () => lengthBiasCommand(["0", "10"], () => {}),
+    (e) =>
+      e instanceof UsageError &&
+      e.message === "usage: length_bias.ts [K ≥ 1] [budget ≥ 0]; got 0 10",
+  );
 });
 
 Deno.test("19 perStepObjective's softmax is shift-invariant: logits near 1000 (where exp overflows) give the value of logits near 0", () => {
