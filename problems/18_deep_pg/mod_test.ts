@@ -39,7 +39,12 @@ import {
 import { expectedStats } from "./expected.ts";
 import { accumulateBatch, flatStats } from "./returns.ts";
 import { EpisodeBatch, flatOutcomes, FlatSampler } from "./sampler.ts";
-import { episodesToTargetSummary, parseSweepArgs, reliabilitySweep } from "./sweep.ts";
+import {
+  episodesToTargetSummary,
+  parseSweepArgs,
+  reliabilitySweep,
+  sweepCommand,
+} from "./sweep.ts";
 import { TargetCheck } from "./target.ts";
 
 registerClaimTests(claims);
@@ -607,6 +612,35 @@ Deno.test("18 the sweep's median and worst of a single run that reaches the targ
   const r = await reliabilitySweep({ seeds: 1, config: { budget: 16, targetGap: 1e6 } });
   assert.deepEqual(r.runs.map((run) => run.episodesToTarget), [0]);
   assert.deepEqual(r.episodesToTarget, { median: 0, worst: 0 });
+});
+
+Deno.test("18 the sweep command prints the summary and a line per seed that missed, exits 0, and refuses a bad argument", async () => {
+  const missed: string[] = [];
+  assert.equal(await sweepCommand(["--seeds", "2", "--budget", "16"], (l) => missed.push(l)), 0);
+  assert.equal(missed.length, 3, missed.join("\n"));
+  assert.ok(
+    missed[0]!.startsWith(
+      `p0 = start: 0/2 seeds reached V(start) ≥ ${88 - defaultConfig.targetGap} within 16 ` +
+        "episodes; Clopper–Pearson lower bound 0.000 at 1e-6; episodes to target median null, " +
+        "worst null; ",
+    ),
+    missed[0],
+  );
+  assert.ok(
+    missed.slice(1).every((l) => /^ {2}seed \d+: V\(start\) = -?\d+\.\d\d, P\(goal\) = /.test(l)),
+  );
+  // a target 10^6 below V*(start) is met at once: no seed line follows the summary
+  const met: string[] = [];
+  await sweepCommand(
+    ["--seeds", "1", "--budget", "16", "--targetGap", "1000000"],
+    (l) => met.push(l),
+  );
+  assert.equal(met.length, 1, met.join("\n"));
+  assert.ok(
+    met[0]!.startsWith("p0 = start: 1/1 seeds reached V(start) ≥ -999912 within 16"),
+    met[0],
+  );
+  await assert.rejects(() => sweepCommand(["--seeds", "0"], () => {}), UsageError);
 });
 
 Deno.test("18 a batch of episodes without steps gives zero statistics", () => {

@@ -132,26 +132,38 @@ export function parseSweepArgs(args: readonly string[]): SweepArgs {
   return out;
 }
 
-if (import.meta.main) {
-  await runCommand("sweep", async () => {
-    const { seeds, start, overrides } = parseSweepArgs(Deno.args);
-    const config = { ...defaultConfig, ...overrides, start };
-    const r = await reliabilitySweep({ seeds, config });
-    const rel = r.reliability;
-    console.log(
-      `p0 = ${start}: ${rel.successes}/${rel.runs} seeds reached V(start) ≥ ` +
-        `${88 - config.targetGap} within ${config.budget} episodes; Clopper–Pearson ` +
-        `lower bound ${rel.lowerBound.toFixed(3)} at 1e-6; episodes to target median ` +
-        `${r.episodesToTarget.median}, worst ${r.episodesToTarget.worst}; ${
-          (r.ms / 1000).toFixed(1)
-        } s`,
+/**
+ * The command `deno run … sweep.ts [--seeds N] [--start start|live] [--<field> x]`: runs the
+ * sweep and prints one summary line, then one line per seed that missed the target.
+ *
+ * @param args the command-line arguments
+ * @param print where each line goes (default the console)
+ * @returns the exit code, 0
+ * @throws UsageError for an argument {@link parseSweepArgs} refuses (one line, exit 2)
+ */
+export async function sweepCommand(
+  args: readonly string[],
+  print: (line: string) => void = console.log,
+): Promise<number> {
+  const { seeds, start, overrides } = parseSweepArgs(args);
+  const config = { ...defaultConfig, ...overrides, start };
+  const r = await reliabilitySweep({ seeds, config });
+  const rel = r.reliability;
+  print(
+    `p0 = ${start}: ${rel.successes}/${rel.runs} seeds reached V(start) ≥ ` +
+      `${88 - config.targetGap} within ${config.budget} episodes; Clopper–Pearson ` +
+      `lower bound ${rel.lowerBound.toFixed(3)} at 1e-6; episodes to target median ` +
+      `${r.episodesToTarget.median}, worst ${r.episodesToTarget.worst}; ${
+        (r.ms / 1000).toFixed(1)
+      } s`,
+  );
+  for (const run of r.runs.filter((x) => !x.reached)) {
+    print(
+      `  seed ${run.seed}: V(start) = ${run.final.value.toFixed(2)}, P(goal) = ` +
+        `${run.final.success.toFixed(3)}, P(fall) = ${run.final.fall.toFixed(3)}`,
     );
-    for (const run of r.runs.filter((x) => !x.reached)) {
-      console.log(
-        `  seed ${run.seed}: V(start) = ${run.final.value.toFixed(2)}, P(goal) = ` +
-          `${run.final.success.toFixed(3)}, P(fall) = ${run.final.fall.toFixed(3)}`,
-      );
-    }
-    return 0;
-  });
+  }
+  return 0;
 }
+
+if (import.meta.main) await runCommand("sweep", () => sweepCommand(Deno.args));
