@@ -27,7 +27,6 @@ export class EpisodeSampler {
   readonly #walk: CliffWalk;
   readonly #next: Int32Array;
   readonly #cum: Float64Array;
-  readonly #prob: Float64Array;
   readonly #total: Float64Array;
 
   /**
@@ -44,7 +43,6 @@ export class EpisodeSampler {
       for (let a = 0; a < A; a++) this.#next[s * A + a] = walk.outcomes[s]![a]![0]!.next;
     }
     this.#cum = new Float64Array(walk.nStates * A);
-    this.#prob = new Float64Array(walk.nStates * A);
     this.#total = new Float64Array(walk.nStates);
   }
 
@@ -64,7 +62,6 @@ export class EpisodeSampler {
         const p = table[s]![a]!;
         if (!(p >= 0)) throw new RangeError(`π(${a} | ${s}) = ${p} is not ≥ 0`);
         acc += p;
-        this.#prob[s * A + a] = p;
         this.#cum[s * A + a] = acc;
       }
       if (!(Math.abs(acc - 1) <= 1e-3)) throw new RangeError(`row ${s} sums to ${acc}, not 1`);
@@ -100,21 +97,19 @@ export class EpisodeSampler {
     let s = walk.start;
     let end: EpisodeEnd = "truncated";
     while (states.length < maxSteps) {
-      // as sampleAction: u = U·Σp; the first action whose running sum exceeds u
+      // as sampleAction: u = U·Σp; the first action whose running sum exceeds u. An action
+      // with π(b | s) = 0 is never drawn: its running sum equals the one before it, which u
+      // already reached (or 0 for b = 0)
       const u = rng.uniform() * this.#total[s]!;
-      let a = A - 1;
-      let last = 0;
-      let found = false;
+      let a: number | undefined;
       for (let b = 0; b < A; b++) {
-        if (this.#prob[s * A + b] === 0) continue; // π(b | s) = 0 is never drawn
-        last = b;
         if (u < this.#cum[s * A + b]!) {
           a = b;
-          found = true;
           break;
         }
       }
-      if (!found) a = last;
+      // the last running sum is the total itself, and fl(U · total) < total for every U < 1
+      if (a === undefined) throw new Error(`state ${s}: the draw ${u} is past the row's total`);
       states.push(s);
       actions.push(a);
       s = this.#next[s * A + a]!;

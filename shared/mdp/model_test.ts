@@ -9,6 +9,7 @@ import {
   MdpInputError,
   type MdpSpec,
   optimalValues,
+  supNorm,
   validateActionValues,
   validatePolicy,
   validateValues,
@@ -87,6 +88,14 @@ Deno.test("makeMdp rejects wrong shapes: a missing action list, a next state out
     () => makeMdp({ gamma: 0.5, outcomes: [[[{ next: 3, reward: 0, prob: 1 }]]] }),
     /outcome 0: next state 3 is not in \[0, 1\)/,
   );
+  // both ends of the range and a fraction: −1, 1 and 0.5 are refused with one state, 0 taken
+  for (const next of [-1, 1, 0.5]) {
+    rejects(
+      () => makeMdp({ gamma: 0.5, outcomes: [[[{ next, reward: 0, prob: 1 }]]] }),
+      new RegExp(`outcome 0: next state ${next} is not in \\[0, 1\\)`),
+    );
+  }
+  assert.equal(makeMdp({ gamma: 0.5, outcomes: [[[{ next: 0, reward: 0, prob: 1 }]]] }).nStates, 1);
   rejects(() => makeMdp({ gamma: 0.5, outcomes: [] }), /non-empty array/);
   rejects(() => makeMdp({ gamma: 0.5, outcomes: [[[]]] }), /s=0, a=0\): the outcome list is empty/);
   rejects(() => makeMdp({ gamma: 0.5, terminal: [4], outcomes: [[ok]] }), /terminal state 4/);
@@ -208,4 +217,11 @@ Deno.test("validateValues and validateActionValues refuse a value that is not a 
     );
   }
   validateActionValues(mdp, [[-3.5]]);
+});
+
+Deno.test("supNorm is 0 for an empty input, flat or nested, and the largest |entry| otherwise", () => {
+  assert.equal(supNorm([]), 0);
+  assert.equal(supNorm([[], []]), 0);
+  assert.equal(supNorm([-0.5, 0.25]), 0.5);
+  assert.equal(supNorm([[0.25], [-2, 1]]), 2);
 });
